@@ -1,0 +1,1 @@
+"""CLI commands, grouped by what they work on."""

@@ -1,0 +1,51 @@
+"""Plain records passed between the crawl, the stages and storage. No I/O here."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+
+def utc_now() -> str:
+    """ISO 8601 UTC timestamp, second precision: what every *_at column holds."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True)
+class RawPage:
+    """A response exactly as the server sent it: the bytes are the source of truth."""
+
+    url: str
+    body: bytes
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    final_url: str | None = None
+    method: str = "GET"
+    request_headers: dict[str, str] = field(default_factory=dict)
+    fetched_at: str = field(default_factory=utc_now)
+    site: str | None = None
+    section: str | None = None
+
+    @property
+    def content_type(self) -> str | None:
+        for name, value in self.headers.items():
+            if name.lower() == "content-type":
+                return value
+        return None
+
+    def header(self, name: str) -> str | None:
+        for key, value in self.headers.items():
+            if key.lower() == name.lower():
+                return value
+        return None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+    @classmethod
+    def from_file(cls, path: str | Path, url: str | None = None) -> "RawPage":
+        """A saved page, for offline extraction: no headers, so the bytes decide."""
+        path = Path(path)
+        return cls(url=url or path.resolve().as_uri(), body=path.read_bytes())

@@ -1,0 +1,24 @@
+"""Run the archiver stages (decode, repair, extract) on each raw page."""
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy import Spider
+
+from archiver.process import process_page
+
+
+class ProcessPipeline:
+    def process_item(self, item: dict[str, Any], spider: Spider) -> dict[str, Any]:
+        raw = item["raw"]
+        if raw.status == 200 and raw.body:
+            selectors = getattr(spider, "selectors", None)
+            article = process_page(raw, selectors)
+            item["article"] = article.to_dict()
+            stats = spider.crawler.stats
+            decode = item["article"].get("decode") or {}
+            if decode.get("disagreement"):
+                stats.inc_value("archiver/encoding/declaration_wrong")
+            if (item["article"].get("repair") or {}).get("changed"):
+                stats.inc_value("archiver/repaired")
+        return item

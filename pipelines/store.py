@@ -1,0 +1,59 @@
+"""Store each article with its raw page, and record the run."""
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+from archiver.storage import ArchiveDB
+
+
+class StorePipeline:
+    def __init__(self, db_path: str) -> None:
+        self.db_path = db_path
+        self.archive: ArchiveDB | None = None
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "StorePipeline":
+        pipeline = cls(crawler.settings.get("ARCHIVER_DB"))
+        pipeline.crawler = crawler
+        # spider_closed (not close_spider) carries the finish reason.
+        crawler.signals.connect(pipeline.finish_run, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self, spider: Spider) -> None:
+        self.archive = ArchiveDB(self.db_path)
+        args = {"spider": spider.name, "url": getattr(spider, "start_url", None)
+                or getattr(spider, "url", None), "section": getattr(spider, "section", None)}
+        self.run_id = self.archive.start_run(getattr(spider, "site", None) or spider.name, args)
+        spider.run_id = self.run_id
+
+    def process_item(self, item: dict[str, Any], spider: Spider) -> dict[str, Any]:
+        assert self.archive is not None
+        outcome = self.archive.save(item["raw"], item["article"], self.run_id)
+        item["outcome"] = outcome
+        self.crawler.stats.inc_value(f"archiver/{outcome}")
+        return item
+
+    def finish_run(self, spider: Spider, reason: str) -> None:
+        if self.archive is None or self.run_id is None:
+            return
+        stats = self.crawler.stats.get_stats()
+        errors = sum(v for k, v in stats.items()
+                     if k.startswith(("downloader/exception_type_count", "spider_exceptions/")))
+        errors += stats.get("archiver/rejected/http", 0)
+        counts = {
+            "requests": stats.get("downloader/request_count", 0),
+            "new": stats.get("archiver/new", 0),
+            "changed": stats.get("archiver/changed", 0),
+            "unchanged": stats.get("archiver/unchanged", 0),
+            "blocked": stats.get("archiver/blocked", 0),
+            "errors": errors,
+        }
+        listing_ok = stats.get("archiver/listing_pages", 0) > 0 or spider.name != "section"
+        status = "ok" if reason == "finished" and listing_ok and not errors else (
+            "partial" if reason == "finished" and listing_ok else "failed")
+        section = getattr(spider, "section", None) or spider.name
+        self.archive.finish_run(self.run_id, status, counts, {section: counts})
