@@ -1,0 +1,99 @@
+"""What a page says about its own encoding: BOM, HTTP header charset, meta tags.
+
+Pure functions over bytes and strings. They only read declarations; whether a
+declaration is true is decided in archiver.encoding by decoding the bytes.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+
+from w3lib.encoding import resolve_encoding
+
+# Browsers sniff the first 1024 bytes; CMS templates often put the meta after long
+# <script>/<link> blocks, so we look further (still cheap: one regex over 8 KB).
+META_SCAN_BYTES = 8192
+
+# Longest BOM first: the UTF-32-LE BOM starts with the UTF-16-LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# Any <meta ...> tag; the charset is then looked for anywhere inside it. This
+# tolerates what w3lib's stricter regex misses (scrapy/w3lib#155): "httpequiv",
+# "http_equiv", content before http-equiv, missing or odd quotes, uppercase.
+_META_TAG = re.compile(rb"<meta\b[^>]*>", re.IGNORECASE)
+_CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.IGNORECASE)
+_XML_DECL = re.compile(rb"""^\s*<\?xml\b[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._:\-]+)""")
+_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.IGNORECASE)
+
+# GB2312 and GBK pages routinely contain GBK-only or GB18030-only characters (镕, 堃,
+# 䶮); browsers decode all three labels as GB18030, a strict superset.
+_WIDEN = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030"}
+# Labels seen on Chinese pages that the WHATWG table (w3lib) does not know.
+_ALIASES = {"x-gbk": "gbk", "x-gb2312": "gb2312", "x-euc-cn": "gb2312", "x-big5": "big5"}
+# A meta tag we could read in ASCII cannot truthfully say UTF-16/32 (WHATWG rule).
+_ASCII_INCOMPATIBLE = ("utf-16", "utf-32")
+
+
+def sniff_bom(body: bytes) -> tuple[str, int] | None:
+    """(codec, BOM length) when `body` starts with a byte order mark."""
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            return name, len(bom)
+    return None
+
+
+def header_charset(content_type: object) -> str | None:
+    """The charset label in a Content-Type value, as written (None if absent).
+
+    Accepts anything: a missing or garbage header must not stop decoding."""
+    if not isinstance(content_type, str):
+        return None
+    match = _HEADER_CHARSET.search(content_type)
+    return match.group(1).lower() if match else None
+
+
+def meta_charsets(body: bytes) -> list[str]:
+    """Charset labels declared by <meta> tags (and an XML declaration) near the top.
+
+    All of them, in document order, as written: pages copied from templates often
+    carry two that disagree (dotnetcore/DotnetSpider#132)."""
+    head = body[:META_SCAN_BYTES]
+    found = []
+    xml = _XML_DECL.match(head)
+    if xml:
+        found.append(xml.group(1).decode("ascii").lower())
+    for tag in _META_TAG.finditer(head):
+        match = _CHARSET.search(tag.group(0))
+        if match:
+            found.append(match.group(1).decode("ascii").lower())
+    return found
+
+
+def normalise(label: str | None) -> str | None:
+    """The Python codec we decode a declared label with, or None if unknown.
+
+    WHATWG label resolution (w3lib) plus the GB18030 widening. Names are
+    Python's canonical codec names ("utf-8", "gb18030", "big5", "cp1252")."""
+    if not label:
+        return None
+    label = _ALIASES.get(label.strip().lower(), label.strip())
+    resolved = resolve_encoding(label)
+    if resolved is None:
+        try:
+            resolved = codecs.lookup(label).name
+        except (LookupError, ValueError):
+            return None
+    name = codecs.lookup(resolved).name
+    if name.startswith(_ASCII_INCOMPATIBLE):
+        return "utf-8"
+    if name == "big5hkscs" and label.replace("-", "").replace("_", "").lower() == "big5":
+        # w3lib maps big5 to big5hkscs; plain big5 first keeps the exact code page,
+        # and encoding.py falls back to the supersets when it fails.
+        return "big5"
+    return _WIDEN.get(name, name)
