@@ -73,6 +73,6 @@ def migrate(db: Database) -> None:
     """Bring ``db`` up to the current schema; a no-op on an up-to-date file."""
     current = db.execute("PRAGMA user_version").fetchone()[0]
     for number, step in enumerate(MIGRATIONS[current:], start=current + 1):
-        with db.conn:
+        with db.atomic():
             step(db)
             db.execute(f"PRAGMA user_version = {number}")

@@ -90,7 +90,7 @@ class ArchiveDB:
         row in ``versions``; the previous versions stay as they were.
         """
         try:
-            with self.db.conn:
+            with self.db.atomic():
                 page_id = self._insert_page(raw, run_id)
                 return self._upsert_article(raw, article, page_id)
         except sqlite3.Error as exc:
@@ -98,7 +98,7 @@ class ArchiveDB:
 
     def touch(self, url: str) -> None:
         """A conditional re-fetch said 304: the stored copy is still current."""
-        with self.db.conn:
+        with self.db.atomic():
             self.db.execute("UPDATE articles SET last_seen = ? WHERE url = ?", [utc_now(), url])
 
     def _insert_page(self, raw: RawPage, run_id: int | None) -> int:
@@ -154,7 +154,7 @@ class ArchiveDB:
 
     # -- runs -------------------------------------------------------------------
     def start_run(self, site: str, args: Mapping[str, Any] | None = None) -> int:
-        with self.db.conn:
+        with self.db.atomic():
             cur = self.db.execute(
                 "INSERT INTO runs (site, started, status, requests, new, changed, unchanged,"
                 " blocked, errors, sections, args, pid) VALUES (?,?,?,0,0,0,0,0,0,?,?,?)",
@@ -166,7 +166,7 @@ class ArchiveDB:
                    sections: Mapping[str, Any] | None = None) -> None:
         fields = {k: int(counts.get(k, 0)) for k in
                   ("requests", "new", "changed", "unchanged", "blocked", "errors")}
-        with self.db.conn:
+        with self.db.atomic():
             self.db.execute(
                 "UPDATE runs SET finished = ?, status = ?, requests = ?, new = ?, changed = ?,"
                 " unchanged = ?, blocked = ?, errors = ?, sections = ? WHERE id = ?",

@@ -1,0 +1,93 @@
+"""ArchiveDB: one transaction per article, versions never overwritten, raw bytes kept."""
+from __future__ import annotations
+
+import sqlite3
+import zlib
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from archiver.errors import StorageError
+from archiver.models import RawPage
+from archiver.storage import ArchiveDB, load_body, open_database
+
+GBK_PAGE = "<html><head><title>运城市召开会议</title></head><body>正文</body></html>".encode("gbk")
+
+
+def article(title: str = "运城市召开疫情防控会议", body: str = "会议要求做好疫情防控工作。") -> dict:
+    return {"title": title, "published_at": "2022-05-20", "source": "运城日报", "author": None,
+            "body": body, "flags": [], "attachments": [], "page_kind": "article",
+            "decode": {"encoding": "gb18030", "source": "meta"},
+            "repair": {"changed": False, "kinds": [], "lost": 0}}
+
+
+def raw(url: str = "http://127.0.0.1/a/t20220520_1.html", body: bytes = GBK_PAGE) -> RawPage:
+    return RawPage(url=url, body=body, headers={"Content-Type": "text/html", "ETag": '"abc"'},
+                   site="demo", section="要闻")
+
+
+def test_storage_new_unchanged_changed(memory_db: Database) -> None:
+    db = ArchiveDB(memory_db)
+    assert db.save(raw(), article()) == "new"
+    assert db.save(raw(), article()) == "unchanged"
+    assert db.save(raw(body=GBK_PAGE + b" "), article(body="会议内容已更新。")) == "changed"
+    assert memory_db["articles"].count == 1
+    versions = list(memory_db.query("SELECT version, body FROM versions ORDER BY version"))
+    assert [v["version"] for v in versions] == [1, 2]
+    assert versions[0]["body"] == "会议要求做好疫情防控工作。"  # history is never overwritten
+    assert memory_db["pages"].count == 2
+
+
+def test_storage_keeps_raw_bytes_and_reports(memory_db: Database) -> None:
+    db = ArchiveDB(memory_db)
+    db.save(raw(), article())
+    row = next(memory_db.query("SELECT * FROM articles"))
+    assert load_body(memory_db, row["page_id"]) == GBK_PAGE
+    assert row["encoding"] == "gb18030" and row["encoding_source"] == "meta"
+    assert row["etag"] == '"abc"' and row["site"] == "demo"
+    page = next(memory_db.query("SELECT body FROM pages"))
+    assert zlib.decompress(page["body"]) == GBK_PAGE
+
+
+def test_storage_fts_finds_chinese_substrings(memory_db: Database) -> None:
+    ArchiveDB(memory_db).save(raw(), article())
+    hits = list(memory_db.query(
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", ['"疫情防控"']))
+    assert len(hits) == 1
+
+
+def test_storage_failed_save_leaves_nothing_half_written(memory_db: Database) -> None:
+    db = ArchiveDB(memory_db)
+    db.save(raw(), article())
+    bad = article(title="新标题")
+    bad["published_at"] = object()  # not storable: the whole save must roll back
+    with pytest.raises((StorageError, sqlite3.Error, TypeError, ValueError)):
+        db.save(raw(body=GBK_PAGE + b"x"), bad)
+    assert memory_db["pages"].count == 1
+    assert memory_db["versions"].count == 1
+    assert next(memory_db.query("SELECT title FROM articles"))["title"] == "运城市召开疫情防控会议"
+
+
+def test_storage_unwritable_path_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StorageError, match="cannot open archive"):
+        open_database(blocker / "archive.db")
+
+
+def test_storage_readonly_refuses_writes(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    ArchiveDB(path).save(raw(), article())
+    ro = open_database(path, readonly=True)
+    with pytest.raises(sqlite3.OperationalError):
+        ro.execute("DELETE FROM articles")
+
+
+def test_storage_runs_recorded(memory_db: Database) -> None:
+    db = ArchiveDB(memory_db)
+    run = db.start_run("demo", {"url": "http://127.0.0.1/"})
+    db.finish_run(run, "ok", {"requests": 5, "new": 3}, {"要闻": {"new": 3}})
+    row = next(memory_db.query("SELECT * FROM runs"))
+    assert (row["status"], row["requests"], row["new"]) == ("ok", 5, 3)
+    assert row["finished"] is not None
