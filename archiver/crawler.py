@@ -64,10 +64,20 @@ def _watch(crawler: Crawler, outcome: CrawlOutcome) -> None:
         crawler.signals.connect(handler, signal=signal, weak=False)
 
 
-def run_spiders(jobs: Iterable[tuple[str, Mapping[str, Any]]], settings: Settings,
-                *, log_to_stderr: bool = True) -> list[CrawlOutcome]:
+def _route_logs(level: str) -> None:
+    """One stderr handler at the crawl's LOG_LEVEL (the CLI may have installed one)."""
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in root.handlers:
+        handler.setLevel(level)
+
+
+def run_spiders(jobs: Iterable[tuple[str, Mapping[str, Any]]], settings: Settings) -> list[CrawlOutcome]:
     """Run spiders (by name, with arguments) together; return one outcome each."""
-    process = CrawlerProcess(settings, install_root_handler=log_to_stderr)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    _route_logs(settings.get("LOG_LEVEL"))
+    process = CrawlerProcess(settings)
     outcomes = []
     for name, kwargs in jobs:
         crawler = process.create_crawler(name)

@@ -27,6 +27,9 @@ class RawPage:
     site: str | None = None
     section: str | None = None
 
+    def __repr__(self) -> str:  # the body can be megabytes: keep logs readable
+        return f"RawPage(url={self.url!r}, status={self.status}, body=<{len(self.body)} bytes>)"
+
     @property
     def content_type(self) -> str | None:
         for name, value in self.headers.items():
