@@ -1,0 +1,140 @@
+"""Byte-exact encoders and decoders for the readings that make mojibake.
+
+Python's codecs are close to what broken pages went through, but not equal:
+- Windows/PHP CP936 maps 0x80 to '€' and the GBK user-defined and unassigned
+  positions to private-use code points (A8BF -> U+E7C8, AEDF -> U+E1B6). Python's
+  `gbk` rejects them and its `gb18030` follows the 2005 table (A8BF -> 'ǹ'). The
+  private-use table below is the GB18030-2000 one, which is the CP936 one.
+- WHATWG windows-1252 (what browsers and most converters use) maps the five bytes
+  cp1252 leaves undefined to C1 controls; Python's `cp1252` rejects them.
+Tables are built lazily (no work at import).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from archiver.mojibake.model import CP1252_SPECIALS
+
+SINGLE_BYTE = ("latin", "mac_roman")
+CODECS = ("cp936", "big5", *SINGLE_BYTE)
+
+
+def _is_pua(ch: str) -> bool:
+    return "\ue000" <= ch <= "\uf8ff"
+
+
+@lru_cache(maxsize=1)
+def cp936_pairs() -> dict[bytes, str]:
+    """Every CP936 double-byte code and its character, private-use positions included."""
+    table: dict[bytes, str] = {}
+    last_pua = 0
+    for lead in range(0x81, 0xFF):
+        for trail in (*range(0x40, 0x7F), *range(0x80, 0xFF)):
+            pair = bytes((lead, trail))
+            try:
+                table[pair] = pair.decode("gbk")
+                continue
+            except UnicodeDecodeError:
+                pass
+            try:
+                ch = pair.decode("gb18030")
+            except UnicodeDecodeError:
+                continue
+            if _is_pua(ch):
+                last_pua = ord(ch)
+            elif last_pua:
+                # A position GB18030-2005 moved out of the private-use area: CP936 (and
+                # GB18030-2000) keep the sequential private-use code it had.
+                last_pua += 1
+                ch = chr(last_pua)
+            table[pair] = ch
+    return table
+
+
+@lru_cache(maxsize=1)
+def cp936_chars() -> dict[str, bytes]:
+    inverse = {ch: pair for pair, ch in cp936_pairs().items()}
+    inverse["€"] = b"\x80"
+    return inverse
+
+
+@lru_cache(maxsize=1)
+def latin_chars() -> dict[str, int]:
+    """windows-1252 as WHATWG defines it, plus ISO-8859-1 C1 controls (the union of both)."""
+    table = {chr(b): b for b in range(0x80, 0x100)}
+    for b in range(0x80, 0xA0):
+        try:
+            table[bytes([b]).decode("cp1252")] = b
+        except UnicodeDecodeError:
+            pass
+    return table
+
+
+def _encode_char(ch: str, codec: str) -> bytes | None:
+    if ch.isascii():
+        return ch.encode("ascii")
+    if codec == "cp936":
+        return cp936_chars().get(ch)
+    if codec == "latin":
+        code = latin_chars().get(ch)
+        return None if code is None else bytes([code])
+    name = "cp950" if codec == "big5" else codec
+    for candidate in (name, "big5"):
+        try:
+            return ch.encode(candidate)
+        except UnicodeEncodeError:
+            continue
+    return None
+
+
+def encode_run(text: str, codec: str) -> tuple[bytes, list[int]] | None:
+    """Bytes of `text` under `codec` and the byte offset where each character starts
+    (one extra entry for the end); None if a character has no code."""
+    chunks = []
+    offsets = [0]
+    for ch in text:
+        raw = _encode_char(ch, codec)
+        if raw is None:
+            return None
+        chunks.append(raw)
+        offsets.append(offsets[-1] + len(raw))
+    return b"".join(chunks), offsets
+
+
+def encodable(ch: str, codec: str) -> bool:
+    return _encode_char(ch, codec) is not None
+
+
+def decode_cp936(raw: bytes) -> str | None:
+    pairs = cp936_pairs()
+    out = []
+    i = 0
+    while i < len(raw):
+        b = raw[i]
+        if b < 0x80:
+            out.append(chr(b))
+            i += 1
+        elif b == 0x80:
+            out.append("€")
+            i += 1
+        elif (ch := pairs.get(raw[i : i + 2])) is not None:
+            out.append(ch)
+            i += 2
+        else:
+            return None
+    return "".join(out)
+
+
+def decode_strict(raw: bytes, codec: str) -> str | None:
+    """Strict decode; None when the bytes are not valid in `codec`."""
+    if codec == "cp936":
+        return decode_cp936(raw)
+    if codec == "latin":
+        return "".join({v: k for k, v in latin_chars().items()}.get(b, chr(b)) for b in raw)
+    try:
+        return raw.decode("cp950" if codec == "big5" else codec)
+    except UnicodeDecodeError:
+        return None
+
+
+__all__ = ["CODECS", "CP1252_SPECIALS", "encode_run", "decode_strict", "encodable"]
