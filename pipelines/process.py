@@ -3,19 +3,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapy import Spider
+from scrapy.crawler import Crawler
 
 from archiver.process import process_page
 
 
 class ProcessPipeline:
-    def process_item(self, item: dict[str, Any], spider: Spider) -> dict[str, Any]:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "ProcessPipeline":
+        return cls(crawler)
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         raw = item["raw"]
         if raw.status == 200 and raw.body:
-            selectors = getattr(spider, "selectors", None)
+            selectors = getattr(self.crawler.spider, "selectors", None)
             article = process_page(raw, selectors)
             item["article"] = article.to_dict()
-            stats = spider.crawler.stats
+            stats = self.crawler.stats
             decode = item["article"].get("decode") or {}
             if decode.get("disagreement"):
                 stats.inc_value("archiver/encoding/declaration_wrong")

@@ -3,20 +3,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapy import Spider
+from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from archiver.validate import rejection
 
 
 class ValidatePipeline:
-    def process_item(self, item: dict[str, Any], spider: Spider) -> dict[str, Any]:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "ValidatePipeline":
+        return cls(crawler)
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         reason = rejection(item["raw"], item.get("article"))
         if reason is not None:
             kind = reason.split(":", 1)[0]
-            spider.crawler.stats.inc_value(f"archiver/rejected/{kind}")
+            self.crawler.stats.inc_value(f"archiver/rejected/{kind}")
             if kind == "blocked":
-                spider.crawler.stats.inc_value("archiver/blocked")
+                self.crawler.stats.inc_value("archiver/blocked")
             item["rejected"] = reason
             raise DropItem(reason)
         return item
