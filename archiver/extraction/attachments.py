@@ -1,0 +1,56 @@
+"""Attachments (附件) and images of the article, as absolute URLs."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+from .dom import norm
+
+ATTACHMENT_EXTS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "zip", "rar", "ofd", "ceb", "et", "ppt", "pptx", "txt")
+_EXT = re.compile(r"\.(" + "|".join(ATTACHMENT_EXTS) + r")$", re.I)
+# pdf.js viewers and download handlers carry the file in a query parameter
+_QUERY_FILE = re.compile(r"(?:file|filename|path|url)=([^&#]+)", re.I)
+
+
+def _ext(href: str, text: str) -> str | None:
+    path = urlsplit(href).path
+    for candidate in (path, *_QUERY_FILE.findall(urlsplit(href).query), text):
+        if m := _EXT.search(candidate.strip()):
+            return m.group(1).lower()
+    return None
+
+
+def attachments(anchors: Iterable[etree._Element], base_url: str) -> list[dict[str, str]]:
+    """{"url", "text", "ext"} for links to documents, deduplicated by URL, in page order."""
+    seen: set[str] = set()
+    out: list[dict[str, str]] = []
+    for a in anchors:
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "#")):
+            continue
+        text = norm("".join(a.itertext())) or norm(a.get("title"))
+        ext = _ext(href, text)
+        if ext is None:
+            continue
+        url = urljoin(base_url, href)
+        if url not in seen:
+            seen.add(url)
+            out.append({"url": url, "text": text, "ext": ext})
+    return out
+
+
+def images(tree: etree._Element, base_url: str) -> list[str]:
+    """Absolute image URLs in the cleaned body (lazy-load attributes first)."""
+    seen: list[str] = []
+    for img in tree.iter("img"):
+        src = img.get("data-src") or img.get("data-original") or img.get("src") or ""
+        src = src.strip()
+        if not src or src.startswith("data:"):
+            continue
+        url = urljoin(base_url, src)
+        if url not in seen:
+            seen.append(url)
+    return seen

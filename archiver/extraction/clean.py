@@ -1,0 +1,104 @@
+"""Boilerplate removal inside the chosen container: nodes first (by structure), then lines.
+
+Rules are named data so `--explain` and tests can refer to them. Line rules only fire on short
+lines, so a sentence that merely mentions 打印 or 来源 stays in the body.
+"""
+from __future__ import annotations
+
+import copy
+import re
+
+from lxml import etree
+
+from .dom import SKIP_TAGS, is_hidden, norm, tag_of
+
+# class/id fragments of widgets that live inside article containers
+BOILER_ATTR = re.compile(
+    r"share|print|related|relevant|breadcrumb|crumb|footer|comment|toolbar|font-?size|fontsize"
+    r"|pager|page-?nav|prev|next|recommend|qrcode|ewm|erweima|editor-?name|bianji|zrbj|caption|pic-?info"
+    r"|img-?desc|ad-?box|advert|jiucuo|correct",
+    re.I,
+)
+_CENTER = re.compile(r"text-align\s*:\s*center", re.I)
+# short lines that are chrome, not article: (name, pattern)
+BOILER_LINES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("font_size", re.compile(r"^【?\s*(字体|字号)\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中")),
+    ("print_close", re.compile(r"^(【?\s*(打印本页|打印|关闭窗口|关闭|返回顶部|返回首页|收藏|纠错)\s*】?\s*)+$")),
+    ("prev_next", re.compile(r"^(上一篇|下一篇|上一条|下一条)\s*[:：]?")),
+    ("share", re.compile(r"^(分享到|分享|扫一扫|微信扫一扫|打开微信)")),
+    ("editor", re.compile(r"^[【\[（(]?\s*(责任编辑|责编|编辑|审核|校对|监制)\s*[:：|｜]")),
+    ("original_title", re.compile(r"^[【\[（(]?\s*原标题\s*[:：]")),
+    ("credit", re.compile(r"^(本文来源|图片来源|视频来源|本文来自|来源于网络)")),
+    ("footer", re.compile(r"ICP备|公网安备|网站标识码|版权所有|Copyright|©", re.I)),
+    ("correction", re.compile(r"^【\s*纠错\s*】")),
+)
+# a heading after which only link lists follow (延伸阅读 …): cut the body there
+TAIL_CUT = re.compile(r"^(延伸阅读|相关阅读|相关链接|相关新闻|相关稿件|相关文章|相关解读|推荐阅读|热点推荐)")
+_PHOTO_CREDIT = re.compile(r"(摄|摄影|供图|图片来源.*)\s*[)）]?$")
+
+
+def _drop(el: etree._Element) -> None:
+    """Remove `el` but keep its tail text in the tree."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _is_caption(el: etree._Element) -> bool:
+    """A centred short paragraph next to a picture, or a photo credit (…摄)."""
+    tag = tag_of(el)
+    if tag not in ("p", "div", "span", "font", "figcaption"):
+        return tag == "figcaption"
+    text = norm("".join(el.itertext()))
+    if not text or len(text) > 80:
+        return False
+    if _PHOTO_CREDIT.search(text) and len(text) <= 60:
+        return True
+    centred = bool(_CENTER.search(el.get("style") or "")) or (el.get("align") or "").lower() == "center"
+    prev = el.getprevious()
+    after_img = prev is not None and bool(tag_of(prev)) and (tag_of(prev) == "img" or prev.find(".//img") is not None)
+    return centred and (after_img or el.find(".//img") is not None) and len(text) <= 40
+
+
+def prune(container: etree._Element) -> tuple[etree._Element, list[str]]:
+    """A cleaned copy of the container, and the hidden text removed (kept for metadata)."""
+    tree = copy.deepcopy(container)
+    tree.tail = None
+    hidden: list[str] = []
+    doomed: list[etree._Element] = []
+    for el in tree.iter():
+        tag = tag_of(el)
+        if el is tree:
+            continue
+        if not tag:
+            doomed.append(el)  # comments, processing instructions
+        elif tag in SKIP_TAGS:
+            doomed.append(el)
+        elif is_hidden(el):
+            hidden.append(norm(" ".join(el.itertext())))
+            doomed.append(el)
+        elif BOILER_ATTR.search((el.get("class") or "") + " " + (el.get("id") or "")):
+            doomed.append(el)
+        elif _is_caption(el):
+            doomed.append(el)
+    for el in doomed:
+        if el.getparent() is not None:  # an ancestor may already be gone; dropping it is harmless
+            _drop(el)
+    return tree, [h for h in hidden if h]
+
+
+def boiler_rule(line: str) -> str | None:
+    """Name of the chrome rule a short line matches, or None."""
+    if len(line) > 120:
+        return None
+    for name, pattern in BOILER_LINES:
+        if pattern.search(line):
+            return name
+    return None

@@ -1,0 +1,228 @@
+"""`extract`: one composition of the extraction stages.
+
+Stage order: bytes → decode → repair → parse → page kind (challenge/error) → spam scan →
+meta tags → content container → clean body → metadata lines around it → fields → page kind
+(listing/search) → Article. Every field records the rule that produced it.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from lxml import etree
+
+from . import attachments as att
+from . import body as body_mod
+from . import fields as fl
+from . import meta as meta_tags
+from .article import Article
+from .clean import TAIL_CUT, boiler_rule, prune
+from .dom import Line, doc_order, is_hidden, norm, parse, render
+from .metaline import best_fields, doc_fields, is_meta_line
+from .pagekind import classify_content, classify_raw
+from .selectors import select, select_text
+from .spam import is_spam
+
+log = logging.getLogger(__name__)
+_HEADER_LINES = 20
+_AFTER_LINES = 10
+_EDGE_HEAD, _EDGE_TAIL = 4, 6
+
+
+def _to_text(raw: str | bytes, content_type: str | None, url: str) -> tuple[str, dict[str, Any]]:
+    """Decode and repair bytes; str input is taken as already decoded."""
+    if isinstance(raw, str):
+        return raw, {}
+    if not isinstance(raw, (bytes, bytearray)):
+        raise TypeError(f"extract() needs str or bytes, not {type(raw).__name__}")
+    try:
+        from archiver.encoding import decode
+        from archiver.mojibake import repair
+    except ImportError:  # sibling stages not landed yet: keep the str path testable
+        log.debug("archiver.encoding/mojibake unavailable; utf-8 fallback")
+        return bytes(raw).decode("utf-8", "replace"), {}
+    decoded = decode(bytes(raw), content_type, url)
+    repaired = repair(decoded.text)
+    flags = (["repaired"] if repaired.changed else []) + (["chars_lost"] if repaired.lost else [])
+    return repaired.text, {"decode": decoded.to_dict(), "repair": repaired.to_dict(), "flags": flags}
+
+
+def extract(html: str | bytes, url: str, *, content_type: str | None = None,
+            selectors: Mapping[str, Sequence[str]] | None = None) -> Article:
+    """Extract one article record from a page. Never raises on hostile HTML: unparseable or
+    empty input gives page_kind "error" with the flag "empty"."""
+    text, info = _to_text(html, content_type, url)
+    base = {"url": url, "decode": info.get("decode"), "repair": info.get("repair")}
+    flags = list(info.get("flags", []))
+    try:
+        root = parse(text)
+    except ValueError as exc:
+        log.debug("unparseable page %s: %s", url, exc)
+        return Article(**base, flags=[*flags, "empty", "not_article:error"], page_kind="error")
+    return _from_tree(root, text, url, dict(selectors or {}), base, flags)
+
+
+def _spam_lines(root: etree._Element, lines: list[Line]) -> list[str]:
+    found = [ln.text for ln in lines if is_spam(ln.text, hidden=ln.hidden)]
+    for el in root.xpath("//*[@style or @hidden]"):
+        if is_hidden(el) and (t := norm(" ".join(el.itertext()))) and t not in found:
+            if is_spam(t, hidden=True) and not any(t in f for f in found):
+                found.append(t)
+    return found
+
+
+def _clean_lines(lines: list[str], title: str | None) -> tuple[list[str], list[str]]:
+    """(body lines, metadata lines found at the body's edges)."""
+    kept: list[str] = []
+    edge_meta: list[str] = []
+    n = len(lines)
+    for i, line in enumerate(lines):
+        at_edge = i < _EDGE_HEAD or i >= n - _EDGE_TAIL
+        if is_spam(line) or boiler_rule(line):
+            continue
+        if at_edge and is_meta_line(line):
+            edge_meta.append(line)
+            continue
+        if i < _EDGE_HEAD and title and line == title:
+            continue
+        if TAIL_CUT.match(line) and i >= n // 2:
+            break
+        kept.append(line)
+    return kept, edge_meta
+
+
+def _regions(lines: list[Line], order: dict[etree._Element, int], container: etree._Element | None,
+             title_el: etree._Element | None) -> tuple[list[str], list[str], list[str]]:
+    """(header lines between headline and body, lines after the body, all lines outside it)."""
+    if container is None:
+        return [], [], [ln.text for ln in lines]
+    start = order.get(container, 0)
+    end = start
+    for end_el in container.iter():
+        end = order.get(end_el, end)
+    low = order.get(title_el, -1) if title_el is not None and order.get(title_el, -1) < start else -1
+    header = [ln.text for ln in lines if low <= ln.order < start and not ln.hidden][-_HEADER_LINES:]
+    after = [ln.text for ln in lines if ln.order > end and not ln.hidden][:_AFTER_LINES]
+    outside = [ln.text for ln in lines if not start <= ln.order <= end]
+    return header, after, outside
+
+
+def _title(root: etree._Element, meta: dict[str, str], sel: Mapping[str, Sequence[str]]
+           ) -> tuple[str | None, str | None, etree._Element | None]:
+    tag_title = fl.tag_title(root)
+    head = fl.headline(root, tag_title)
+    if sel.get("title") and (found := select_text(root, sel["title"])):
+        return found[0], found[1], head[1] if head else None
+    if found := meta_tags.pick(meta, "title"):
+        return found[0], found[1], head[1] if head else None
+    if head:
+        return head[0], head[2], head[1]
+    found = fl.title_from_tag(tag_title)
+    return (found[0], found[1], None) if found else (None, None, None)
+
+
+def _container(root: etree._Element, sel: Mapping[str, Sequence[str]]) -> body_mod.Choice | None:
+    if sel.get("body") and (found := select(root, sel["body"])) and isinstance(found[0], etree._Element):
+        return body_mod.Choice(found[0], found[1])
+    return body_mod.choose(root)
+
+
+def _pick_field(name: str, root: etree._Element, meta: dict[str, str],
+                sel: Mapping[str, Sequence[str]], regions: list[dict]) -> tuple[str | None, str | None]:
+    """Selector, strong meta, labelled lines (in region order), weak meta."""
+    if sel.get(name) and (found := select_text(root, sel[name])):
+        return found
+    if found := meta_tags.pick(meta, name):
+        return found
+    for best in regions:
+        if f := best.get(name):
+            return f.value, f"metaline:{f.label}"
+    if found := meta_tags.pick(meta, name, "weak"):
+        return found
+    return None, None
+
+
+def _date(root: etree._Element, meta: dict[str, str], sel: Mapping[str, Sequence[str]],
+          regions: list[dict], header: list[str], url: str) -> tuple[str | None, str | None]:
+    year = meta_tags.year_hint(meta)
+    if sel.get("published_at") and (found := select_text(root, sel["published_at"])):
+        if hit := fl.parse_date(found[0], year):
+            return hit.iso, found[1]
+    resolved = fl.resolve_date(meta, [(r, "") for r in regions], header, url)
+    return (resolved[0].iso, resolved[1]) if resolved else (None, None)
+
+
+def _not_article(kind: str, base: dict[str, Any], flags: list[str], spam: list[str]) -> Article:
+    return Article(**base, flags=[*flags, f"not_article:{kind}"], spam=spam, page_kind=kind)
+
+
+def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequence[str]],
+               base: dict[str, Any], flags: list[str]) -> Article:
+    order = doc_order(root)
+    lines = render(root, order, skip_hidden=False)
+    visible = sum(len(ln.text) for ln in lines if not ln.hidden)
+    spam = _spam_lines(root, lines)
+    flags += ["spam_injected"] if spam else []
+    if kind := classify_raw(text, visible, fl.tag_title(root)):
+        return _not_article(kind, base, flags, spam)
+    meta = meta_tags.read_meta(root)
+    title, title_rule, title_el = _title(root, meta, sel)
+    choice = _container(root, sel)
+    header, after, outside = _regions(lines, order, choice.element if choice else None, title_el)
+    body_lines, edge_meta, body_html, hidden, body_tree = _body(choice, title)
+    regions = [best_fields(header), best_fields(edge_meta), best_fields(after), best_fields(hidden)]
+    published, date_rule = _date(root, meta, sel, regions, header, url)
+    body_text = "\n".join(body_lines)
+    kind = classify_content(url, body_text, _link_ratio(body_tree), _title_links(root), bool(published))
+    if kind != "article":
+        return _not_article(kind, base, flags, spam)
+    prov = {"title": title_rule, "published_at": date_rule, "body": choice.rule if choice else None}
+    values: dict[str, Any] = {}
+    for name in ("source", "author", "editor"):
+        values[name], prov[name] = _pick_field(name, root, meta, sel, regions)
+    if values["author"] is None and (author := fl.byline_author(header + body_lines[:2])):
+        values["author"], prov["author"] = author, "byline"
+    body_lines = [ln for ln in body_lines[:2] if ln != values["author"] and fl.byline_author([ln]) is None] + body_lines[2:]
+    flags += [f for f, missing in (("no_date", not published), ("no_body", not body_lines)) if missing]
+    subtitle = fl.subtitle(title_el, title or "")
+    anchors = list(choice.element.iter("a")) if choice else []
+    return Article(
+        **base, title=title, subtitle=subtitle, published_at=published, **values,
+        body="\n".join(body_lines) or None, body_html=body_html,
+        images=att.images(body_tree, url) if body_tree is not None else [],
+        attachments=att.attachments(anchors + _after_anchors(root, order, choice), url),
+        doc_fields=doc_fields(outside), flags=flags, spam=spam,
+        provenance={k: v for k, v in prov.items() if v} | ({"subtitle": "next-heading"} if subtitle else {}),
+    )
+
+
+def _body(choice: body_mod.Choice | None, title: str | None
+          ) -> tuple[list[str], list[str], str | None, list[str], etree._Element | None]:
+    if choice is None:
+        return [], [], None, [], None
+    tree, hidden = prune(choice.element)
+    body_lines, edge_meta = _clean_lines([ln.text for ln in render(tree)], title)
+    return body_lines, edge_meta, etree.tostring(tree, encoding="unicode", method="html"), hidden, tree
+
+
+def _link_ratio(tree: etree._Element | None) -> float:
+    if tree is None:
+        return 0.0
+    total = sum(len(t.strip()) for t in tree.itertext())
+    links = sum(len(t.strip()) for a in tree.iter("a") for t in a.itertext())
+    return links / total if total else 0.0
+
+
+def _title_links(root: etree._Element) -> int:
+    """Anchors with headline-length text: many of them make a listing page."""
+    return sum(1 for a in root.iter("a") if 8 <= len(norm("".join(a.itertext()))) <= 80)
+
+
+def _after_anchors(root: etree._Element, order: dict[etree._Element, int],
+                   choice: body_mod.Choice | None) -> list[etree._Element]:
+    """Links just after the body: attachment lists often sit below the content container."""
+    if choice is None:
+        return []
+    end = max((order.get(el, 0) for el in choice.element.iter()), default=0)
+    return [a for a in root.iter("a") if end < order.get(a, 0) <= end + 300]

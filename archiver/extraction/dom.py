@@ -1,0 +1,132 @@
+"""Parsing and text rendering shared by the extraction stages (lxml, no recursion).
+
+Every walk here is iterative (`etree.iterwalk`), so a page nested 5,000 levels deep costs time,
+not stack.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree, html
+
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body center dd details dialog div dl dt fieldset figcaption "
+    "figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table "
+    "tbody thead tfoot tr ul br html caption".split()
+)
+SKIP_TAGS = frozenset("script style noscript template iframe object embed select option button textarea svg head".split())
+_WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    order: int  # document order of the element where the line starts
+    hidden: bool = False
+
+
+def parse(text: str) -> html.HtmlElement:
+    """Parse HTML text; raises ValueError when nothing parseable remains."""
+    if not text or not text.strip():
+        raise ValueError("empty document")
+    # bytes + explicit utf-8: lxml refuses str input that carries an XML encoding declaration
+    parser = html.HTMLParser(encoding="utf-8", huge_tree=True, remove_blank_text=False)
+    try:
+        root = html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError) as exc:
+        raise ValueError(f"unparseable document: {exc}") from exc
+    if root is None:
+        raise ValueError("unparseable document")
+    return root
+
+
+def norm(text: str | None) -> str:
+    """Collapse every kind of space (&nbsp;, full-width, zero-width) to one ASCII space."""
+    return _WS.sub(" ", text).strip() if text else ""
+
+
+def tag_of(el: etree._Element) -> str:
+    tag = el.tag
+    return tag.lower() if isinstance(tag, str) else ""
+
+
+def is_hidden(el: etree._Element) -> bool:
+    style = el.get("style")
+    return bool(style and _HIDDEN.search(style)) or el.get("hidden") is not None
+
+
+def doc_order(root: etree._Element) -> dict[etree._Element, int]:
+    return {el: i for i, el in enumerate(root.iter())}
+
+
+class _Renderer:
+    """Collects lines: block elements break lines, table cells join with one space."""
+
+    def __init__(self, order: dict[etree._Element, int] | None, skip_hidden: bool) -> None:
+        self.order = order
+        self.skip_hidden = skip_hidden
+        self.lines: list[Line] = []
+        self.buf: list[str] = []
+        self.start = 0
+        self.cell_depth = 0
+        self.hidden_depth = 0
+
+    def flush(self) -> None:
+        text = norm("".join(self.buf))
+        if text:
+            self.lines.append(Line(text, self.start, self.hidden_depth > 0))
+        self.buf = []
+
+    def add(self, text: str | None, el: etree._Element) -> None:
+        if text:
+            if not self.buf and self.order is not None:
+                self.start = self.order.get(el, self.start)
+            self.buf.append(text)
+
+    def run(self, root: etree._Element) -> list[Line]:
+        walker = etree.iterwalk(root, events=("start", "end"))
+        for event, el in walker:
+            tag = tag_of(el)
+            skipped = not tag or tag in SKIP_TAGS or (self.skip_hidden and is_hidden(el))
+            if event == "start":
+                if skipped:
+                    walker.skip_subtree()  # iterwalk still sends this element's "end"
+                else:
+                    self.open(el, tag)
+                continue
+            if not skipped:
+                self.close(el, tag)
+            if el is not root:
+                self.add(el.tail, el.getparent())
+        self.flush()
+        return self.lines
+
+    def open(self, el: etree._Element, tag: str) -> None:
+        if tag in ("td", "th"):
+            self.cell_depth += 1
+        elif tag in BLOCK_TAGS and not self.cell_depth:
+            self.flush()
+        if is_hidden(el):
+            self.hidden_depth += 1
+        self.add(el.text, el)
+
+    def close(self, el: etree._Element, tag: str) -> None:
+        if tag in ("td", "th"):
+            self.cell_depth -= 1
+            self.buf.append(" ")
+        elif tag == "tr" or (tag in BLOCK_TAGS and not self.cell_depth):
+            self.flush()
+        if is_hidden(el):
+            self.hidden_depth -= 1
+
+
+def render(root: etree._Element, order: dict[etree._Element, int] | None = None,
+           skip_hidden: bool = True) -> list[Line]:
+    """Text lines of `root` in reading order (one per paragraph, one per table row)."""
+    return _Renderer(order, skip_hidden).run(root)
+
+
+def text_of(el: etree._Element) -> str:
+    return " ".join(line.text for line in render(el))

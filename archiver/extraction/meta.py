@@ -1,0 +1,91 @@
+"""Standard government <meta> tags (政府网站发展指引 / GB/T 42147), Open Graph and JSON-LD.
+
+Tag names are data: each field has a STRONG list (trusted before anything visible) and a WEAK
+list (used only after the visible metadata line). Maketime is weak on purpose: on Hanweb sites it
+is the page generation time, not the publication time.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from lxml import etree
+
+from .dom import norm
+
+log = logging.getLogger(__name__)
+
+STRONG: dict[str, tuple[str, ...]] = {
+    "title": ("articletitle", "og:title", "ld:headline"),
+    "published_at": (
+        "pubdate", "firstpublishedtime", "publishdate", "publish_date", "article:published_time",
+        "og:release_date", "datepublished", "ld:datepublished", "dc.date.issued", "ptime",
+    ),
+    "source": ("contentsource",),
+    "author": (),
+}
+WEAK: dict[str, tuple[str, ...]] = {
+    "published_at": ("maketime", "dateupdate", "datemodified", "article:modified_time", "ld:datemodified"),
+    "source": ("source", "og:article:source", "article:source"),
+    "author": ("author", "article:author", "ld:author"),
+}
+_NAME_ATTRS = ("name", "property", "itemprop", "http-equiv")
+
+
+def read_meta(root: etree._Element) -> dict[str, str]:
+    """Lower-cased meta names → first non-empty content; JSON-LD keys prefixed with "ld:"."""
+    found: dict[str, str] = {}
+    for el in root.iter("meta"):
+        content = norm(el.get("content"))
+        if not content:
+            continue
+        for attr in _NAME_ATTRS:
+            if name := (el.get(attr) or "").strip().lower():
+                found.setdefault(name, content)
+                break
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+            for key, value in _json_ld(script.text).items():
+                found.setdefault("ld:" + key, value)
+    return found
+
+
+def _json_ld(text: str) -> dict[str, str]:
+    try:
+        data: Any = json.loads(text)
+    except ValueError:
+        log.debug("unreadable JSON-LD skipped")
+        return {}
+    items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
+    out: dict[str, str] = {}
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        for key in ("headline", "datePublished", "dateModified", "author"):
+            value = item.get(key)
+            if isinstance(value, dict):
+                value = value.get("name")
+            elif isinstance(value, list) and value and isinstance(value[0], dict):
+                value = value[0].get("name")
+            if isinstance(value, str) and value.strip():
+                out.setdefault(key.lower(), norm(value))
+    return out
+
+
+def pick(meta: dict[str, str], field: str, strength: str = "strong") -> tuple[str, str] | None:
+    """(value, "meta:<Name>") for the first tag of `field` present, or None."""
+    names = (STRONG if strength == "strong" else WEAK).get(field, ())
+    for name in names:
+        if value := meta.get(name):
+            return value, "meta:" + name
+    return None
+
+
+def year_hint(meta: dict[str, str]) -> int | None:
+    """Any 4-digit year in a date-like meta tag: lets "09-30 22:46" become a full date."""
+    for name in STRONG["published_at"] + WEAK["published_at"]:
+        value = meta.get(name, "")
+        if len(value) >= 4 and value[:4].isdigit():
+            return int(value[:4])
+    return None

@@ -1,0 +1,94 @@
+"""Labelled metadata lines: "发布时间：2022年05月20日 来源：运城日报 点击率：1986".
+
+Labels are data. A label counts only when no Chinese character precedes it, so 成文日期 never reads
+as 日期 and 责任编辑 never as 编辑. Colons may be full- or half-width (repaired pages come back with
+ASCII punctuation), spaces may be &nbsp; or U+3000: lines arrive already normalised by dom.norm.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+FIELD_LABELS: dict[str, tuple[str, ...]] = {
+    "published_at": ("发布时间", "发布日期", "发表时间", "发稿时间", "更新时间", "上传时间", "时间", "日期"),
+    "source": ("信息来源", "文章来源", "新闻来源", "稿件来源", "来源于", "来源", "发布机构", "发布单位", "稿源"),
+    "author": ("作者", "记者", "撰稿人", "撰稿", "通讯员"),
+    "editor": ("责任编辑", "责编", "编辑"),
+    "stop": ("点击率", "点击数", "点击量", "浏览次数", "浏览量", "阅读量", "阅读数", "访问量", "字号", "字体",
+             "分享到", "分享", "打印", "关闭", "审核", "校对", "摄影", "供稿"),
+}
+_LABEL_FIELD = {label: field for field, labels in FIELD_LABELS.items() for label in labels}
+_LABEL_RANK = {label: rank for labels in FIELD_LABELS.values() for rank, label in enumerate(labels)}
+_ALL = sorted(_LABEL_FIELD, key=len, reverse=True)
+LABEL_RE = re.compile(r"(?<![\u4e00-\u9fff])(?P<label>" + "|".join(_ALL) + r")\s*[:：]\s*")
+
+DOC_LABELS = (
+    "索引号", "主题分类", "组配分类", "信息分类", "体裁分类", "发文机关", "发布机构", "成文日期", "发文字号", "文号",
+    "发布日期", "生效日期", "实施日期", "失效日期", "废止日期", "有效性", "主题词", "公开方式", "公开范围",
+)
+DOC_RE = re.compile(r"(?<![\u4e00-\u9fff])(?P<label>" + "|".join(DOC_LABELS) + r")\s*[:：]?\s*")
+
+_CUT = re.compile(r"\s{2,}|\s*[|｜]\s*|[】\])）]$")
+_MAX_LEN = {"source": 30, "author": 24, "editor": 24, "published_at": 40}
+
+
+@dataclass(frozen=True)
+class Field:
+    field: str   # "published_at" | "source" | "author" | "editor"
+    label: str
+    value: str
+    rank: int    # lower = more specific label (信息来源 before 稿源)
+
+
+def _clean(field: str, value: str) -> str:
+    if field == "published_at":  # "2023-10-23  08:59": the date parser reads past double spaces
+        return value.strip()[:_MAX_LEN[field]]
+    value = _CUT.split(value.strip(), maxsplit=1)[0].strip(" :：,，;；、【】[]()（）")
+    if field != "published_at" and re.search(r"\d{4}[-/年.]\d{1,2}", value):
+        value = re.split(r"\s*\d{4}[-/年.]\d{1,2}", value, maxsplit=1)[0].strip()
+    return value if len(value) <= _MAX_LEN[field] else ""
+
+
+def parse_line(text: str) -> list[Field]:
+    """All labelled fields on one line; values end where the next label starts."""
+    matches = list(LABEL_RE.finditer(text))
+    fields: list[Field] = []
+    for i, m in enumerate(matches):
+        label = m.group("label")
+        field = _LABEL_FIELD[label]
+        if field == "stop":
+            continue
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        if value := _clean(field, text[m.end():end]):
+            fields.append(Field(field, label, value, _LABEL_RANK[label]))
+    return fields
+
+
+def best_fields(lines: list[str]) -> dict[str, Field]:
+    """Per field, the most specific label; among equals, the first line."""
+    best: dict[str, Field] = {}
+    for text in lines:
+        for f in parse_line(text):
+            if f.field not in best or f.rank < best[f.field].rank:
+                best[f.field] = f
+    return best
+
+
+def is_meta_line(text: str) -> bool:
+    """A short line that starts with a label: a byline/metadata line, not body text."""
+    return len(text) <= 80 and bool(m := LABEL_RE.match(text.lstrip("【[（( "))) and m.start() == 0
+
+
+def doc_fields(lines: list[str]) -> dict[str, str]:
+    """政务公开 table fields (索引号, 发文机关, 成文日期 …) from rendered table rows."""
+    out: dict[str, str] = {}
+    for text in lines:
+        if len(text) > 300 or not DOC_RE.match(text):
+            continue
+        matches = list(DOC_RE.finditer(text))
+        for i, m in enumerate(matches):
+            end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+            value = text[m.end():end].strip()
+            if value and len(value) <= 100:
+                out.setdefault(m.group("label"), value)
+    return out
