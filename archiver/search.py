@@ -1,64 +1,190 @@
 """Full-text search over the archive, for Chinese.
 
-FTS5's trigram tokenizer matches any substring of three or more characters;
-one- and two-character terms (common Chinese words such as 政策) fall back to
-LIKE over title and body, since trigram silently returns nothing for them.
+FTS5's trigram tokenizer matches any substring of three or more characters, so
+terms of 3+ characters go to ``articles_fts`` and are ranked by bm25 with
+``snippet()`` highlights. One- and two-character terms (common Chinese words
+such as 政策) silently match nothing in a trigram index, so they fall back to
+LIKE over title, body and source, with a hand-made snippet.
+
+Every piece of user text reaches SQLite as a bound parameter. Terms are quoted
+as FTS5 strings, so quotes, ``AND``/``OR``/``NEAR`` or ``*`` in a query are
+searched for literally; ``raw=True`` passes FTS5 syntax through instead and
+turns a syntax error into a one-line :class:`SearchError`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+import sqlite3
+from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any
 
 from sqlite_utils import Database
+
+from archiver.errors import ArchiverError
+
+MARK_OPEN, MARK_CLOSE = "【", "】"
+SNIPPET_CHARS = 30
+# bm25 weights per FTS column (title, body, source): a title hit outranks a body hit.
+BM25_WEIGHTS = (10.0, 1.0, 0.5)
+_LIKE_ESCAPE = "\\"
+_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+
+
+class SearchError(ArchiverError):
+    """A search that cannot run: bad FTS syntax (raw mode) or a bad filter value."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Narrow a search or a listing. ``since``/``until`` take 2022, 2022-05 or 2022-05-31
+    and are inclusive: ``until="2022-05"`` keeps everything published in May 2022."""
+
+    site: str | None = None
+    section: str | None = None
+    source: str | None = None  # substring: "运城日报" also matches "运城日报社"
+    since: str | None = None
+    until: str | None = None
+
+    def where(self, table: str = "articles") -> tuple[list[str], list[Any]]:
+        """SQL conditions and their parameters (user values are always parameters)."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        for column in ("site", "section"):
+            if (value := getattr(self, column)) is not None:
+                clauses.append(f"{table}.{column} = ?")
+                params.append(value)
+        if self.source is not None:
+            clauses.append(f"{table}.source LIKE ? ESCAPE '{_LIKE_ESCAPE}'")
+            params.append(f"%{like_escape(self.source)}%")
+        if self.since is not None:
+            clauses.append(f"{table}.published_at >= ?")
+            params.append(_date_bounds(self.since)[0])
+        if self.until is not None:
+            clauses.append(f"{table}.published_at < ?")
+            params.append(_date_bounds(self.until)[1])
+        return clauses, params
 
 
 @dataclass(frozen=True)
 class Hit:
     id: int
     url: str
-    title: str
+    title: str | None
     published_at: str | None
     source: str | None
     site: str | None
+    section: str | None
     snippet: str
+    score: float | None  # bm25 (lower is better); None for LIKE-only searches
 
 
-def _fts_phrase(term: str) -> str:
+def _date_bounds(text: str) -> tuple[str, str]:
+    """[start, end) of a year, month or day, as ISO strings that sort with published_at."""
+    match = _DATE.match(text.strip())
+    if not match:
+        raise SearchError(f"bad date {text!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        start = date(year, month or 1, day or 1)  # type: ignore[arg-type]
+        if day is not None:
+            end = date.fromordinal(start.toordinal() + 1)
+        elif month is not None:
+            end = date(year + (month == 12), month % 12 + 1, 1)  # type: ignore[operator]
+        else:
+            end = date(year + 1, 1, 1)  # type: ignore[operator]
+    except ValueError as exc:
+        raise SearchError(f"bad date {text!r}: {exc}") from exc
+    return start.isoformat(), end.isoformat()
+
+
+def like_escape(term: str) -> str:
+    """Make % and _ in user text literal inside a LIKE pattern."""
+    return (term.replace(_LIKE_ESCAPE, _LIKE_ESCAPE * 2)
+            .replace("%", _LIKE_ESCAPE + "%").replace("_", _LIKE_ESCAPE + "_"))
+
+
+def fts_phrase(term: str) -> str:
     """Quote a term as an FTS5 string, so user text is never FTS syntax."""
     return '"' + term.replace('"', '""') + '"'
 
 
-def search(db: Database, text: str, *, limit: int = 20) -> list[Hit]:
-    terms = text.split()
-    if not terms:
+def split_terms(text: str) -> tuple[list[str], list[str]]:
+    """Whitespace-separated terms, split into (trigram-searchable, too-short)."""
+    terms = list(dict.fromkeys(text.split()))  # dedupe, keep order
+    return [t for t in terms if len(t) >= 3], [t for t in terms if len(t) < 3]
+
+
+def search(db: Database, text: str, filters: Filters | None = None, *, limit: int = 20,
+           raw: bool = False) -> list[Hit]:
+    """Articles matching every term of ``text`` (AND), best first.
+
+    With any FTS term, results are ranked by bm25 (title weighted highest);
+    with only short terms they come newest first.
+    """
+    filters = filters or Filters()
+    if raw:
+        long_terms, short_terms, match = [], [], text.strip()
+    else:
+        long_terms, short_terms = split_terms(text)
+        match = " AND ".join(fts_phrase(t) for t in long_terms)
+    if not match and not short_terms:
         return []
-    long_terms = [t for t in terms if len(t) >= 3]
-    short_terms = [t for t in terms if len(t) < 3]
-    where, params = [], []
-    if long_terms:
-        where.append("articles.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-        params.append(" AND ".join(_fts_phrase(t) for t in long_terms))
+    sql, params = _build_sql(match, short_terms, filters, limit)
+    try:
+        rows = db.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as exc:
+        if raw and ("fts5" in str(exc) or "syntax" in str(exc)):
+            raise SearchError(f"FTS query syntax error in {text!r}: {exc}") from exc
+        raise SearchError(f"search failed: {exc}") from exc
+    terms = long_terms + short_terms
+    return [_hit(row, terms) for row in rows]
+
+
+def _build_sql(match: str, short_terms: list[str], filters: Filters,
+               limit: int) -> tuple[str, list[Any]]:
+    where, params = filters.where()
+    cols = ("articles.id, articles.url, articles.title, articles.published_at,"
+            " articles.source, articles.site, articles.section")
     for term in short_terms:
-        where.append("(articles.title LIKE ? OR articles.body LIKE ?)")
-        params += [f"%{term}%", f"%{term}%"]
-    sql = (
-        "SELECT id, url, title, published_at, source, site, body FROM articles"
-        f" WHERE {' AND '.join(where)} ORDER BY published_at DESC LIMIT ?"
-    )
-    rows = db.execute(sql, [*params, limit]).fetchall()
-    return [Hit(r[0], r[1], r[2], r[3], r[4], r[5], _snippet(r[6] or "", terms)) for r in rows]
+        pattern = f"%{like_escape(term)}%"
+        where.append("(" + " OR ".join(
+            f"articles.{c} LIKE ? ESCAPE '{_LIKE_ESCAPE}'" for c in ("title", "body", "source")) + ")")
+        params += [pattern] * 3
+    if not match:
+        sql = (f"SELECT {cols}, articles.body, NULL, NULL FROM articles"
+               f" WHERE {' AND '.join(where) or '1'}"
+               " ORDER BY articles.published_at DESC, articles.id DESC LIMIT ?")
+        return sql, [*params, limit]
+    weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+    marks = f"'{MARK_OPEN}', '{MARK_CLOSE}', '…', {SNIPPET_CHARS // 2}"
+    sql = (f"SELECT {cols}, articles.body, snippet(articles_fts, 1, {marks}),"
+           f" bm25(articles_fts, {weights}) AS score"
+           " FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid"
+           f" WHERE articles_fts MATCH ? {''.join(' AND ' + w for w in where)}"
+           " ORDER BY score, articles.published_at DESC LIMIT ?")
+    return sql, [match, *params, limit]
 
 
-def _snippet(body: str, terms: list[str], width: int = 30) -> str:
-    for term in terms:
-        pos = body.find(term)
-        if pos >= 0:
-            start = max(0, pos - width)
-            end = pos + len(term) + width
-            text = body[start:pos] + "【" + term + "】" + body[pos + len(term):end]
-            return ("…" if start else "") + text.replace("\n", " ") + ("…" if end < len(body) else "")
-    return body[: 2 * width].replace("\n", " ")
+def _hit(row: tuple[Any, ...], terms: list[str]) -> Hit:
+    body, fts_snippet, score = row[7] or "", row[8], row[9]
+    if fts_snippet and MARK_OPEN in fts_snippet:
+        snippet = fts_snippet.replace("\n", " ")
+    else:  # a LIKE hit, or an FTS hit only in the title/source: build one by hand
+        snippet = make_snippet(body, terms)
+    return Hit(row[0], row[1], row[2], row[3], row[4], row[5], row[6], snippet, score)
+
+
+def make_snippet(body: str, terms: list[str], width: int = SNIPPET_CHARS) -> str:
+    """Text around the first occurrence of any term, with the term marked 【like this】."""
+    found = [(pos, t) for t in terms if (pos := body.find(t)) >= 0]
+    if not found:
+        return body[: 2 * width].replace("\n", " ") + ("…" if len(body) > 2 * width else "")
+    pos, term = min(found)
+    start, end = max(0, pos - width), pos + len(term) + width
+    text = body[start:pos] + MARK_OPEN + term + MARK_CLOSE + body[pos + len(term):end]
+    return ("…" if start else "") + text.replace("\n", " ") + ("…" if end < len(body) else "")
 
 
 def hit_dict(hit: Hit) -> dict[str, Any]:
-    return hit.__dict__.copy()
+    return asdict(hit)
