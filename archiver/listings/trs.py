@@ -1,0 +1,46 @@
+"""TRS WCM pagination: ``createPageHTML(count, current, "index", "html")``.
+
+Page 1 is index.html, page k+1 is index_k.html. The 集约化 variant
+``createPageHTML('page_div', count, current, 'name', 'ext', records)`` counts
+from 1 (seen on Gansu's platform, research §2 / listings 006).
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from archiver.listings.model import PageRequest
+
+CLASSIC = re.compile(
+    r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([\w-]+)[\"']\s*,\s*[\"'](\w+)[\"']\s*\)")
+WITH_DIV = re.compile(
+    r"createPageHTML\(\s*[\"'][\w-]+[\"']\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([\w-]+)[\"']"
+    r"\s*,\s*[\"'](\w+)[\"']")
+# TRS also writes the counts as variables (countPage / currentPage) on some templates.
+VARIABLES = re.compile(r"var\s+countPage\s*=\s*(\d+)[\s\S]{0,200}?var\s+currentPage\s*=\s*(\d+)")
+
+
+def pager(html: str) -> tuple[int, int, str, str] | None:
+    """(total pages, 0-based current page, base name, extension), or None."""
+    if m := CLASSIC.search(html):
+        return int(m[1]), int(m[2]), m[3], m[4]
+    if m := WITH_DIV.search(html):
+        return int(m[1]), int(m[2]) - 1, m[3], m[4]
+    if m := VARIABLES.search(html):
+        return int(m[1]), int(m[2]), "index", "html"
+    return None
+
+
+def next_request(html: str, url: str) -> tuple[PageRequest | None, int | None]:
+    found = pager(html)
+    if found is None:
+        return None, None
+    total, current, name, ext = found
+    if current + 1 >= total:
+        return None, total
+    return PageRequest(urljoin(url, f"{name}_{current + 1}.{ext}"), page=current + 2), total
+
+
+def page_url(url: str, number: int, name: str = "index", ext: str = "html") -> str:
+    """The URL of 1-based page ``number`` next to ``url`` (for backfill fan-out)."""
+    return urljoin(url, f"{name}.{ext}" if number <= 1 else f"{name}_{number - 1}.{ext}")
