@@ -21,10 +21,11 @@ from archiver import _cjk_rank
 SAMPLE_CHARS = 800
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # Punctuation that real Chinese text uses all the time.
-_COMMON_PUNCT = "，。、；：？！“”‘’（）《》【】—…·「」『』〈〉　％～－﹏・"
+_COMMON_PUNCT = "，。、；：？！“”‘’（）《》【】—…·「」『』〈〉　％～－﹏・\u00a0"
 W_PUNCT = 0.8
 W_LEVEL1 = 0.35  # GB2312 level 1 / Big5 common characters missing from the rank table
 W_OTHER_HAN = 0.1
+W_LATIN = 0.2  # accented Latin letters: real in UTF-8 pages, never dominant in Chinese ones
 W_ODD_SCRIPT = -0.3  # kana, bopomofo, Greek, Cyrillic, box drawing: what Big5<->GBK swaps yield
 W_BROKEN = -1.0  # private use, controls, U+FFFD, lone surrogates
 
@@ -63,7 +64,12 @@ def _classify(ch: str) -> float:
         return W_OTHER_HAN
     if 0xFF01 <= cp <= 0xFF5E:  # full-width ASCII: common in Chinese text
         return W_PUNCT
-    if (0x3040 <= cp <= 0x312F or 0x0370 <= cp <= 0x04FF or 0x2500 <= cp <= 0x257F
+    if 0x00C0 <= cp <= 0x017F:
+        return W_LATIN
+    # Kana, bopomofo, box drawing (Big5<->GBK swaps) and U+02B0..U+07FF, the
+    # modifier letters, Greek, Cyrillic, Hebrew and Arabic that short GBK strings
+    # turn into when their bytes happen to form valid UTF-8.
+    if (0x3040 <= cp <= 0x312F or 0x02B0 <= cp <= 0x07FF or 0x2500 <= cp <= 0x257F
             or 0x31A0 <= cp <= 0x31BF):
         return W_ODD_SCRIPT
     return 0.0

@@ -19,8 +19,12 @@ log = logging.getLogger(__name__)
 
 BIG5_FAMILY = ("big5", "cp950", "big5hkscs")  # plain code page first, then supersets
 # Valid UTF-8 is structural evidence no frequency score has: a short UTF-8 title
-# gets this head start over GB18030/Big5 readings of the same bytes.
-UTF8_BONUS = 0.2
+# gets this head start over GB18030/Big5 readings of the same bytes. Less when all
+# its characters are 2-byte sequences (< U+0800): pairs of GBK characters often
+# form those by chance (丝路 = CB BF C2 B7 = "˿·").
+UTF8_BONUS = 0.3
+UTF8_BONUS_2BYTE = 0.15
+_BEYOND_2BYTE = re.compile("[\u0800-\U0010ffff]")
 # A .tw/.hk/.mo (or .cn) host makes Big5 (or GB18030) slightly more likely.
 HOST_BONUS = 0.05
 # Readings closer than this are a tie, broken by chardet.
@@ -75,7 +79,8 @@ def candidates(body: bytes, utf8: str | None, url: str | None,
     """Strict readings of `body` as UTF-8, GB18030 and Big5, scored, best first."""
     found = []
     if utf8 is not None and exclude != "utf-8":
-        found.append(Reading("utf-8", utf8).scored(UTF8_BONUS))
+        bonus = UTF8_BONUS if _BEYOND_2BYTE.search(utf8) else UTF8_BONUS_2BYTE
+        found.append(Reading("utf-8", utf8).scored(bonus))
     if exclude != "gb18030" and (text := strict(body, "gb18030")) is not None:
         found.append(Reading("gb18030", text).scored(_host_bonus(url, "gb18030")))
     codec, text = strict_big5(body)
@@ -100,8 +105,10 @@ def best_reading(body: bytes, utf8: str | None, url: str | None,
 
 
 def _chardet_guess(body: bytes, include: list[str] | None = None) -> tuple[str | None, float]:
+    # With a restricted set, "nothing fit" must name one of the set, not cp1252.
+    no_match = include[0] if include else "cp1252"
     result = chardet.detect(body, include_encodings=include, prefer_superset=True,
-                            compat_names=False)
+                            compat_names=False, no_match_encoding=no_match)
     label, confidence = result.get("encoding"), result.get("confidence") or 0.0
     return normalise(label) if label else None, confidence
 

@@ -85,7 +85,7 @@ def _decode(body: bytes, content_type: str | None, url: str | None) -> DecodeRep
     declared = {"header": header, "meta": metas[0] if metas else None, "meta_all": metas}
     notes = _declaration_conflicts(header, metas)
     bom = charset_decl.sniff_bom(body)
-    if bom is not None and (text := strict(body, bom[0])) is not None:
+    if bom is not None and (text := strict(body[bom[1]:], bom[0])) is not None:
         notes += [f"BOM {bom[0]} overrides {k} {v}" for k, v in (("header", header),
                   ("meta", declared["meta"])) if v and charset_decl.normalise(v) != "utf-8"]
         return _report(Reading(bom[0], text, 1.0, 0), "bom", 1.0, declared, notes)
