@@ -1,6 +1,6 @@
 """Write the demo site (data/demo/site/) and its expected records (data/demo/expected.json).
 
-Run from the repository root: ``.venv/bin/python data/demo/generate.py``.
+Run from the repository root: ``.venv/bin/python data/demo/generate.py [OUT_DIR]``.
 Deterministic: a rerun writes the same bytes and leaves unchanged files untouched
 (so their mtimes, and the server's Last-Modified, stay put).
 """
@@ -159,13 +159,15 @@ def write_tree(site: Path, files: dict[str, tuple[bytes, dict | None]]) -> None:
         stray.unlink()
 
 
-def main() -> None:
+def main(argv: list[str]) -> None:
+    """``generate.py [OUT_DIR]``: write OUT_DIR/site and OUT_DIR/expected.json (default: here)."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    exp = build(HERE / "site")
+    out = Path(argv[0]) if argv else HERE
+    exp = build(out / "site")
     text = json.dumps(exp, ensure_ascii=False, indent=1) + "\n"
-    (HERE / "expected.json").write_text(text, "utf-8")
+    (out / "expected.json").write_text(text, "utf-8")
     log.info("%d articles in %d sections", len(exp["articles"]), len(exp["sections"]))
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
