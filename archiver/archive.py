@@ -101,6 +101,22 @@ def run_query(db: Database, sql: str, params: Sequence[Any] | dict[str, Any] = (
         raise QueryError(f"SQL error: {text}") from exc
 
 
+def get_article(db: Database, url_or_id: str | int) -> dict[str, Any] | None:
+    """One article by id or URL, JSON columns parsed; None when absent."""
+    key = str(url_or_id)
+    column = "id" if key.isdigit() else "url"
+    rows = run_query(db, f"SELECT * FROM articles WHERE {column} = ?", [key])
+    return decode_row(rows[0]) if rows else None
+
+
+def list_versions(db: Database, url: str) -> list[Version]:
+    """Every stored version of an article, oldest first."""
+    rows = run_query(db, "SELECT url, version, fetched_at, page_id, content_hash, title,"
+                     " published_at, source, author, body FROM versions WHERE url = ?"
+                     " ORDER BY version", [url])
+    return [Version(**row) for row in rows]
+
+
 class Archive:
     """Read access to one archive file.
 
@@ -136,10 +152,7 @@ class Archive:
 
     def get(self, url_or_id: str | int) -> dict[str, Any] | None:
         """One article by id or URL, JSON columns parsed; None when absent."""
-        key = str(url_or_id)
-        column = "id" if key.isdigit() else "url"
-        rows = run_query(self.db, f"SELECT * FROM articles WHERE {column} = ?", [key])
-        return decode_row(rows[0]) if rows else None
+        return get_article(self.db, url_or_id)
 
     def articles(self, *, limit: int | None = None, **filters: Any) -> Iterator[dict[str, Any]]:
         """Articles matching the filters, newest first, JSON columns parsed."""
@@ -154,10 +167,7 @@ class Archive:
 
     def versions(self, url: str) -> list[Version]:
         """Every stored version of an article, oldest first."""
-        rows = run_query(self.db, "SELECT url, version, fetched_at, page_id, content_hash, title,"
-                         " published_at, source, author, body FROM versions WHERE url = ?"
-                         " ORDER BY version", [url])
-        return [Version(**row) for row in rows]
+        return list_versions(self.db, url)
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         """Rows of read-only SQL; writes are refused with a QueryError."""
