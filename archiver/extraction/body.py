@@ -65,8 +65,11 @@ class _Stats:
     def run(self, root: etree._Element) -> None:
         blocks: list[etree._Element] = []
         in_link = 0
-        walker = etree.iterwalk(root, events=("start", "end"))
+        walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
         for event, el in walker:
+            if event in ("comment", "pi"):
+                self._credit(blocks, el.tail, in_link)
+                continue
             tag = tag_of(el)
             skip = not tag or tag in SKIP_TAGS or is_hidden(el)
             if event == "start":

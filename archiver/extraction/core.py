@@ -108,17 +108,25 @@ def _regions(lines: list[Line], order: dict[etree._Element, int], container: etr
     return header, after, outside
 
 
-def _title(root: etree._Element, meta: dict[str, str], sel: Mapping[str, Sequence[str]]
+def _title(root: etree._Element, meta: dict[str, str], sel: Mapping[str, Sequence[str]],
+           order: dict[etree._Element, int], choice: body_mod.Choice | None, lines: list[Line]
            ) -> tuple[str | None, str | None, etree._Element | None]:
+    """Selector, ArticleTitle, the visible headline, og:title/JSON-LD, then the <title> tag.
+    og:title often carries a site suffix, so a headline it contains wins over it."""
     tag_title = fl.tag_title(root)
-    head = fl.headline(root, tag_title)
+    head = fl.headline(root, tag_title, order, order.get(choice.element) if choice else None)
+    head_el = head[1] if head else None
     if sel.get("title") and (found := select_text(root, sel["title"])):
-        return found[0], found[1], head[1] if head else None
+        return found[0], found[1], head_el
     if found := meta_tags.pick(meta, "title"):
-        return found[0], found[1], head[1] if head else None
+        trusted = found[1] == "meta:articletitle" or found[0] in tag_title
+        clipped = head and head[0] != found[0] and (head[0] in found[0] or found[0] in head[0])
+        if trusted and not clipped:
+            return found[0], found[1], head_el
     if head:
-        return head[0], head[2], head[1]
-    found = fl.title_from_tag(tag_title)
+        return head[0], head[2], head_el
+    found = fl.line_in_title_tag([ln.text for ln in lines if not ln.hidden], tag_title) \
+        or fl.title_from_tag(tag_title)
     return (found[0], found[1], None) if found else (None, None, None)
 
 
@@ -167,8 +175,8 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
     if kind := classify_raw(text, visible, fl.tag_title(root)):
         return _not_article(kind, base, flags, spam)
     meta = meta_tags.read_meta(root)
-    title, title_rule, title_el = _title(root, meta, sel)
     choice = _container(root, sel)
+    title, title_rule, title_el = _title(root, meta, sel, order, choice, lines)
     header, after, outside = _regions(lines, order, choice.element if choice else None, title_el)
     body_lines, edge_meta, body_html, hidden, body_tree = _body(choice, title)
     regions = [best_fields(header), best_fields(edge_meta), best_fields(after), best_fields(hidden)]
@@ -181,6 +189,8 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
     values: dict[str, Any] = {}
     for name in ("source", "author", "editor"):
         values[name], prov[name] = _pick_field(name, root, meta, sel, regions)
+    if values["source"] is None and (found := fl.source_after_date(header)):
+        values["source"], prov["source"] = found
     if values["author"] is None and (author := fl.byline_author(header + body_lines[:2])):
         values["author"], prov["author"] = author, "byline"
     body_lines = [ln for ln in body_lines[:2] if ln != values["author"] and fl.byline_author([ln]) is None] + body_lines[2:]

@@ -61,6 +61,14 @@ def doc_order(root: etree._Element) -> dict[etree._Element, int]:
     return {el: i for i, el in enumerate(root.iter())}
 
 
+def _is_data_cell(cell: etree._Element) -> bool:
+    """A cell of a data table (one line per row) rather than a layout cell holding a page:
+    layout cells nest tables or hold long text."""
+    if cell.find(".//table") is not None:
+        return False
+    return sum(len(t) for t in cell.itertext()) < 300
+
+
 class _Renderer:
     """Collects lines: block elements break lines, table cells join with one space."""
 
@@ -72,6 +80,7 @@ class _Renderer:
         self.start = 0
         self.cell_depth = 0
         self.hidden_depth = 0
+        self.data_cells: set[etree._Element] = set()
 
     def flush(self) -> None:
         text = norm("".join(self.buf))
@@ -86,8 +95,11 @@ class _Renderer:
             self.buf.append(text)
 
     def run(self, root: etree._Element) -> list[Line]:
-        walker = etree.iterwalk(root, events=("start", "end"))
+        walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
         for event, el in walker:
+            if event in ("comment", "pi"):  # only their tail is text: "<!-- 标题 begin -->标题"
+                self.add(el.tail, el.getparent())
+                continue
             tag = tag_of(el)
             skipped = not tag or tag in SKIP_TAGS or (self.skip_hidden and is_hidden(el))
             if event == "start":
@@ -104,19 +116,20 @@ class _Renderer:
         return self.lines
 
     def open(self, el: etree._Element, tag: str) -> None:
-        if tag in ("td", "th"):
+        if tag in ("td", "th") and (self.cell_depth or _is_data_cell(el)):
+            self.data_cells.add(el)
             self.cell_depth += 1
-        elif tag in BLOCK_TAGS and not self.cell_depth:
+        elif (tag in BLOCK_TAGS or tag in ("td", "th")) and not self.cell_depth:
             self.flush()
         if is_hidden(el):
             self.hidden_depth += 1
         self.add(el.text, el)
 
     def close(self, el: etree._Element, tag: str) -> None:
-        if tag in ("td", "th"):
+        if el in self.data_cells:
             self.cell_depth -= 1
             self.buf.append(" ")
-        elif tag == "tr" or (tag in BLOCK_TAGS and not self.cell_depth):
+        elif tag == "tr" or (tag in BLOCK_TAGS | {"td", "th"} and not self.cell_depth):
             self.flush()
         if is_hidden(el):
             self.hidden_depth -= 1

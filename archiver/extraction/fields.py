@@ -12,39 +12,93 @@ from lxml import etree
 
 from . import meta as meta_tags
 from .dates import DateHit, date_from_url, find_dates, parse_date
-from .dom import norm, tag_of
+from .dom import norm, render, tag_of
 from .metaline import Field
 
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|–|-\s|\s-)\s*")
 _HEADLINE_XPATH = etree.XPath(
-    "//h1 | //h2 | //h3 | //*[self::div or self::p or self::span or self::td or self::strong]"
-    "[contains(translate(@class,'TITLE','title'),'title') or contains(translate(@id,'TITLE','title'),'title')]"
+    "//h1 | //h2 | //h3 | //h4 | //h5 | //h6 | //*[self::div or self::p or self::span or self::td or self::strong]"
+    "[contains(translate(@class,'TITLE','title'),'title') or contains(translate(@id,'TITLE','title'),'title')"
+    " or contains(@class,'biaoti') or contains(@class,'bt')]"
 )
+_HEADING_POINTS = {"h1": 3, "h2": 2, "h3": 1, "h4": 1, "h5": 1, "h6": 1}
+_NEAR_BODY = 120
+_CRUMB = re.compile(r"^(首页|当前位置|您的位置|所在位置)|>|»|›")  # elements between a headline and the start of the body
 _SUBTITLE_ATTR = re.compile(r"sub-?title|fbt|vice|subhead", re.I)
 _BYLINE = re.compile(
     r"^[【\[（(]?\s*(?:文\s*/\s*)?(?:[\u4e00-\u9fff·]{0,12}?(?:记者|专栏作者|作者|通讯员))\s*[:：]?\s*"
     r"(?P<names>[\u4e00-\u9fff]{2,4}(?:[ 、，,][\u4e00-\u9fff]{2,4}){0,3})\s*[】\]）)]?$"
 )
 Result = tuple[str, str] | None
+_DATE_THEN_NAME = re.compile(
+    r"^\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s+(?P<name>[\u4e00-\u9fffA-Za-z·]{2,12})$"
+)
 
 
 def tag_title(root: etree._Element) -> str:
-    el = root.find(".//title")
-    return norm("".join(el.itertext())) if el is not None else ""
+    """All <title> texts joined (some saved pages carry several)."""
+    return " ".join(norm("".join(el.itertext())) for el in root.iter("title"))
 
 
-def headline(root: etree._Element, title_tag: str) -> tuple[str, etree._Element, str] | None:
-    """The visible headline: the first heading that the <title> tag repeats, else the first h1."""
-    first_h1 = None
+def _first_line(el: etree._Element) -> str:
+    lines = render(el)
+    return lines[0].text if lines else ""
+
+
+def _in_link_list(el: etree._Element) -> bool:
+    return any(tag_of(a) in ("a", "li") for a in el.iterancestors()) or tag_of(el) == "a"
+
+
+def _headline_score(el: etree._Element, text: str, title_tag: str, site_part: str,
+                    order: dict[etree._Element, int], body_start: int | None) -> int:
+    points = _HEADING_POINTS.get(tag_of(el), 1) + (len(text) >= 8)
+    if _CRUMB.search(text):
+        points -= 3
+    if title_tag and text in title_tag:
+        points += 3 if text not in site_part else -4
+    if _in_link_list(el):
+        points -= 4
+    if body_start is not None and 0 < body_start - order.get(el, 0) <= _NEAR_BODY:
+        points += 2
+    return points
+
+
+def headline(root: etree._Element, title_tag: str, order: dict[etree._Element, int],
+             body_start: int | None) -> tuple[str, etree._Element, str] | None:
+    """The visible headline: headings and title-classed blocks, scored by level, agreement with
+    <title>, closeness above the body, and not being a link (related lists repeat titles)."""
+    parts = [p for p in _TITLE_SPLIT.split(title_tag) if p]
+    site_part = parts[-1] if len(parts) > 1 else ""
+    best: tuple[int, str, etree._Element] | None = None
     for el in _HEADLINE_XPATH(root):
-        text = norm("".join(el.itertext()))
+        text = _first_line(el)
         if not 4 <= len(text) <= 150:
             continue
-        if title_tag and text in title_tag:
-            return text, el, tag_of(el) if tag_of(el).startswith("h") else "headline-class"
-        if first_h1 is None and tag_of(el) == "h1":
-            first_h1 = (text, el, "h1")
-    return first_h1
+        points = _headline_score(el, text, title_tag, site_part, order, body_start)
+        if best is None or points > best[0]:
+            best = (points, text, el)
+    if best is None or best[0] < 2:
+        return None
+    rule = tag_of(best[2]) if tag_of(best[2]).startswith("h") else "headline-class"
+    return best[1], best[2], rule
+
+
+def line_in_title_tag(lines: Sequence[str], title_tag: str) -> Result:
+    """The longest visible line that the <title> tag repeats ("标题 栏目_站名" → "标题")."""
+    parts = [p for p in _TITLE_SPLIT.split(title_tag) if p]
+    if not parts:
+        return None
+    floor = max(6, len(max(parts, key=len)) * 2 // 5)
+    best = max((ln for ln in lines if len(ln) >= floor and ln in title_tag), key=len, default=None)
+    return (best, "line-in-title-tag") if best else None
+
+
+def source_after_date(header: Sequence[str]) -> Result:
+    """"2019年10月23日 09:05 环球网": portals print the source, unlabelled, after the date."""
+    for line in header:
+        if (m := _DATE_THEN_NAME.match(line)) and not m["name"].startswith(("星期", "周")):
+            return m["name"], "header-after-date"
+    return None
 
 
 def title_from_tag(title_tag: str) -> Result:
@@ -94,6 +148,8 @@ def resolve_date(meta: dict[str, str], fields: Sequence[tuple[dict[str, Field], 
         if hits := find_dates(line, year):
             candidates.append((hits[0], "header-date"))
             break
+    if found := meta_tags.pick(meta, "published_at", "medium"):
+        candidates += [c for c in [date_from(found[0], found[1], year)] if c]
     if found := meta_tags.pick(meta, "published_at", "weak"):
         candidates += [c for c in [date_from(found[0], found[1], year)] if c]
     if hit := date_from_url(url):

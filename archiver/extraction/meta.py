@@ -18,17 +18,18 @@ log = logging.getLogger(__name__)
 
 STRONG: dict[str, tuple[str, ...]] = {
     "title": ("articletitle", "og:title", "ld:headline"),
-    "published_at": (
-        "pubdate", "firstpublishedtime", "publishdate", "publish_date", "article:published_time",
-        "og:release_date", "datepublished", "ld:datepublished", "dc.date.issued", "ptime",
-    ),
+    "published_at": ("pubdate", "firstpublishedtime", "publishdate", "publish_date", "dc.date.issued"),
     "source": ("contentsource",),
     "author": (),
+}
+# generic web metadata: after the labelled line (portals set it to an edit time), before guesses
+MEDIUM: dict[str, tuple[str, ...]] = {
+    "published_at": ("article:published_time", "og:release_date", "datepublished", "ld:datepublished", "ptime"),
 }
 WEAK: dict[str, tuple[str, ...]] = {
     "published_at": ("maketime", "dateupdate", "datemodified", "article:modified_time", "ld:datemodified"),
     "source": ("source", "og:article:source", "article:source"),
-    "author": ("author", "article:author", "ld:author"),
+    "author": ("ld:author",),  # meta name=author is the site name far more often than a person
 }
 _NAME_ATTRS = ("name", "property", "itemprop", "http-equiv")
 
@@ -75,7 +76,7 @@ def _json_ld(text: str) -> dict[str, str]:
 
 def pick(meta: dict[str, str], field: str, strength: str = "strong") -> tuple[str, str] | None:
     """(value, "meta:<Name>") for the first tag of `field` present, or None."""
-    names = (STRONG if strength == "strong" else WEAK).get(field, ())
+    names = {"strong": STRONG, "medium": MEDIUM, "weak": WEAK}[strength].get(field, ())
     for name in names:
         if value := meta.get(name):
             return value, "meta:" + name
@@ -84,7 +85,7 @@ def pick(meta: dict[str, str], field: str, strength: str = "strong") -> tuple[st
 
 def year_hint(meta: dict[str, str]) -> int | None:
     """Any 4-digit year in a date-like meta tag: lets "09-30 22:46" become a full date."""
-    for name in STRONG["published_at"] + WEAK["published_at"]:
+    for name in STRONG["published_at"] + MEDIUM["published_at"] + WEAK["published_at"]:
         value = meta.get(name, "")
         if len(value) >= 4 and value[:4].isdigit():
             return int(value[:4])

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 FIELD_LABELS: dict[str, tuple[str, ...]] = {
-    "published_at": ("发布时间", "发布日期", "发表时间", "发稿时间", "更新时间", "上传时间", "时间", "日期"),
+    "published_at": ("发布时间", "发布日期", "发表时间", "发表于", "发稿时间", "更新时间", "上传时间", "时间", "日期"),
     "source": ("信息来源", "文章来源", "新闻来源", "稿件来源", "来源于", "来源", "发布机构", "发布单位", "稿源"),
     "author": ("作者", "记者", "撰稿人", "撰稿", "通讯员"),
     "editor": ("责任编辑", "责编", "编辑"),
@@ -28,6 +28,8 @@ DOC_LABELS = (
 )
 DOC_RE = re.compile(r"(?<![\u4e00-\u9fff])(?P<label>" + "|".join(DOC_LABELS) + r")\s*[:：]?\s*")
 
+# "发表于2014-08-24 21:30| 1164次阅读| 来源CSDN| 作者魏星": pipe-separated, labels without colons
+_SEGMENT_RE = re.compile(r"^(?P<label>" + "|".join(_ALL) + r")\s*[:：]?\s*(?P<value>.+)$")
 _CUT = re.compile(r"\s{2,}|\s*[|｜]\s*|[】\])）]$")
 _MAX_LEN = {"source": 30, "author": 24, "editor": 24, "published_at": 40}
 
@@ -44,14 +46,26 @@ def _clean(field: str, value: str) -> str:
     if field == "published_at":  # "2023-10-23  08:59": the date parser reads past double spaces
         return value.strip()[:_MAX_LEN[field]]
     value = _CUT.split(value.strip(), maxsplit=1)[0].strip(" :：,，;；、【】[]()（）")
+    value = value.split(" ", 1)[0] if field == "source" else value  # "新华社 举报": widget text follows
     if field != "published_at" and re.search(r"\d{4}[-/年.]\d{1,2}", value):
         value = re.split(r"\s*\d{4}[-/年.]\d{1,2}", value, maxsplit=1)[0].strip()
     return value if len(value) <= _MAX_LEN[field] else ""
 
 
+def _segments(text: str) -> list[Field]:
+    fields = []
+    for segment in re.split(r"\s*[|｜]\s*", text):
+        if (m := _SEGMENT_RE.match(segment)) and (field := _LABEL_FIELD[m["label"]]) != "stop":
+            if value := _clean(field, m["value"]):
+                fields.append(Field(field, m["label"], value, _LABEL_RANK[m["label"]]))
+    return fields
+
+
 def parse_line(text: str) -> list[Field]:
     """All labelled fields on one line; values end where the next label starts."""
     matches = list(LABEL_RE.finditer(text))
+    if not matches and ("|" in text or "｜" in text):
+        return _segments(text)
     fields: list[Field] = []
     for i, m in enumerate(matches):
         label = m.group("label")
