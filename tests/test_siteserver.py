@@ -189,3 +189,11 @@ def test_siteserver_stops_and_frees_port(tree: Path) -> None:
     server.stop()
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
+def test_siteserver_main_usage_and_missing_root(tmp_path: Path) -> None:
+    from archiver.siteserver import main
+
+    assert main([]) == 2
+    with pytest.raises(FileNotFoundError):
+        SiteServer(tmp_path / "nope").start()
