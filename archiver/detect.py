@@ -31,7 +31,9 @@ HOST_BONUS = 0.05
 TIE_MARGIN = 0.05
 # chardet returns its "nothing fit" sentinel at 0.10; below this we ignore it.
 CHARDET_MIN_CONFIDENCE = 0.2
-_SURROGATE = re.compile("[\udc80-\udcff]")
+# Truncation tolerance in strict(): bodies at least this long, tails at most this long.
+TRUNCATION_MIN_BYTES = 256
+MAX_TAIL_BYTES = 3
 
 
 @dataclass(frozen=True)
@@ -49,11 +51,29 @@ class Reading:
 
 
 def strict(body: bytes, codec: str) -> str | None:
-    """`body` decoded strictly under `codec`, or None."""
+    """`body` decoded strictly under `codec`, or None.
+
+    A page cut inside its last character (size limits, dropped connections) still
+    counts as strict: the incomplete tail (at most 3 bytes) is kept as surrogate
+    escapes, so the bytes stay recoverable. Not for short bodies, where a "tail"
+    could be half of a title."""
     try:
         return body.decode(codec)
-    except (UnicodeDecodeError, LookupError):
+    except LookupError:
         return None
+    except UnicodeDecodeError as err:
+        if len(body) < TRUNCATION_MIN_BYTES or err.start < len(body) - MAX_TAIL_BYTES:
+            return None
+    try:
+        head = body[:err.start].decode(codec)
+    except UnicodeDecodeError:
+        return None
+    return head + body[err.start:].decode("ascii", errors="surrogateescape")
+
+
+def undecodable(text: str) -> int:
+    """Bytes kept as surrogate escapes: the only code points UTF-8 cannot encode."""
+    return len(text) - len(text.encode("utf-8", errors="ignore").decode("utf-8"))
 
 
 def strict_big5(body: bytes) -> tuple[str, str | None]:
@@ -146,7 +166,7 @@ def fallback_reading(body: bytes, preferred: list[str]) -> Reading:
                 continue
         except (UnicodeError, LookupError):
             continue
-        reading = Reading(codec, text, undecodable=len(_SURROGATE.findall(text)))
+        reading = Reading(codec, text, undecodable=undecodable(text))
         if best is None or reading.undecodable < best.undecodable:
             best = reading
     if best is None:  # latin-1 maps every byte: recoverable, if unreadable

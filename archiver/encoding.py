@@ -31,8 +31,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from archiver import charset_decl
-from archiver.detect import (Reading, best_reading, chardet_reading, fallback_reading, strict,
-                             strict_big5)
+from archiver.detect import (MAX_TAIL_BYTES, Reading, best_reading, chardet_reading,
+                             fallback_reading, strict, strict_big5, undecodable)
 
 log = logging.getLogger(__name__)
 
@@ -185,5 +185,9 @@ def _margin_confidence(margin: float) -> float:
 
 def _report(reading: Reading, source: str, confidence: float, declared: dict,
             notes: list[str]) -> DecodeReport:
-    return DecodeReport(reading.text, reading.encoding, source, round(confidence, 2),
-                        declared, "; ".join(notes) or None, reading.undecodable)
+    escaped = reading.undecodable or undecodable(reading.text[-MAX_TAIL_BYTES:])
+    if escaped and source != "fallback":
+        notes = [*notes, f"page truncated: last {escaped} byte(s) kept as surrogate escapes"]
+    confidence = round(min(1.0, max(0.0, confidence)), 2)
+    return DecodeReport(reading.text, reading.encoding, source, confidence,
+                        declared, "; ".join(notes) or None, escaped)

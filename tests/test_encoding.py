@@ -202,3 +202,12 @@ def test_encoding_bom_sniffing() -> None:
     assert sniff_bom(b"\xff\xfex\x00") == ("utf-16-le", 2)
     assert sniff_bom(b"\xef\xbb\xbfx") == ("utf-8-sig", 3)
     assert sniff_bom(b"<html>") is None
+
+
+def test_encoding_page_cut_inside_last_character_keeps_its_declaration() -> None:
+    page = '<meta charset="gbk"><p>' + "区委书记带队调研乡村振兴和基层治理工作。" * 20
+    body = page.encode("gbk")[:-1]
+    report = decode(body)
+    assert (report.source, report.encoding, report.undecodable) == ("meta", "gb18030", 1)
+    assert "truncated" in report.disagreement
+    assert report.text.encode(report.encoding, "surrogateescape") == body
