@@ -28,12 +28,19 @@ BOILER_LINES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("share", re.compile(r"^(分享到|分享|扫一扫|微信扫一扫|打开微信)")),
     ("editor", re.compile(r"^[【\[（(]?\s*(责任编辑|责编|编辑|审核|校对|监制)\s*[:：|｜]")),
     ("original_title", re.compile(r"^[【\[（(]?\s*原标题\s*[:：]")),
-    ("credit", re.compile(r"^(本文来源|图片来源|视频来源|本文来自|来源于网络)")),
+    ("credit", re.compile(r"^[（(]?(本文来源|图片来源|视频来源|本文来自|来源于网络|本文原标题|原文标题)")),
+    ("video_label", re.compile(r"^视频\s*[-—：:]")),
+    ("caption", re.compile(
+        r"^▲|(摄|摄影|供图|资料图|图源网络|配图)\s*[)）]?$|[（(](视频截图|资料图片?|视觉中国|图片来源[^)）]*|[A-Z]{2,6})[)）]$"
+    )),
     ("footer", re.compile(r"ICP备|公网安备|网站标识码|版权所有|Copyright|©", re.I)),
     ("correction", re.compile(r"^【\s*纠错\s*】")),
 )
 # a heading after which only link lists follow (延伸阅读 …): cut the body there
-TAIL_CUT = re.compile(r"^(延伸阅读|相关阅读|相关链接|相关新闻|相关稿件|相关文章|相关解读|推荐阅读|热点推荐)")
+TAIL_CUT = re.compile(
+    r"^(延伸阅读|相关阅读|相关链接|相关新闻|相关稿件|相关文章|相关解读|推荐阅读|热点推荐|此前报道|点击进入专题|往期回顾|往期推荐"
+    r"|扫描(下方)?二维码|长按(识别|扫描)|扫码关注)"
+)
 _PHOTO_CREDIT = re.compile(r"(摄|摄影|供图|图片来源.*)\s*[)）]?$")
 
 
@@ -51,20 +58,40 @@ def _drop(el: etree._Element) -> None:
     parent.remove(el)
 
 
+def _has_img(el: etree._Element | None) -> bool:
+    return el is not None and bool(tag_of(el)) and (tag_of(el) == "img" or el.find(".//img") is not None)
+
+
+def _centred(el: etree._Element) -> bool:
+    return bool(_CENTER.search(el.get("style") or "")) or (el.get("align") or "").lower() == "center"
+
+
 def _is_caption(el: etree._Element) -> bool:
-    """A centred short paragraph next to a picture, or a photo credit (…摄)."""
+    """A short line under (or with) a picture that is not a sentence, or a photo credit (…摄)."""
     tag = tag_of(el)
     if tag not in ("p", "div", "span", "font", "figcaption"):
-        return tag == "figcaption"
-    text = norm("".join(el.itertext()))
-    if not text or len(text) > 80:
         return False
-    if _PHOTO_CREDIT.search(text) and len(text) <= 60:
+    text = norm("".join(el.itertext()))
+    if tag == "figcaption" or not text or len(text) > 120:
+        return tag == "figcaption"
+    if _PHOTO_CREDIT.search(text):
         return True
-    centred = bool(_CENTER.search(el.get("style") or "")) or (el.get("align") or "").lower() == "center"
-    prev = el.getprevious()
-    after_img = prev is not None and bool(tag_of(prev)) and (tag_of(prev) == "img" or prev.find(".//img") is not None)
-    return centred and (after_img or el.find(".//img") is not None) and len(text) <= 40
+    near_img = _has_img(el.getprevious()) or _has_img(el)
+    return near_img and len(text) <= 50 and not text.endswith(("。", "！", "？", "；", "：", ":"))
+
+
+def _leading_centred(tree: etree._Element) -> list[etree._Element]:
+    """Centred short paragraphs before the first ordinary one: a repeated headline block
+    (引题/主题/副题), not body text."""
+    out: list[etree._Element] = []
+    for el in tree:
+        text = norm("".join(el.itertext())) if tag_of(el) else ""
+        if not text:
+            continue
+        if not (_centred(el) and len(text) <= 40):
+            break
+        out.append(el)
+    return out
 
 
 def prune(container: etree._Element) -> tuple[etree._Element, list[str]]:
@@ -72,7 +99,7 @@ def prune(container: etree._Element) -> tuple[etree._Element, list[str]]:
     tree = copy.deepcopy(container)
     tree.tail = None
     hidden: list[str] = []
-    doomed: list[etree._Element] = []
+    doomed: list[etree._Element] = _leading_centred(tree)
     for el in tree.iter():
         tag = tag_of(el)
         if el is tree:

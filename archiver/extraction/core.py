@@ -101,7 +101,9 @@ def _regions(lines: list[Line], order: dict[etree._Element, int], container: etr
     end = start
     for end_el in container.iter():
         end = order.get(end_el, end)
-    low = order.get(title_el, -1) if title_el is not None and order.get(title_el, -1) < start else -1
+    # from the headline's parent: a line's order is where its first text sits, often a wrapper
+    anchor = title_el.getparent() if title_el is not None else None
+    low = order.get(anchor, -1) if anchor is not None and order.get(anchor, -1) < start else -1
     header = [ln.text for ln in lines if low <= ln.order < start and not ln.hidden][-_HEADER_LINES:]
     after = [ln.text for ln in lines if ln.order > end and not ln.hidden][:_AFTER_LINES]
     outside = [ln.text for ln in lines if not start <= ln.order <= end]
