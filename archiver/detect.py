@@ -62,13 +62,14 @@ def strict(body: bytes, codec: str) -> str | None:
     except LookupError:
         return None
     except UnicodeDecodeError as err:
-        if len(body) < TRUNCATION_MIN_BYTES or err.start < len(body) - MAX_TAIL_BYTES:
-            return None
+        cut = err.start
+    if len(body) < TRUNCATION_MIN_BYTES or cut < len(body) - MAX_TAIL_BYTES:
+        return None
     try:
-        head = body[:err.start].decode(codec)
+        head = body[:cut].decode(codec)
     except UnicodeDecodeError:
         return None
-    return head + body[err.start:].decode("ascii", errors="surrogateescape")
+    return head + body[cut:].decode("ascii", errors="surrogateescape")
 
 
 def undecodable(text: str) -> int:

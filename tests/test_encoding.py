@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archiver.charset_decl import header_charset, meta_charsets, normalise, sniff_bom
-from archiver.encoding import DecodeReport, decode
+from archiver.encoding import DecodeReport, _decode, decode
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "encodings"
 SOURCES = {"bom", "header", "meta", "detected", "fallback"}
@@ -127,6 +127,15 @@ def test_encoding_never_raises(body: bytes, content_type: str | None, url: str |
     json.dumps(report.to_dict())
     if report.source == "fallback":
         assert report.text.encode(report.encoding, "surrogateescape") == body
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=st.binary(min_size=250, max_size=1200), content_type=CONTENT_TYPES)
+def test_encoding_safety_net_is_never_needed(body: bytes, content_type: str | None) -> None:
+    # decode() swallows any exception into a latin-1 fallback; the real path must not
+    # need that net (long bodies also exercise the truncated-tail tolerance).
+    _decode(body, content_type, None)
+    _decode(b'<meta charset="gbk">' + body, content_type, None)
 
 
 @settings(max_examples=100, deadline=None)
