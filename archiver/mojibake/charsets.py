@@ -12,6 +12,7 @@ Tables are built lazily (no work at import).
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import accumulate
 
 from archiver.mojibake.model import CP1252_SPECIALS
 
@@ -87,9 +88,26 @@ def _encode_char(ch: str, codec: str) -> bytes | None:
     return None
 
 
+FAST = {"cp936": "gbk", "big5": "cp950", "latin": "latin-1", "mac_roman": "mac_roman"}
+
+
+def _encode_fast(text: str, codec: str) -> tuple[bytes, list[int]] | None:
+    """The C codec's answer where it equals ours (why: per-character lookups are ~50x slower)."""
+    try:
+        raw = text.encode(FAST[codec])
+    except UnicodeEncodeError:
+        return None
+    if codec in SINGLE_BYTE:
+        return raw, list(range(len(text) + 1))
+    return raw, list(accumulate((1 if ch < "\x80" else 2 for ch in text), initial=0))
+
+
 def encode_run(text: str, codec: str) -> tuple[bytes, list[int]] | None:
     """Bytes of `text` under `codec` and the byte offset where each character starts
     (one extra entry for the end); None if a character has no code."""
+    fast = _encode_fast(text, codec)
+    if fast is not None:
+        return fast
     chunks = []
     offsets = [0]
     for ch in text:

@@ -19,6 +19,7 @@ BIGRAM_BONUS = 3.0
 UNKNOWN_HAN = -17.0
 # Punctuation that real Chinese pages use all the time (full-width and curly forms included).
 COMMON_PUNCT = frozenset("，。、：；！？“”‘’《》（）【】「」『』〔〕…—·～－％＋　\u00a0")
+COMMON_SYMBOLS = frozenset("★☆●○■□▲△◆◇※→←↑↓√×÷±≤≥℃°№①②③④⑤⑥⑦⑧⑨⑩ⅠⅡⅢⅣⅤⅥ")
 CP1252_SPECIALS = frozenset("€‚ƒ„†‡ˆ‰Š‹ŒŽ•–˜™š›œžŸ")
 
 
@@ -55,23 +56,38 @@ def _class_cost(ch: str) -> float:
         return -3.0 if ch.isprintable() or ch in "\t\n\r" else -20.0
     if ch in COMMON_PUNCT:
         return -5.0
+    if ch in COMMON_SYMBOLS:
+        return -8.0
     code = ord(ch)
     if 0x80 <= code <= 0x9F or ch == "\ufffd" or 0xE000 <= code <= 0xF8FF:
         return -22.0
+    if code > 0xFFFF:
+        return -18.0 if 0x20000 <= code <= 0x2A6DF else -22.0  # rare hanzi / other astral
     if 0xFF01 <= code <= 0xFF5E:
         return -10.0  # full-width letters and rare full-width signs
     if ch in CP1252_SPECIALS or 0xA1 <= code <= 0xFF:
         return -13.0
+    if 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF:
+        return -20.0  # hangul: UTF-8 read as Big5/GBK decodes into it, Chinese pages hardly use it
     category = unicodedata.category(ch)
     if category.startswith("L"):
-        return -15.0  # kana, bopomofo, hangul, Cyrillic, Armenian ...: rare in Chinese text
-    return -14.0
+        return -15.0  # kana, bopomofo, Cyrillic, Armenian ...: rare in Chinese text
+    return -16.0
 
 
 def char_cost(ch: str, model: Model) -> float:
     if is_han(ch):
         return model.unigram.get(ch, UNKNOWN_HAN)
     return _class_cost(ch)
+
+
+IMPLAUSIBLE = -20.0
+
+
+def implausible(text: str, model: Model | None = None) -> bool:
+    """Holds a character no repair should produce (C1 control, private use, U+FFFD, hangul)."""
+    model = model or load()
+    return any(char_cost(ch, model) <= IMPLAUSIBLE for ch in text)
 
 
 def score(text: str, model: Model | None = None) -> float:

@@ -1,0 +1,77 @@
+"""repair(): one composition function; each stage is explained in the report.
+
+Stage order (each step's Change offsets index the text that step was applied to):
+ 1. fast path: no marker (markers.py) -> the text is returned untouched, proven clean;
+ 2. traditional+pinyin reversal (archiver.mojibake.tradpinyin, when present), which
+    only acts when the page shows the conversion;
+ 3. HTML character references shown as text (entities.py);
+ 4. span repairs around confirmed markers (spans.py): wrong-codec readings, one or two
+    rounds, accepted by the Chinese text model with a margin and an exact round trip;
+ 5. losses: "锟斤拷" put back to U+FFFD, then U+FFFD and '?' runs counted (lossy.py).
+Never folds full-width punctuation or straightens quotes: no stage maps characters
+one by one; every change is a re-reading of bytes or a decoded reference.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from archiver.mojibake.entities import unescape_entities
+from archiver.mojibake.lossy import flag_lost, restore_fffd
+from archiver.mojibake.markers import suspicious, windows
+from archiver.mojibake.report import Change, RepairReport
+from archiver.mojibake.spans import ALL_FAMILIES, apply, find_candidates, to_changes
+
+log = logging.getLogger(__name__)
+
+
+def _trad_pinyin() -> Callable[[str], Any] | None:
+    """The trad+pinyin stage if its module is installed (it is developed separately)."""
+    try:
+        from archiver.mojibake.tradpinyin import undo_trad_pinyin
+    except ImportError:
+        return None
+    return undo_trad_pinyin
+
+
+def repair_spans(text: str) -> tuple[str, list[Change]]:
+    """Wrong-codec spans repaired inside the windows around confirmed markers."""
+    cands = []
+    for start, end, fams in windows(text):
+        spans_fams = fams & ALL_FAMILIES
+        if not spans_fams:
+            continue
+        for cand in find_candidates(text[start:end], families=spans_fams):
+            cands.append(cand.__class__(cand.start + start, cand.end + start, cand.after,
+                                        cand.kind, cand.gain, cand.exact))
+    return apply(text, cands), to_changes(text, cands)
+
+
+def _stage_trad_pinyin(text: str) -> tuple[str, list[Change], int, bool]:
+    undo = _trad_pinyin()
+    if undo is None:
+        return text, [], 0, False
+    try:
+        result = undo(text)
+    except Exception:  # a failing optional stage must not cost the other repairs
+        log.exception("trad+pinyin stage failed; text left for the other stages")
+        return text, [], 0, False
+    if result is None:
+        return text, [], 0, False
+    return result.text, list(result.changes), int(result.lost), True
+
+
+def repair(text: str) -> RepairReport:
+    """Repair mojibake in `text` span by span and report every change and every loss."""
+    if not text or not suspicious(text):
+        return RepairReport(text=text, changed=False)
+    current, changes, lost, gbk_pipeline = _stage_trad_pinyin(text)
+    for stage in (unescape_entities, repair_spans, restore_fffd):
+        current, step = stage(current)
+        changes += step
+    n_lost, flags = flag_lost(current, gbk_pipeline=gbk_pipeline)
+    lost += n_lost
+    changes += flags
+    kinds = list(dict.fromkeys(c.kind for c in changes))
+    return RepairReport(text=current, changed=current != text, kinds=kinds, lost=lost, changes=changes)

@@ -1,0 +1,51 @@
+"""HTML character references that reached the text undecoded, once or several times escaped.
+
+`&#36816;` shown as literal text, `&amp;ldquo;` (escaped twice), `&amp;amp;rdquo;`
+(three times), `R&amp;amp;D`: each nested reference is decoded to a fixed point with the
+stdlib's HTML5 table. Only references with their closing ';' are touched (why: HTML5
+also decodes legacy `&copy` without ';', which would rewrite query strings in URLs).
+"""
+from __future__ import annotations
+
+import html
+import re
+
+from archiver.mojibake.report import Change
+
+ENTITY = re.compile(
+    r"&(?:amp;)*(?:#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)|&(?:amp;)+"
+)
+MAX_ROUNDS = 5  # escaping more than five times is not something pages do
+
+
+def _decode(ref: str) -> str:
+    for _ in range(MAX_ROUNDS):
+        decoded = html.unescape(ref)
+        if decoded == ref:
+            break
+        ref = decoded
+    return ref
+
+
+def _acceptable(before: str, after: str) -> bool:
+    if after == before or "\ufffd" in after:
+        return False
+    # An undecodable name stays as entity text: only accept when a reference was resolved.
+    return all(ch.isprintable() or ch in "\t\n\r" for ch in after)
+
+
+def unescape_entities(text: str) -> tuple[str, list[Change]]:
+    """Text with literal character references decoded, and one Change per reference."""
+    if "&" not in text:
+        return text, []
+    changes: list[Change] = []
+    out, pos = [], 0
+    for m in ENTITY.finditer(text):
+        before = m.group()
+        after = _decode(before)
+        if not _acceptable(before, after):
+            continue
+        changes.append(Change(m.start(), m.end(), before, after, "html_entity", 0.99))
+        out += [text[pos : m.start()], after]
+        pos = m.end()
+    return "".join(out) + text[pos:], changes

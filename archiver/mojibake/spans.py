@@ -1,0 +1,240 @@
+"""Span-level repair of text that went through a wrong decode (one or two rounds).
+
+For each reading (the codec that produced the characters, and the codec the bytes were
+really in) a run of text is re-encoded, the byte string is searched for chains of
+valid sequences of the true codec that start and end on character boundaries, and each
+chain is cut to its best-scoring stretch (maximum subarray over the aligned pieces).
+A stretch is kept only when the model of Chinese text prefers it to the text as it
+stands by a clear margin and it round-trips exactly. Only the stretch is replaced, so a
+clean line with one broken span keeps its clean part.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+
+from archiver.mojibake.charsets import decode_strict, encodable, encode_run
+from archiver.mojibake.markers import suspicious
+from archiver.mojibake.model import Model, implausible, load, score
+from archiver.mojibake.report import Change
+
+MARGIN = 16.0  # log-plausibility a candidate must win by (why: 2-character spans win by ~20)
+DOUBLE_MARGIN = 28.0  # two readings in a row have more freedom to fit noise
+BIG5_MARGIN = 18.0  # UTF-8 bytes rarely decode as Big5 at all; when they do, be stricter
+_MB_UTF8 = rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+_MB_GBK = rb"[\x81-\xfe][\x40-\x7e\x80-\xfe]|\x80"
+_MB_BIG5 = rb"[\x81-\xfe][\x40-\x7e\xa1-\xfe]"
+_GAP = rb"[\t\n\r\x20-\x7e]{0,8}"
+MULTIBYTE = {"utf-8": _MB_UTF8, "cp936": _MB_GBK, "big5": _MB_BIG5}
+CHAIN = {k: re.compile(rb"(?:%s)(?:%s(?:%s))*" % (v, _GAP, v)) for k, v in MULTIBYTE.items()}
+SEQ = {k: re.compile(rb"%s|[\x00-\x7f]" % v) for k, v in MULTIBYTE.items()}
+# A space standing for a 0xA0 continuation byte, and a final 0xA0 stripped as whitespace
+# (both seen in the wild: 你 = E4 BD A0 shown as "ä½ ", "…å…ƒç´" losing its last byte).
+NBSP_AS_SPACE = re.compile(rb"(?<=[\xe0-\xef][\x80-\xbf]) ")
+NBSP_STRIPPED = re.compile(rb"[\xe0-\xef][\x80-\xbf]\Z")
+LATIN_RUN = re.compile("[\t\n\r\x20-\x7e\x80-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+                       "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a"
+                       "\u20ac\u2122]+")
+
+
+@dataclass(frozen=True)
+class Reading:
+    kind: str
+    encoder: str  # codec whose characters we see: re-encode with it
+    decoder: str  # codec the bytes were really in
+
+
+READINGS = (
+    Reading("utf8_as_gbk", "cp936", "utf-8"),
+    Reading("utf8_as_big5", "big5", "utf-8"),
+    Reading("utf8_as_cp1252", "latin", "utf-8"),
+    Reading("utf8_as_macroman", "mac_roman", "utf-8"),
+    Reading("gbk_as_cp1252", "latin", "cp936"),
+    Reading("big5_as_cp1252", "latin", "big5"),
+)
+# Which readings each marker family (see markers.py) calls for.
+FAMILY = {"utf8_as_gbk": "gbk", "utf8_as_big5": "big5"}
+ALL_FAMILIES = frozenset(("gbk", "big5", "latin"))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    after: str
+    kind: str
+    gain: float
+    exact: bool  # False when an edge byte was assumed (0xA0 restored)
+
+
+def runs(text: str, codec: str) -> list[tuple[int, int]]:
+    """Maximal stretches of `text` that `codec` can encode and that hold non-ASCII."""
+    if codec == "latin":
+        return [m.span() for m in LATIN_RUN.finditer(text) if not m.group().isascii()]
+    if encode_run(text, codec) is not None:
+        return [] if text.isascii() else [(0, len(text))]
+    out, start = [], None
+    for i, ch in enumerate(text):
+        if encodable(ch, codec):
+            start = i if start is None else start
+        elif start is not None:
+            out.append((start, i))
+            start = None
+    if start is not None:
+        out.append((start, len(text)))
+    return [(s, e) for s, e in out if not text[s:e].isascii()]
+
+
+def _encoded(text: str, reading: Reading) -> tuple[bytes, list[int], bool] | None:
+    enc = encode_run(text, reading.encoder)
+    if enc is None:
+        return None
+    raw, offsets = enc
+    patched = False
+    if reading.encoder == "latin" and reading.decoder == "utf-8":
+        fixed = NBSP_AS_SPACE.sub(b"\xa0", raw)
+        if NBSP_STRIPPED.search(fixed):
+            fixed += b"\xa0"
+            offsets = offsets[:-1] + [len(fixed)]
+        patched = fixed != raw
+        raw = fixed
+    return raw, offsets, patched
+
+
+def _units(raw: bytes, start: int, end: int, decoder: str, bounds: dict[int, int]):
+    """Pieces of a chain between consecutive byte offsets that are both a sequence end
+    and a character boundary, as (char_start, char_end, decoded)."""
+    points = [start] + [m.end() for m in SEQ[decoder].finditer(raw, start, end) if m.end() in bounds]
+    units = []
+    for a, b in pairwise(points):
+        decoded = decode_strict(raw[a:b], decoder)
+        if decoded is None:
+            return units, False
+        units.append((bounds[a], bounds[b], decoded))
+    return units, True
+
+
+def _best_stretch(units, text: str, model: Model) -> tuple[int, int] | None:
+    """Maximum-subarray over unit gains (Kadane)."""
+    best, best_span, run_gain, run_start = 0.0, None, 0.0, 0
+    for i, (cs, ce, decoded) in enumerate(units):
+        gain = score(decoded, model) - score(text[cs:ce], model)
+        if run_gain <= 0:
+            run_gain, run_start = gain, i
+        else:
+            run_gain += gain
+        if run_gain > best:
+            best, best_span = run_gain, (run_start, i + 1)
+    return best_span
+
+
+def gain_of(text: str, start: int, end: int, after: str, model: Model) -> float:
+    left, right = text[max(0, start - 1) : start], text[end : end + 1]
+    return score(left + after + right, model) - score(left + text[start:end] + right, model)
+
+
+def chains(text: str, reading: Reading) -> list[tuple[int, int, list]]:
+    """Aligned decodable chains of one run: (char_start, char_end, units)."""
+    enc = _encoded(text, reading)
+    if enc is None:
+        return []
+    raw, offsets, _ = enc
+    bounds = {off: i for i, off in enumerate(offsets)}
+    found, pos, pattern = [], 0, CHAIN[reading.decoder]
+    while (m := pattern.search(raw, pos)) is not None:
+        if m.start() not in bounds:
+            pos = next(o for o in offsets if o > m.start())
+            continue
+        units, _ = _units(raw, m.start(), m.end(), reading.decoder, bounds)
+        if units:
+            found.append((units[0][0], units[-1][1], units))
+            pos = offsets[units[-1][1]]
+        else:
+            pos = next(o for o in offsets if o > m.start())
+    return found
+
+
+def _exact(before: str, after: str, reading: Reading) -> bool:
+    enc = encode_run(after, reading.decoder) if reading.decoder != "utf-8" else None
+    raw = after.encode("utf-8") if reading.decoder == "utf-8" else (enc[0] if enc else None)
+    return raw is not None and decode_strict(raw, reading.encoder) == before
+
+
+def run_candidates(text: str, base: int, reading: Reading, model: Model, depth: int) -> list[Candidate]:
+    found = []
+    for cs, ce, units in chains(text, reading):
+        span = _best_stretch(units, text, model)
+        if span is not None:
+            s, e = units[span[0]][0], units[span[1] - 1][1]
+            after = "".join(u[2] for u in units[span[0] : span[1]])
+            found.append(_candidate(text, base, s, e, after, reading, model))
+        if depth > 1:
+            found += _second_round(text, base, cs, ce, units, reading, model)
+    return found
+
+
+def _candidate(text, base, s, e, after, reading, model, kind=None) -> Candidate:
+    exact = _exact(text[s:e], after, reading)
+    return Candidate(base + s, base + e, after, kind or reading.kind,
+                     gain_of(text, s, e, after, model), exact)
+
+
+def _second_round(text, base, cs, ce, units, reading, model) -> list[Candidate]:
+    """Double mojibake: the decoded chain is itself mojibake of another reading."""
+    middle = "".join(u[2] for u in units)
+    if middle.isascii() or not suspicious(middle):
+        return []
+    inner = find_candidates(middle, model, depth=1)
+    if not inner:
+        return []
+    final = apply(middle, inner)
+    kind = "double:" + reading.kind + "+" + inner[0].kind
+    cand = _candidate(text, base, cs, ce, final, reading, model, kind)
+    return [Candidate(cand.start, cand.end, final, kind, cand.gain, all(c.exact for c in inner))]
+
+
+def find_candidates(
+    text: str, model: Model | None = None, depth: int = 2, families: frozenset[str] = ALL_FAMILIES
+) -> list[Candidate]:
+    """Accepted, non-overlapping repairs for `text`, left to right. `families` limits the
+    readings tried to those the markers point to."""
+    model = model or load()
+    pool = []
+    for reading in READINGS:
+        if FAMILY.get(reading.kind, "latin") not in families:
+            continue
+        for s, e in runs(text, reading.encoder):
+            pool += run_candidates(text[s:e], s, reading, model, depth)
+    chosen: list[Candidate] = []
+    for cand in sorted(pool, key=lambda c: -c.gain):
+        margin = _margin(cand.kind)
+        if cand.gain < margin or cand.after == text[cand.start : cand.end]:
+            continue
+        if implausible(cand.after, model):
+            continue
+        if all(cand.end <= c.start or cand.start >= c.end for c in chosen):
+            chosen.append(cand)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def _margin(kind: str) -> float:
+    if kind.startswith("double:"):
+        return DOUBLE_MARGIN
+    return BIG5_MARGIN if "big5" in kind else MARGIN
+
+
+def apply(text: str, cands: list[Candidate]) -> str:
+    out, pos = [], 0
+    for c in sorted(cands, key=lambda c: c.start):
+        out += [text[pos : c.start], c.after]
+        pos = c.end
+    return "".join(out) + text[pos:]
+
+
+def to_changes(text: str, cands: list[Candidate]) -> list[Change]:
+    def confidence(c: Candidate) -> float:
+        base = c.gain / (c.gain + 20.0)
+        return round(base if c.exact else base * 0.8, 3)
+
+    return [Change(c.start, c.end, text[c.start : c.end], c.after, c.kind, confidence(c)) for c in cands]
