@@ -48,6 +48,22 @@ def sniff_bom(body: bytes) -> tuple[str, int] | None:
     return None
 
 
+def sniff_utf16(body: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" for BOM-less UTF-16 markup, recognised by its NUL bytes.
+
+    ASCII markup in UTF-16 is valid UTF-8 full of NULs; no page in an
+    ASCII-compatible encoding has NULs on every other byte."""
+    head = body[:2048]
+    if len(head) < 8 or head.count(0) * 4 < len(head):
+        return None
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if odd * 2 > len(head) // 2 and even * 8 < len(head) // 2:
+        return "utf-16-le"
+    if even * 2 > len(head) // 2 and odd * 8 < len(head) // 2:
+        return "utf-16-be"
+    return None
+
+
 def header_charset(content_type: object) -> str | None:
     """The charset label in a Content-Type value, as written (None if absent).
 

@@ -60,7 +60,7 @@ class DecodeReport:
     confidence: float
     declared: dict[str, Any] = field(default_factory=dict)
     disagreement: str | None = None
-    undecodable: int = 0  # bytes kept as surrogate escapes (fallback only)
+    undecodable: int = 0  # bytes kept as surrogate escapes (fallback, or a truncated tail)
 
     def to_dict(self) -> dict[str, Any]:
         """Everything but the text; JSON-serialisable."""
@@ -89,6 +89,9 @@ def _decode(body: bytes, content_type: str | None, url: str | None) -> DecodeRep
         notes += [f"BOM {bom[0]} overrides {k} {v}" for k, v in (("header", header),
                   ("meta", declared["meta"])) if v and charset_decl.normalise(v) != "utf-8"]
         return _report(Reading(bom[0], text, 1.0, 0), "bom", 1.0, declared, notes)
+    utf16 = charset_decl.sniff_utf16(body)
+    if utf16 is not None and (text := strict(body, utf16)) is not None:
+        return _report(Reading(utf16, text), "detected", 0.9, declared, notes)
     utf8 = strict(body, "utf-8")
     for source, label in [("header", header)] + [("meta", m) for m in metas]:
         codec = charset_decl.normalise(label)
@@ -100,6 +103,8 @@ def _decode(body: bytes, content_type: str | None, url: str | None) -> DecodeRep
         if text is None:
             notes.append(f"{source} {label} contradicts the bytes (strict decode fails)")
             continue
+        if any("contradicts" in note for note in notes):
+            notes.append(f"{source} {label} agrees")
         return _judge_declared(body, Reading(codec, text, 0.0, 0), source, label,
                                utf8, url, declared, notes)
     return _undeclared(body, utf8, url, declared, notes)

@@ -69,6 +69,13 @@ def test_encoding_utf16_bom() -> None:
     assert (report.text, report.source) == ("<p>政务公开</p>", "bom")
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_encoding_utf16_without_bom(codec: str) -> None:
+    text = "<html><head><title>政务公开</title></head><body>通知</body></html>"
+    report = decode(text.encode(codec))
+    assert (report.text, report.encoding, report.source) == (text, codec, "detected")
+
+
 def test_encoding_big5_declared_gb2312_is_overruled() -> None:
     body = ('<meta charset="gb2312"><p>行政院會議通過國家發展計畫草案</p>').encode("big5")
     report = decode(body)
