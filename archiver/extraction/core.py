@@ -36,16 +36,23 @@ def _to_text(raw: str | bytes, content_type: str | None, url: str) -> tuple[str,
         return raw, {}
     if not isinstance(raw, (bytes, bytearray)):
         raise TypeError(f"extract() needs str or bytes, not {type(raw).__name__}")
+    info: dict[str, Any] = {"flags": []}
     try:
         from archiver.encoding import decode
+    except ImportError:  # sibling stage not landed yet: keep the bytes path usable
+        text = bytes(raw).decode("utf-8", "replace")
+    else:
+        decoded = decode(bytes(raw), content_type, url)
+        text, info["decode"] = decoded.text, decoded.to_dict()
+    try:
         from archiver.mojibake import repair
-    except ImportError:  # sibling stages not landed yet: keep the str path testable
-        log.debug("archiver.encoding/mojibake unavailable; utf-8 fallback")
-        return bytes(raw).decode("utf-8", "replace"), {}
-    decoded = decode(bytes(raw), content_type, url)
-    repaired = repair(decoded.text)
-    flags = (["repaired"] if repaired.changed else []) + (["chars_lost"] if repaired.lost else [])
-    return repaired.text, {"decode": decoded.to_dict(), "repair": repaired.to_dict(), "flags": flags}
+    except ImportError:
+        log.debug("archiver.mojibake.repair unavailable; text left unrepaired")
+        return text, info
+    repaired = repair(text)
+    info["repair"] = repaired.to_dict()
+    info["flags"] = (["repaired"] if repaired.changed else []) + (["chars_lost"] if repaired.lost else [])
+    return repaired.text, info
 
 
 def extract(html: str | bytes, url: str, *, content_type: str | None = None,
@@ -86,6 +93,8 @@ def _clean_lines(lines: list[str], title: str | None) -> tuple[list[str], list[s
             continue
         if i < _EDGE_HEAD and title and line == title:
             continue
+        if (i == 0 or i == n - 1) and len(line) <= 3 and not line.startswith(("（", "(")):
+            continue  # "图集", "+1", "返回": widget labels on the body's edge
         if TAIL_CUT.match(line) and i >= n // 2:
             break
         kept.append(line)
@@ -184,7 +193,7 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
     regions = [best_fields(header), best_fields(edge_meta), best_fields(after), best_fields(hidden)]
     published, date_rule = _date(root, meta, sel, regions, header, url)
     body_text = "\n".join(body_lines)
-    kind = classify_content(url, body_text, _link_ratio(body_tree), _title_links(root), bool(published))
+    kind = classify_content(url, body_text, _link_ratio(body_tree), _title_links(root), bool(published), text)
     if kind != "article":
         return _not_article(kind, base, flags, spam)
     prov = {"title": title_rule, "published_at": date_rule, "body": choice.rule if choice else None}

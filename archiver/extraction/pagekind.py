@@ -21,6 +21,9 @@ ERROR_PHRASES = re.compile(
     r"服务器错误|无法访问",
     re.I,
 )
+# list pagers and JS-rendered lists (TRS createPageHTML, Hanweb jpage/datastore, UCAP listData)
+LIST_MARKERS = re.compile(r"createPageHTML|jpage|<datastore>|var\s+listData|共\s*\d+\s*页|下一页|尾页")
+LIST_URL = re.compile(r"/(index(_\d+)?\.s?html?|list[^/]*|col/col\d+/[^/]*)$|/$", re.I)
 SEARCH_URL = re.compile(r"search|sousuo|was5|jrobot|searchword=|keyword=|[?&]q=", re.I)
 SEARCH_TEXT = re.compile(r"搜索结果|检索结果|共找到\s*\d+|找到相关|相关结果约?\s*\d+|共检索到")
 
@@ -40,7 +43,7 @@ def classify_raw(raw: str, visible_chars: int, title: str) -> str | None:
 
 
 def classify_content(url: str, body_text: str, body_link_ratio: float, title_links: int,
-                     has_date_line: bool) -> str:
+                     has_date_line: bool, raw: str = "") -> str:
     """Search, listing or article, once the body candidate is known.
 
     `title_links` counts anchors with headline-length text; a listing is many of those and a
@@ -53,5 +56,8 @@ def classify_content(url: str, body_text: str, body_link_ratio: float, title_lin
         return "search"
     weak_body = text_len < 150 or body_link_ratio > 0.5 or (text_len < 400 and not has_date_line)
     if title_links >= 10 and weak_body:
+        return "listing"
+    listing_hints = bool(LIST_MARKERS.search(raw[:500_000])) or bool(LIST_URL.search(urlsplit(url).path))
+    if listing_hints and not has_date_line and text_len < 400:
         return "listing"
     return "article"
