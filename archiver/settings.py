@@ -49,6 +49,7 @@ ITEM_PIPELINES = {
 
 ARCHIVER_DB = os.environ.get("ARCHIVER_DB", "data/archive.db")
 
+LOG_FORMATTER = "pipelines.logformatter.ArchiverLogFormatter"
 LOG_LEVEL = os.environ.get("ARCHIVER_LOG_LEVEL", "INFO")
 FEED_EXPORT_ENCODING = "utf-8"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -1,0 +1,85 @@
+"""End to end: a real Scrapy crawl over HTTP on 127.0.0.1 of the bundled demo site."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from archiver.demo import DEMO_ROOT, demo_expected
+from archiver.siteserver import SiteServer
+from tests.clihelp import REPO, run_cli
+
+EXPECTED = demo_expected()
+
+
+def _rows(db: Path) -> dict[str, sqlite3.Row]:
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    rows = conn.execute("SELECT * FROM articles").fetchall()
+    conn.close()
+    return {urlsplit(r["url"]).path: r for r in rows}
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    db = tmp_path_factory.mktemp("demo") / "archive.db"
+    result = run_cli("demo", "--db", str(db), timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return db, result
+
+
+def test_demo_archives_every_article_exactly_once(demo_db: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    db, result = demo_db
+    rows = _rows(db)
+    expected_paths = {a["path"] for a in EXPECTED["articles"]}
+    assert set(rows) == expected_paths  # nothing missing, nothing extra (no soft 404, no listing)
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == len(expected_paths)
+    assert conn.execute("SELECT count(DISTINCT url) FROM versions").fetchone()[0] == len(expected_paths)
+    assert f"{len(expected_paths)} of {len(expected_paths)} demo articles archived" in result.stdout
+
+
+@pytest.mark.parametrize("expected", EXPECTED["articles"], ids=lambda a: a["path"])
+def test_demo_article_fields(demo_db: tuple[Path, subprocess.CompletedProcess[str]], expected: dict) -> None:
+    row = _rows(demo_db[0])[expected["path"]]
+    assert row["title"] == expected["title"]
+    assert row["published_at"] == expected["published_at"]
+    assert row["source"] == expected["source"]
+    assert row["section"] == expected["section"]
+    if expected["corrupted"]:
+        assert json.loads(row["repair_kinds"]), "a corrupted page must record its repairs"
+    for path in expected["attachments"]:
+        assert path in row["attachments"]
+
+
+def test_demo_prints_summary_and_search_hit(demo_db: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    out = demo_db[1].stdout
+    assert "政务要闻" in out and "Sample search" in out and "【" in out
+
+
+def test_demo_records_runs(demo_db: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    result = run_cli("runs", "--db", str(demo_db[0]), "--json")
+    runs = json.loads(result.stdout)
+    assert len(runs) == len(EXPECTED["sections"])
+    assert all(r["status"] == "ok" and r["finished"] for r in runs)
+    assert sum(r["new"] for r in runs) == len(EXPECTED["articles"])
+
+
+def test_scrapy_crawl_from_repository_root(tmp_path: Path) -> None:
+    """`scrapy crawl section -a url=...` works as Scrapy users expect (scrapy.cfg)."""
+    section = EXPECTED["sections"][0]
+    db = tmp_path / "scrapy.db"
+    with SiteServer(DEMO_ROOT / "site") as server:
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "section", "-a", f"url={server.url(section['start_path'])}",
+             "-s", f"ARCHIVER_DB={db}", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
+             "-s", "LOG_LEVEL=WARNING"],
+            cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = _rows(db)
+    assert set(section["article_paths"]) <= set(rows)
