@@ -27,8 +27,9 @@ CONTAINERS: dict[str, str] = {
     ".pages_content": "//*[" + _CLASS.format("pages_content") + "]",
 }
 _COMPILED = {name: etree.XPath(expr) for name, expr in CONTAINERS.items()}
+# a container's XPath runs only if its marker occurs in the page text at all (cheap pre-test)
+_MARKERS = {name: name.lstrip("#.") for name in CONTAINERS}
 _MIN_CONTAINER_TEXT = 40
-_LINK_TAGS = frozenset(("a",))
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,11 @@ def _text_len(el: etree._Element) -> int:
     return sum(len(t.strip()) for t in el.itertext() if isinstance(t, str))
 
 
-def by_container(root: etree._Element) -> Choice | None:
+def by_container(root: etree._Element, raw: str | None = None) -> Choice | None:
     """The first known container that holds real text (the longest if several match)."""
     for name, xpath in _COMPILED.items():
+        if raw is not None and _MARKERS[name] not in raw:
+            continue
         found = [el for el in xpath(root) if isinstance(el.tag, str)]
         if not found:
             continue
@@ -64,25 +67,27 @@ class _Stats:
 
     def run(self, root: etree._Element) -> None:
         blocks: list[etree._Element] = []
+        skipped: list[bool] = []
         in_link = 0
         walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
         for event, el in walker:
             if event in ("comment", "pi"):
                 self._credit(blocks, el.tail, in_link)
                 continue
-            tag = tag_of(el)
-            skip = not tag or tag in SKIP_TAGS or is_hidden(el)
             if event == "start":
+                tag = tag_of(el)
+                skip = not tag or tag in SKIP_TAGS or is_hidden(el)
+                skipped.append(skip)
                 if skip:
                     walker.skip_subtree()
                     continue
                 if tag in BLOCK_TAGS or tag in ("td", "th"):
                     blocks.append(el)
-                in_link += tag in _LINK_TAGS
+                in_link += tag == "a"
                 self._credit(blocks, el.text, in_link)
                 continue
-            if not skip:
-                in_link -= tag in _LINK_TAGS
+            if not skipped.pop():
+                in_link -= tag_of(el) == "a"
                 if blocks and blocks[-1] is el:
                     blocks.pop()
                     self._roll_up(el, blocks)
@@ -141,5 +146,5 @@ def by_density(root: etree._Element) -> Choice | None:
     return Choice(best, "density")
 
 
-def choose(root: etree._Element) -> Choice | None:
-    return by_container(root) or by_density(root)
+def choose(root: etree._Element, raw: str | None = None) -> Choice | None:
+    return by_container(root, raw) or by_density(root)

@@ -141,10 +141,10 @@ def _title(root: etree._Element, meta: dict[str, str], sel: Mapping[str, Sequenc
     return (found[0], found[1], None) if found else (None, None, None)
 
 
-def _container(root: etree._Element, sel: Mapping[str, Sequence[str]]) -> body_mod.Choice | None:
+def _container(root: etree._Element, sel: Mapping[str, Sequence[str]], raw: str) -> body_mod.Choice | None:
     if sel.get("body") and (found := select(root, sel["body"])) and isinstance(found[0], etree._Element):
         return body_mod.Choice(found[0], found[1])
-    return body_mod.choose(root)
+    return body_mod.choose(root, raw)
 
 
 def _pick_field(name: str, root: etree._Element, meta: dict[str, str],
@@ -186,7 +186,7 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
     if kind := classify_raw(text, visible, fl.tag_title(root)):
         return _not_article(kind, base, flags, spam)
     meta = meta_tags.read_meta(root)
-    choice = _container(root, sel)
+    choice = _container(root, sel, text)
     title, title_rule, title_el = _title(root, meta, sel, order, choice, lines)
     header, after, outside = _regions(lines, order, choice.element if choice else None, title_el)
     body_lines, edge_meta, body_html, hidden, body_tree = _body(choice, title)

@@ -53,8 +53,11 @@ def tag_of(el: etree._Element) -> str:
 
 
 def is_hidden(el: etree._Element) -> bool:
-    style = el.get("style")
-    return bool(style and _HIDDEN.search(style)) or el.get("hidden") is not None
+    attrib = el.attrib
+    if not attrib:
+        return False
+    style = attrib.get("style")
+    return bool(style and _HIDDEN.search(style)) or "hidden" in attrib
 
 
 def doc_order(root: etree._Element) -> dict[etree._Element, int]:
@@ -96,42 +99,46 @@ class _Renderer:
 
     def run(self, root: etree._Element) -> list[Line]:
         walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+        state: list[int] = []  # per open element: 0 normal, 1 skipped, 2 hidden but rendered
         for event, el in walker:
             if event in ("comment", "pi"):  # only their tail is text: "<!-- 标题 begin -->标题"
                 self.add(el.tail, el.getparent())
                 continue
-            tag = tag_of(el)
-            skipped = not tag or tag in SKIP_TAGS or (self.skip_hidden and is_hidden(el))
             if event == "start":
-                if skipped:
+                tag = tag_of(el)
+                hidden = is_hidden(el)
+                if not tag or tag in SKIP_TAGS or (self.skip_hidden and hidden):
                     walker.skip_subtree()  # iterwalk still sends this element's "end"
+                    state.append(1)
                 else:
-                    self.open(el, tag)
+                    state.append(2 if hidden else 0)
+                    self.open(el, tag, hidden)
                 continue
-            if not skipped:
-                self.close(el, tag)
+            mode = state.pop()
+            if mode != 1:
+                self.close(el, tag_of(el), mode == 2)
             if el is not root:
                 self.add(el.tail, el.getparent())
         self.flush()
         return self.lines
 
-    def open(self, el: etree._Element, tag: str) -> None:
+    def open(self, el: etree._Element, tag: str, hidden: bool) -> None:
         if tag in ("td", "th") and (self.cell_depth or _is_data_cell(el)):
             self.data_cells.add(el)
             self.cell_depth += 1
         elif (tag in BLOCK_TAGS or tag in ("td", "th")) and not self.cell_depth:
             self.flush()
-        if is_hidden(el):
+        if hidden:
             self.hidden_depth += 1
         self.add(el.text, el)
 
-    def close(self, el: etree._Element, tag: str) -> None:
+    def close(self, el: etree._Element, tag: str, hidden: bool) -> None:
         if el in self.data_cells:
             self.cell_depth -= 1
             self.buf.append(" ")
         elif tag == "tr" or (tag in BLOCK_TAGS | {"td", "th"} and not self.cell_depth):
             self.flush()
-        if is_hidden(el):
+        if hidden:
             self.hidden_depth -= 1
 
 

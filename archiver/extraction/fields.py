@@ -41,6 +41,9 @@ def tag_title(root: etree._Element) -> str:
 
 
 def _first_line(el: etree._Element) -> str:
+    """First rendered line; long blocks are containers, not headlines, and are not rendered."""
+    if sum(len(t) for t in el.itertext()) > 400:
+        return ""
     lines = render(el)
     return lines[0].text if lines else ""
 

@@ -41,7 +41,7 @@ def is_keyword_list(text: str) -> bool:
 def is_spam(text: str, *, hidden: bool = False, link_ratio: float = 0.0) -> bool:
     if not text or len(text) > 2000:
         return False
-    points, distinct, strong = score(text)
-    if points < MIN_SCORE or distinct < 2 or not strong:
+    if not (hidden or link_ratio >= 0.6 or is_keyword_list(text)):  # cheap structural test first
         return False
-    return hidden or link_ratio >= 0.6 or is_keyword_list(text)
+    points, distinct, strong = score(text)
+    return points >= MIN_SCORE and distinct >= 2 and strong > 0
