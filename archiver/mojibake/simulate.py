@@ -19,7 +19,7 @@ from archiver.mojibake import cp936
 # 下沉干部, 余輛, 志愿者; 镕 on another site) and has its own choices for 陕 and 墙.
 # OpenCC s2tw per character matches the rest of the seed (為, 啟, 吃, 著).
 _S2T_KEEP = frozenset("后里干并镕余愿")
-_S2T_QUIRKS = {"陕": "陜", "墙": "墻"}
+_S2T_QUIRKS = {"陕": "陜", "墙": "墻", "钟": "鐘"}  # s2tw gives 鍾, which t2s reads as 锺
 _QUOTES_AFTER_FULL_STOP = frozenset((0xB0, 0xB1, 0xAE, 0xAF))  # “ ” ‘ ’ trail bytes
 
 
@@ -56,8 +56,12 @@ def to_traditional(text: str) -> str:
 def _reading_table(annotated_chars: str | None) -> dict[str, str]:
     if annotated_chars is None:
         return seed_table()
-    readings = pinyin(list(annotated_chars), style=Style.TONE, errors="ignore")
-    return {char: py[0] for char, py in zip(annotated_chars, readings) if py}
+    table = {}
+    for char in annotated_chars:
+        reading = pinyin(char, style=Style.TONE, errors=lambda _: [""])[0][0]
+        if reading:
+            table[char] = reading
+    return table
 
 
 def insert_pinyin(data: bytes, table: dict[str, str], seed: int = 0) -> bytes:
