@@ -12,6 +12,7 @@ characters are *common*, so it cannot separate two strict readings of a title.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 import unicodedata
@@ -20,6 +21,7 @@ from archiver import _cjk_rank
 
 SAMPLE_CHARS = 800
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
 # Punctuation that real Chinese text uses all the time.
 _COMMON_PUNCT = "，。、；：？！“”‘’（）《》【】—…·「」『』〈〉　％～－﹏・\u00a0"
 W_PUNCT = 0.8
@@ -27,7 +29,8 @@ W_LEVEL1 = 0.35  # GB2312 level 1 / Big5 common characters missing from the rank
 W_OTHER_HAN = 0.1
 W_LATIN = 0.2  # accented Latin letters: real in UTF-8 pages, never dominant in Chinese ones
 W_ODD_SCRIPT = -0.3  # kana, bopomofo, Greek, Cyrillic, box drawing: what Big5<->GBK swaps yield
-W_BROKEN = -1.0  # private use, controls, U+FFFD, lone surrogates
+W_BROKEN = -1.0
+W_WORDS = 0.3  # times the share of characters that start a frequent word  # private use, controls, U+FFFD, lone surrogates
 
 
 @functools.cache
@@ -75,21 +78,42 @@ def _classify(ch: str) -> float:
     return 0.0
 
 
-def _sample(text: str) -> list[str]:
-    """The first SAMPLE_CHARS non-ASCII characters, scanning as little text as needed
-    (dense Chinese fills the sample in 1-2 K characters, markup-heavy pages need more)."""
-    for window in (2 * SAMPLE_CHARS, 16 * SAMPLE_CHARS, 128 * SAMPLE_CHARS):
-        found = _NON_ASCII.findall(text, 0, window)
-        if len(found) >= SAMPLE_CHARS or window >= len(text):
+@functools.cache
+def _words() -> frozenset[str]:
+    packed = _cjk_rank.WORDS
+    return frozenset(packed[i:i + 2] for i in range(0, len(packed), 2))
+
+
+def _sample(text: str) -> tuple[list[str], int]:
+    """The first SAMPLE_CHARS non-ASCII characters and the end of the text they span:
+    one bounded scan, however long the page."""
+    found = list(itertools.islice(_NON_ASCII.finditer(text), SAMPLE_CHARS))
+    if not found:
+        return [], 0
+    return [m.group() for m in found], found[-1].end()
+
+
+def word_share(text: str, end: int) -> float:
+    """Share of Han characters in text[:end] that start a frequent two-character word.
+
+    Unigram weights cannot split two readings of a short title made of common
+    characters (关闭 vs 闽超); real text is full of known words, mojibake is not."""
+    words = _words()
+    pairs = hits = 0
+    for match in _HAN_RUN.finditer(text, 0, end):
+        run = match.group()
+        pairs += len(run)
+        hits += sum(run[i:i + 2] in words for i in range(len(run) - 1))
+        if pairs >= SAMPLE_CHARS:
             break
-    return found[:SAMPLE_CHARS]
+    return hits / pairs if pairs else 0.0
 
 
 def plausibility(text: str) -> tuple[float, int]:
     """(mean weight, characters scored) over the first non-ASCII characters.
 
     ASCII carries no evidence here, so a pure-ASCII text scores (1.0, 0)."""
-    sample = _sample(text)
+    sample, end = _sample(text)
     if not sample:
         return 1.0, 0
     table = _table()
@@ -97,4 +121,4 @@ def plausibility(text: str) -> tuple[float, int]:
     for ch in sample:
         weight = table.get(ch)
         total += _classify(ch) if weight is None else weight
-    return total / len(sample), len(sample)
+    return total / len(sample) + W_WORDS * word_share(text, end), len(sample)
