@@ -18,6 +18,7 @@ SYLLABLE_CHARS = "a-zü" + TONE_MARKS + "".join(_PUA_LETTERS)
 TONED_GROUP = re.compile(rf"\(([{SYLLABLE_CHARS}]{{0,6}}[{TONE_MARKS}\ue7c7\ue7c8][{SYLLABLE_CHARS}]{{0,6}})\)")
 
 
+@lru_cache(maxsize=8192)
 def normalize(syllable: str) -> str:
     """Undo the decoder's PUA letters so the syllable can be looked up."""
     return "".join(_PUA_LETTERS.get(char, char) for char in syllable)

@@ -17,7 +17,7 @@ look-ahead scored on confirmed annotations and common characters.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from archiver.mojibake import cp936
@@ -30,6 +30,7 @@ _ORPHAN_GROUP = re.compile(rf"([{ps.SYLLABLE_CHARS}]{{1,7}})\)")
 _QUESTION_PARTICLES = frozenset("吗嗎呢么麼吧啊呀乎否嘛谁誰哪何")
 _LEAKED_TAG = re.compile(r"/?[a-zA-Z][a-zA-Z0-9]*[^<>\n]{0,80}>")
 _LOOKAHEAD = 12
+_SPECIAL = re.compile(r"[(?]")
 _DEPTH = 3  # nested look-aheads: a shifted run can hold a folded letter and a pinyin key
 
 
@@ -104,10 +105,22 @@ def realign(text: str, fold: bool = False) -> tuple[str, list[Change], int]:
 
 def _run(text: str, i: int, stop: int, st: _State, acc: _Acc, depth: int) -> _State:
     while i < stop:
-        i, st = _step(text, i, st, acc, depth)
+        if st.dangling is None and text[i] not in "(?":
+            i, st = _plain(text, i, stop, acc)  # in step: copied through, the common case
+        else:
+            i, st = _step(text, i, st, acc, depth)
     if st.dangling is not None and stop >= len(text):
         st = _emit(acc, st, LOST, (len(text), len(text)), "", "byte_shift")
     return st
+
+
+def _plain(text: str, i: int, stop: int, acc: _Acc) -> tuple[int, _State]:
+    match = _SPECIAL.search(text, i, stop)
+    end = match.start() if match else stop
+    acc.out.append(text[i:end])
+    last = text[end - 1]
+    code = cp936.encode_char(last)
+    return end, _State(None, code[-1] if code is not None and len(code) == 2 else None, last)
 
 
 def _step(text: str, i: int, st: _State, acc: _Acc, depth: int) -> tuple[int, _State]:
@@ -146,7 +159,7 @@ def _group_option(text: str, i: int, st: _State):  # type: ignore[no-untyped-def
         def drop(acc: _Acc) -> tuple[int, _State]:
             acc.changes.append(Change(i, match.end(), match.group(0), "", "pinyin_annotation", 0.98))
             acc.score += 2
-            return match.end(), replace(st, prev_char="")
+            return match.end(), _State(st.dangling, st.prev_byte, "")
 
         return drop
     if match and ps.is_toned_syllable(match.group(1)):
@@ -259,7 +272,7 @@ def _leaked_tag(i: int, end: int, st: _State, guessed: str | None, text: str):  
     def apply(acc: _Acc) -> tuple[int, _State]:
         new = _emit(acc, st, guessed or LOST, (i, i + 1), "?", "byte_shift")
         acc.changes.append(Change(i + 1, end, text[i + 1 : end], "", "leaked_tag", 0.8))
-        return end, replace(new, prev_char="")
+        return end, _State(new.dangling, new.prev_byte, "")
 
     return apply
 
@@ -268,7 +281,7 @@ def _aligned_key(text: str, i: int, end: int, st: _State, key: str):  # type: ig
     def apply(acc: _Acc) -> tuple[int, _State]:
         new = _emit(acc, st, key, (i, end), text[i:end], "byte_shift")
         acc.score += 2
-        return end, replace(new, prev_char="")
+        return end, _State(new.dangling, new.prev_byte, "")
 
     return apply
 
@@ -295,7 +308,7 @@ def _char_out_of_step(text: str, i: int, st: _State) -> list:  # type: ignore[ty
 
 def _invalid(acc: _Acc, st: _State, i: int) -> _State:
     acc.score -= 3  # no byte reading fits: this alignment is probably wrong
-    return _emit(acc, replace(st, dangling=None), LOST, (i, i), "", "byte_shift")
+    return _emit(acc, _State(None, st.prev_byte, st.prev_char), LOST, (i, i), "", "byte_shift")
 
 
 def _shifted(i: int, st: _State, decoded: str, rest: int | None, before: str):  # type: ignore[no-untyped-def]
@@ -305,7 +318,7 @@ def _shifted(i: int, st: _State, decoded: str, rest: int | None, before: str):  
             # the second byte stands alone (ASCII, or 0x80 = €): back in step after it
             single = cp936.decode(bytes((rest,)))
             return i + 1, _emit(acc, new, single, (i + 1, i + 1), "", "byte_shift")
-        return i + 1, replace(new, dangling=rest) if rest is not None else new
+        return i + 1, _State(rest, new.prev_byte, new.prev_char) if rest is not None else new
 
     return apply
 

@@ -159,12 +159,13 @@ def _t2s_changes(before: str, after: str) -> list[Change]:
     if len(before) != len(after):
         return [Change(0, len(before), before, after, "t2s", 0.95)] if before != after else []
     changes: list[Change] = []
-    start = None
-    for index in range(len(before) + 1):
-        differs = index < len(before) and before[index] != after[index]
-        if differs and start is None:
+    differing = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
+    start = prev = -2
+    for index in differing + [-1]:
+        if index != prev + 1:
+            if start >= 0:
+                end = prev + 1
+                changes.append(Change(start, end, before[start:end], after[start:end], "t2s", 0.95))
             start = index
-        elif not differs and start is not None:
-            changes.append(Change(start, index, before[start:index], after[start:index], "t2s", 0.95))
-            start = None
+        prev = index
     return changes
