@@ -8,20 +8,11 @@ from __future__ import annotations
 import codecs
 import re
 
-from w3lib.encoding import resolve_encoding
+from w3lib.encoding import read_bom, resolve_encoding
 
 # Browsers sniff the first 1024 bytes; CMS templates often put the meta after long
 # <script>/<link> blocks, so we look further (still cheap: one regex over 8 KB).
 META_SCAN_BYTES = 8192
-
-# Longest BOM first: the UTF-32-LE BOM starts with the UTF-16-LE one.
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 
 # Any <meta ...> tag; the charset is then looked for anywhere inside it. This
 # tolerates what w3lib's stricter regex misses (scrapy/w3lib#155): "httpequiv",
@@ -41,11 +32,13 @@ _ASCII_INCOMPATIBLE = ("utf-16", "utf-32")
 
 
 def sniff_bom(body: bytes) -> tuple[str, int] | None:
-    """(codec, BOM length) when `body` starts with a byte order mark."""
-    for bom, name in _BOMS:
-        if body.startswith(bom):
-            return name, len(bom)
-    return None
+    """(codec, BOM length) when `body` starts with a byte order mark.
+
+    A UTF-8 BOM is reported as "utf-8-sig", the codec that strips it."""
+    name, bom = read_bom(body)
+    if name is None or bom is None:
+        return None
+    return ("utf-8-sig" if name == "utf-8" else name), len(bom)
 
 
 def sniff_utf16(body: bytes) -> str | None:
