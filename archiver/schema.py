@@ -66,7 +66,22 @@ def _m1_core(db: Database) -> None:
     db["articles"].enable_fts(FTS_COLUMNS, tokenize="trigram", create_triggers=True)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_m1_core]
+def _m2_frontier(db: Database) -> None:
+    """The crawl frontier lives in the archive, so a killed run resumes where it stopped."""
+    db["frontier"].create(
+        {
+            "id": int, "site": str, "key": str, "url": str, "kind": str, "section": str,
+            "method": str, "form": str, "page": int, "status": str, "reason": str,
+            "attempts": int, "run_id": int, "added_at": str, "updated_at": str,
+        },
+        pk="id",
+        not_null={"site", "key", "url", "status"},
+    )
+    db["frontier"].create_index(["site", "key"], unique=True)
+    db["frontier"].create_index(["site", "status"])
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_m1_core, _m2_frontier]
 
 
 def migrate(db: Database) -> None:

@@ -38,6 +38,22 @@ DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 REDIRECT_MAX_TIMES = 10
 
+# Retries wait: Retry-After when the server gives one, else 2 s, 4 s, 8 s … (capped).
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "spiders.middlewares.BackoffRetryMiddleware": 550,
+}
+ARCHIVER_BACKOFF_BASE = 2.0
+ARCHIVER_BACKOFF_MAX = 300.0
+# Challenges in a row before a site's run stops (the rest stays pending for the next run).
+ARCHIVER_BLOCK_LIMIT = 3
+# Upper bound on requests in flight per host, whatever a profile asks for.
+ARCHIVER_MAX_PER_HOST = 2
+
+EXTENSIONS = {"spiders.extensions.ProgressExtension": 500}
+ARCHIVER_PROGRESS = os.environ.get("ARCHIVER_PROGRESS", "auto")   # auto | live | log | off
+ARCHIVER_PROGRESS_INTERVAL = 10.0
+
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 

@@ -162,6 +162,17 @@ class ArchiveDB:
             )
         return int(cur.lastrowid)
 
+    def interrupt_stale_runs(self, site: str) -> int:
+        """Runs of ``site`` left "running" by a killed process become "interrupted".
+
+        Only call this while holding the site's run lock (archiver.runlock).
+        """
+        with self.db.atomic():
+            cur = self.db.execute(
+                "UPDATE runs SET status = 'interrupted', finished = ? WHERE site = ?"
+                " AND status = 'running'", [utc_now(), site])
+        return cur.rowcount
+
     def finish_run(self, run_id: int, status: str, counts: Mapping[str, int],
                    sections: Mapping[str, Any] | None = None) -> None:
         fields = {k: int(counts.get(k, 0)) for k in

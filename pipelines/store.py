@@ -1,12 +1,25 @@
-"""Store each article with its raw page, and record the run."""
+"""Store each article with its raw page, and record the run (with per-section counts)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from archiver.storage import ArchiveDB
+
+RUN_COUNTS = ("requests", "new", "changed", "unchanged", "blocked", "errors")
+
+
+def run_status(reason: str, sections: Mapping[str, Mapping[str, int]], errors: int,
+               blocked: int) -> str:
+    """failed: the crawl stopped early, or a section's listing was unreadable or empty
+    (a likely template change); partial: some pages failed or were blocked; else ok."""
+    broken = [s for s, c in sections.items() if not c.get("listings") or c.get("empty")]
+    if reason != "finished" or broken:
+        return "failed"
+    return "partial" if errors or blocked else "ok"
 
 
 class StorePipeline:
@@ -23,15 +36,17 @@ class StorePipeline:
         crawler.signals.connect(pipeline.finish_run, signal=signals.spider_closed)
         return pipeline
 
-    def open_spider(self) -> None:
-        spider = self.crawler.spider
+    def open_spider(self, spider: Spider) -> None:
         self.archive = ArchiveDB(self.db_path)
         args = {"spider": spider.name, "url": getattr(spider, "start_url", None)
                 or getattr(spider, "url", None), "section": getattr(spider, "section", None)}
+        for key in ("refresh", "backfill", "max_pages"):
+            if hasattr(spider, key):
+                args[key] = getattr(spider, key)
         self.run_id = self.archive.start_run(getattr(spider, "site", None) or spider.name, args)
         spider.run_id = self.run_id
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    def process_item(self, item: dict[str, Any], spider: Spider) -> dict[str, Any]:
         assert self.archive is not None
         outcome = self.archive.save(item["raw"], item["article"], self.run_id)
         item["outcome"] = outcome
@@ -53,8 +68,13 @@ class StorePipeline:
             "blocked": stats.get("archiver/blocked", 0),
             "errors": errors,
         }
-        listing_ok = stats.get("archiver/listing_pages", 0) > 0 or spider.name != "section"
-        status = "ok" if reason == "finished" and listing_ok and not errors else (
-            "partial" if reason == "finished" and listing_ok else "failed")
-        section = getattr(spider, "section", None) or spider.name
-        self.archive.finish_run(self.run_id, status, counts, {section: counts})
+        sections = {name: dict(c) for name, c in getattr(spider, "section_counts", {}).items()}
+        if sections:
+            counts["errors"] = max(errors, sum(c.get("errors", 0) for c in sections.values()))
+            status = run_status(reason, sections, counts["errors"], counts["blocked"])
+        else:
+            status = "ok" if reason == "finished" and not errors else (
+                "partial" if reason == "finished" else "failed")
+            sections = {getattr(spider, "section", None) or spider.name: counts}
+        spider.run_status = status
+        self.archive.finish_run(self.run_id, status, counts, sections)

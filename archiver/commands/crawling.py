@@ -65,34 +65,112 @@ def _outcome_table(outcomes: list[Any]) -> str:
                    "rejected", "repaired", "finish"], rows)
 
 
+def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ArchiverError(f"-s {pair!r}: give KEY=VALUE (a Scrapy setting)")
+        try:
+            out[key.strip()] = json.loads(value)
+        except ValueError:
+            out[key.strip()] = value
+    return out
+
+
 @click.command()
 @db_option
-@click.argument("targets", nargs=-1, required=True)
-@click.option("--max-pages", type=int, default=50, show_default=True,
-              help="Listing pages to walk per section.")
-@click.option("--refresh", is_flag=True, help="Re-fetch articles already archived.")
-def crawl(db: str, targets: tuple[str, ...], max_pages: int, refresh: bool) -> None:
-    """Crawl section listings and archive their new articles.
+@click.argument("targets", nargs=-1)
+@click.option("--all", "all_sites", is_flag=True, help="Crawl every profile in data/sites.")
+@click.option("--max-pages", type=int, default=None,
+              help="Listing pages to walk per section (default: the profile's, 50).")
+@click.option("--refresh", is_flag=True,
+              help="Re-fetch archived articles with conditional requests (ETag/Last-Modified).")
+@click.option("--backfill", is_flag=True,
+              help="Walk every listing page, not only until a page of known articles.")
+@click.option("--sites-dir", type=click.Path(file_okay=False), default=None,
+              help="Profile directory (default: data/sites).")
+@click.option("-s", "--set", "setting", multiple=True, metavar="KEY=VALUE",
+              help="Override a Scrapy setting (repeatable).")
+def crawl(db: str, targets: tuple[str, ...], all_sites: bool, max_pages: int | None,
+          refresh: bool, backfill: bool, sites_dir: str | None, setting: tuple[str, ...]) -> None:
+    """Crawl sites' section listings and archive their new articles.
 
-    A bare section listing URL is enough: the spider follows its pagination
-    and article links within the site.
+    A target is a profile id (data/sites/ID.toml), a profile file, or a bare
+    section listing URL (the CMS family, article links and pagination are then
+    worked out from the page). Exits non-zero when a site's run fails.
 
     \b
     Example:
+      archiver crawl ycdjw
+      archiver crawl --all
       archiver crawl http://www.example.gov.cn/zwyw/index.html --max-pages 5
     """
-    from archiver.crawler import project_settings, run_spiders
+    from archiver.crawlrun import crawl_sites, resolve_targets
 
-    for target in targets:
-        if not _is_url(target):
-            raise ArchiverError(f"not a URL: {target!r} (give a section listing URL)")
+    profiles = resolve_targets(targets, all_sites, Path(sites_dir) if sites_dir else None)
     _check_writable(db)
-    jobs = [("section", {"url": t, "max_pages": max_pages, "refresh": refresh}) for t in targets]
-    outcomes = run_spiders(jobs, project_settings(db))
-    click.echo(_outcome_table(outcomes))
-    failed = [o for o in outcomes if o.reason != "finished" or not o.stats.get("archiver/listing_pages")]
-    if failed:
-        raise ArchiverError(f"{len(failed)} of {len(outcomes)} section crawls failed")
+    result = crawl_sites(profiles, db, refresh=refresh, backfill=backfill,
+                         max_pages=max_pages, overrides=_parse_settings(setting))
+    click.echo(result.table)
+    for line in result.summaries:
+        click.echo(line)
+    if result.failed:
+        raise ArchiverError(f"{len(result.failed)} of {len(profiles)} site runs failed: "
+                            + ", ".join(result.failed))
+
+
+@click.command()
+@click.option("--check", is_flag=True,
+              help="Also fetch each section's first listing page and count its article links.")
+@click.option("--sites-dir", type=click.Path(file_okay=False), default=None,
+              help="Profile directory (default: data/sites).")
+def sites(check: bool, sites_dir: str | None) -> None:
+    """List the site profiles and validate them (exit 1 if any is invalid).
+
+    \b
+    Example:
+      archiver sites
+      archiver sites --check
+    """
+    from archiver.crawlrun import check_profiles
+
+    rows, problems = check_profiles(Path(sites_dir) if sites_dir else None, live=check)
+    click.echo(render(["site", "name", "family", "sections", "verified", "check"], rows))
+    if problems:
+        raise ArchiverError(f"{len(problems)} problem(s): " + "; ".join(problems))
+
+
+@click.command()
+@db_option
+@click.argument("site")
+@click.option("--every", default="6h", show_default=True, help="Interval: 30m, 6h, 1d …")
+@click.option("--install", is_flag=True, help="Add the line to your crontab.")
+def schedule(db: str, site: str, every: str, install: bool) -> None:
+    """Print a crontab line and a systemd service/timer that crawl SITE regularly.
+
+    \b
+    Example:
+      archiver schedule ycdjw --every 6h
+      archiver schedule ycdjw --every 6h --install
+    """
+    import os
+
+    from archiver.profiles import find_profile
+    from archiver.schedule import crontab_line, install_crontab, parse_every, systemd_units
+
+    interval = parse_every(every)
+    target = site if "://" in site else find_profile(site).id
+    db = os.path.abspath(db)
+    line = crontab_line(target, interval, db)
+    service, timer = systemd_units(target, interval, db)
+    click.echo(f"# crontab (crontab -e):\n{line}\n")
+    click.echo(f"# /etc/systemd/system/archiver-{target}.service\n{service}")
+    click.echo(f"# /etc/systemd/system/archiver-{target}.timer\n{timer}")
+    click.echo(f"# then: systemctl enable --now archiver-{target}.timer")
+    if install:
+        install_crontab(target, line)
+        click.echo(f"installed in crontab: {line}")
 
 
 @click.command()
@@ -159,4 +237,4 @@ def _print_article(record: dict[str, Any], as_json: bool, header: str | None = N
     click.echo(record.get("body") or "")
 
 
-COMMANDS = [demo, crawl, fetch, extract]
+COMMANDS = [demo, crawl, sites, schedule, fetch, extract]

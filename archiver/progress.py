@@ -1,0 +1,28 @@
+"""Progress text for a crawl: a live line per section on a terminal, plain lines under cron.
+
+Pure formatting; spiders/extensions.py decides when to print.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+LIVE_KEYS = ("listings", "articles", "new", "changed", "unchanged", "skipped", "blocked", "errors")
+
+
+def section_line(site: str, section: str, counts: Mapping[str, int], elapsed: float) -> str:
+    rate = counts.get("articles", 0) / elapsed if elapsed > 0 else 0.0
+    parts = " ".join(f"{k}={counts.get(k, 0)}" for k in LIVE_KEYS)
+    return f"{site}/{section}: {parts} rate={rate:.1f}/s"
+
+
+def summary_line(site: str, status: str, counts: Mapping[str, int], elapsed: float) -> str:
+    """One line per site run, for cron mail and logs."""
+    keys = ("requests", "new", "changed", "unchanged", "blocked", "errors")
+    return (f"{site}: {status} in {elapsed:.1f}s — "
+            + ", ".join(f"{counts.get(k, 0)} {k}" for k in keys))
+
+
+def live_block(lines: list[str], previous: int) -> str:
+    """Redraw ``previous`` lines in place (ANSI: cursor up, clear line)."""
+    up = f"\x1b[{previous}F" if previous else ""
+    return up + "".join(f"\x1b[2K{line}\n" for line in lines)

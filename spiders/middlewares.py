@@ -1,0 +1,84 @@
+"""Downloader middleware: retries that wait (Retry-After, else exponential back-off).
+
+Scrapy's RetryMiddleware retries at once, which is what gets a crawler blocked
+by a government WAF; this one waits first and slows the host's download slot
+for everyone, honouring Retry-After (seconds or an HTTP date) on 429/503.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from email.utils import parsedate_to_datetime
+from datetime import datetime, timezone
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import Response
+from scrapy.utils.response import response_status_message
+
+log = logging.getLogger(__name__)
+
+
+def retry_after(value: bytes | str | None, now: datetime | None = None) -> float | None:
+    """Seconds asked for by a Retry-After header, or None when absent or unreadable."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    now = now or datetime.now(timezone.utc)
+    return max(0.0, (when - now).total_seconds())
+
+
+def slow_down(crawler: Crawler, request: Request, delay: float) -> None:
+    """Make every later request to this host wait at least ``delay`` seconds."""
+    downloader = getattr(crawler.engine, "downloader", None)
+    if downloader is None:
+        return
+    key = request.meta.get("download_slot") or downloader.get_slot_key(request)
+    slot = downloader.slots.get(key)
+    if slot is not None and slot.delay < delay:
+        slot.delay = delay
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    def __init__(self, settings) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(settings)
+        self.base = settings.getfloat("ARCHIVER_BACKOFF_BASE", 2.0)
+        self.cap = settings.getfloat("ARCHIVER_BACKOFF_MAX", 300.0)
+
+    def _delay(self, request: Request, response: Response | None) -> float:
+        asked = retry_after(response.headers.get("Retry-After")) if response is not None else None
+        tries = request.meta.get("retry_times", 0)
+        return min(self.cap, asked if asked is not None else self.base * 2 ** tries)
+
+    async def _wait_and_retry(self, request: Request, reason: object,
+                              response: Response | None) -> Request | None:
+        retry = self._retry(request, reason)  # type: ignore[arg-type]
+        if retry is None:
+            return None
+        delay = self._delay(request, response)
+        self.crawler.stats.inc_value("archiver/backoff")
+        log.info("backing off %.1fs before retrying %s (%s)", delay, request.url, reason)
+        slow_down(self.crawler, request, delay)
+        await asyncio.sleep(delay)
+        return retry
+
+    async def process_response(self, request: Request, response: Response,  # type: ignore[override]
+                               spider: object = None) -> Request | Response:
+        if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
+            return response
+        reason = response_status_message(response.status)
+        return await self._wait_and_retry(request, reason, response) or response
+
+    async def process_exception(self, request: Request, exception: Exception,  # type: ignore[override]
+                                spider: object = None) -> Request | None:
+        if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry"):
+            return None
+        return await self._wait_and_retry(request, exception, None)

@@ -1,0 +1,268 @@
+"""The site spider: a profile's sections in, raw article pages out.
+
+Every listing is fetched each run; articles already archived are skipped
+unless ``refresh`` (then asked for conditionally: 304 means unchanged); paging
+stops at a listing page whose articles are all known unless ``backfill``.
+Every request is written to the frontier first, so a killed run resumes.
+Blocked answers are counted, backed off from and never passed on for storage.
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import AsyncIterator
+from typing import Any
+
+import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from archiver.blocking import classify
+from archiver.encoding import decode
+from archiver.frontier import DONE, FAILED, Entry, Frontier
+from archiver.listings import parse_listing
+from archiver.profiles import Profile, Section, find_profile, profile_for_url
+from archiver.storage import ArchiveDB
+from spiders.middlewares import slow_down
+from spiders.pages import raw_page
+from spiders.requests import listing_entry, to_request
+
+log = logging.getLogger(__name__)
+COUNTERS = ("listings", "articles", "new", "changed", "unchanged", "skipped", "blocked",
+            "errors", "empty")
+
+
+def _flag(value: Any) -> bool:
+    return str(value).lower() in {"1", "true", "yes"}
+
+
+def _headers(response: Response) -> dict[str, str]:
+    return {k.decode("latin-1"): b", ".join(v).decode("latin-1")
+            for k, v in response.headers.items()}
+
+
+class SiteSpider(scrapy.Spider):
+    name = "site"
+
+    def __init__(self, profile: Profile | str | None = None, refresh: Any = False,
+                 backfill: Any = False, max_pages: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if profile is None:
+            raise ValueError("SiteSpider needs profile=<id, file or listing URL>")
+        if isinstance(profile, str):
+            profile = profile_for_url(profile) if "://" in profile else find_profile(profile)
+        self.profile = profile
+        self.site = profile.id
+        self.allowed_domains = list(profile.allowed_domains)
+        self.refresh, self.backfill = _flag(refresh), _flag(backfill)
+        self.max_pages = int(max_pages) if max_pages else (
+            10_000 if self.backfill else profile.max_pages)
+        self.sections = {s.name: s for s in profile.sections}
+        self.section_counts: dict[str, Counter[str]] = {s: Counter() for s in self.sections}
+        self.blocked_streak = 0
+        self._archive: ArchiveDB | None = None
+        self._frontier: Frontier | None = None
+        self._known: set[str] | None = None
+        self._listing_keys: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "SiteSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        apply_politeness(crawler, spider.profile)
+        crawler.signals.connect(spider._scraped, signal=signals.item_scraped)
+        crawler.signals.connect(spider._dropped, signal=signals.item_dropped)
+        return spider
+
+    # -- state ------------------------------------------------------------------
+    @property
+    def archive(self) -> ArchiveDB:
+        if self._archive is None:
+            self._archive = ArchiveDB(self.settings.get("ARCHIVER_DB"))
+        return self._archive
+
+    @property
+    def frontier(self) -> Frontier:
+        if self._frontier is None:
+            self._frontier = Frontier(self.archive.db, self.site, getattr(self, "run_id", None))
+        return self._frontier
+
+    def known(self) -> set[str]:
+        """URLs already archived or judged for good: read once per run."""
+        if self._known is None:
+            rows = self.archive.db.execute("SELECT url FROM articles")
+            self._known = {r[0] for r in rows} | self.frontier.done_articles()
+        return self._known
+
+    def count(self, section: str, key: str, n: int = 1) -> None:
+        self.section_counts.setdefault(section, Counter())[key] += n
+        self.crawler.stats.inc_value(f"archiver/section/{section}/{key}", n)
+
+    # -- requests -----------------------------------------------------------------
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        resumed = self.frontier.pending()
+        if resumed:
+            log.info("%s: resuming %d pending requests from an interrupted run",
+                     self.site, len(resumed))
+            self.crawler.stats.set_value("archiver/resumed", len(resumed))
+        for entry in resumed:
+            if entry.kind == "listing":
+                if entry.key in self._listing_keys:
+                    continue
+                self._listing_keys.add(entry.key)
+            yield self._request(entry)
+        for section in self.profile.sections:
+            entry = Entry(section.url, "listing", section.name, page=1)
+            if entry.key not in self._listing_keys:
+                self._listing_keys.add(entry.key)
+                self.frontier.add([entry], reset=True)
+                yield self._request(entry)
+
+    def _request(self, entry: Entry, headers: dict[str, str] | None = None) -> scrapy.Request:
+        callback = self.parse_listing if entry.kind == "listing" else self.parse_article
+        return to_request(entry, callback, self.on_error, headers)
+
+    def _article_request(self, url: str, section: str) -> scrapy.Request | None:
+        if url in self.known():
+            if not self.refresh:
+                self.count(section, "skipped")
+                return None
+            found = self.archive.validators(url)
+            headers = {k: v for k, v in (("If-None-Match", found.get("etag")),
+                                         ("If-Modified-Since", found.get("last_modified"))) if v}
+            return self._request(Entry(url, "article", section), headers or {"Cache-Control": "no-cache"})
+        return self._request(Entry(url, "article", section))
+
+    # -- callbacks ---------------------------------------------------------------
+    def _blocked(self, response: Response, entry: Entry) -> bool:
+        verdict = classify(response.status, _headers(response), response.body)
+        if verdict is None:
+            self.blocked_streak = 0
+            return False
+        self.count(entry.section, "blocked")
+        self.crawler.stats.inc_value("archiver/blocked")
+        self.crawler.stats.inc_value(f"archiver/blocked/{verdict.kind}")
+        self.frontier.finish(entry, FAILED, f"blocked: {verdict.reason}")
+        log.warning("%s: blocked at %s: %s", self.site, response.url, verdict.reason)
+        if verdict.back_off:
+            self.blocked_streak += 1
+            base = self.settings.getfloat("ARCHIVER_BACKOFF_BASE", 2.0)
+            slow_down(self.crawler, response.request, min(
+                self.settings.getfloat("ARCHIVER_BACKOFF_MAX", 300.0), base * 2 ** self.blocked_streak))
+            if self.blocked_streak >= self.settings.getint("ARCHIVER_BLOCK_LIMIT", 3):
+                raise CloseSpider("blocked")
+        return True
+
+    def parse_listing(self, response: Response) -> Any:
+        entry: Entry = response.meta["entry"]
+        section = self.sections.get(entry.section) or Section(entry.section, entry.url)
+        if self._blocked(response, entry):
+            return
+        if response.status != 200:
+            self.count(section.name, "errors")
+            self.frontier.finish(entry, FAILED, f"HTTP {response.status}")
+            log.warning("%s: listing %s answered HTTP %s", self.site, response.url, response.status)
+            return
+        page = entry.page or 1
+        text = decode(response.body, response.headers.get("Content-Type", b"").decode("latin-1"),
+                      response.url).text
+        listing = parse_listing(text, response.url, section.hints, page=page,
+                                request=response.meta.get("preq"), listing_url=section.url)
+        self.count(section.name, "listings")
+        self.crawler.stats.inc_value("archiver/listing_pages")
+        if listing.empty:
+            self.count(section.name, "empty")
+            self.crawler.stats.inc_value("archiver/listing/empty")
+            log.warning("%s: listing %s yielded no article links: template change?",
+                        self.site, response.url)
+        fresh = [u for u in listing.article_urls if self.refresh or u not in self.known()]
+        requests = [r for r in (self._article_request(u, section.name)
+                                for u in listing.article_urls) if r is not None]
+        more = self._next_pages(listing, section, page, all_known=bool(listing.article_urls)
+                                and not fresh)
+        self.frontier.add([r.meta["entry"] for r in requests])
+        self.frontier.add(more, reset=True)
+        self.frontier.finish(entry, DONE)
+        yield from requests
+        for nxt in more:
+            yield self._request(nxt)
+
+    def _next_pages(self, listing: Any, section: Section, page: int, all_known: bool) -> list[Entry]:
+        cap = section.max_pages or self.max_pages
+        if all_known and not self.backfill:
+            self.crawler.stats.inc_value("archiver/paging_stopped_known")
+            return []
+        if page >= cap:
+            if listing.requests:
+                self.crawler.stats.inc_value("archiver/paging_capped")
+            return []
+        out = []
+        for req in listing.requests:
+            entry = listing_entry(section.name, req)
+            if entry.key not in self._listing_keys:
+                self._listing_keys.add(entry.key)
+                out.append(Entry(entry.url, "listing", section.name, entry.method, entry.form,
+                                 req.page or page + 1))
+        return out
+
+    def parse_article(self, response: Response) -> Any:
+        entry: Entry = response.meta["entry"]
+        self.count(entry.section, "articles")
+        if response.status == 304:
+            self.archive.touch(entry.url)
+            self.count(entry.section, "unchanged")
+            self.crawler.stats.inc_value("archiver/unchanged")
+            self.crawler.stats.inc_value("archiver/not_modified")
+            self.frontier.finish(entry, DONE, "304 not modified")
+            return
+        if self._blocked(response, entry):
+            return
+        if response.status != 200:
+            self.count(entry.section, "errors")
+            self.frontier.finish(entry, FAILED, f"HTTP {response.status}")
+            return
+        yield {"raw": raw_page(response, self.site, entry.section), "entry": entry}
+
+    def on_error(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        entry: Entry | None = request.meta.get("entry") if request is not None else None
+        reason = f"{failure.value.__class__.__name__}: {failure.getErrorMessage()}"
+        log.warning("%s: %s failed: %s", self.site, getattr(request, "url", "?"), reason)
+        if entry is not None:
+            self.count(entry.section, "errors")
+            self.frontier.finish(entry, FAILED, reason[:500])
+        self.crawler.stats.inc_value("archiver/errors")
+
+    # -- item outcomes (signals) ----------------------------------------------------
+    def _scraped(self, item: dict[str, Any], spider: scrapy.Spider, **_: Any) -> None:
+        if spider is not self or "entry" not in item:
+            return
+        self.count(item["entry"].section, item.get("outcome") or "stored")
+        self.frontier.finish(item["entry"], DONE, item.get("outcome"))
+
+    def _dropped(self, item: dict[str, Any], spider: scrapy.Spider, exception: Exception,
+                 **_: Any) -> None:
+        if spider is not self or "entry" not in item:
+            return
+        reason = str(exception)
+        blocked = reason.startswith("blocked")
+        self.count(item["entry"].section, "blocked" if blocked else "rejected")
+        # A page judged not an article stays done; a block is retried next run.
+        self.frontier.finish(item["entry"], FAILED if blocked else DONE, reason[:500])
+
+
+def apply_politeness(crawler: Crawler, profile: Profile) -> None:
+    """The profile's politeness, below command-line settings (tests, benchmarks) in priority."""
+    settings, pol = crawler.settings, profile.politeness
+    cap = settings.getint("ARCHIVER_MAX_PER_HOST", 2)
+    settings.set("ROBOTSTXT_OBEY", pol.robots, priority="spider")
+    settings.set("DOWNLOAD_DELAY", pol.delay, priority="spider")
+    settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", max(1, min(pol.concurrency, cap)),
+                 priority="spider")
+    settings.set("AUTOTHROTTLE_ENABLED", pol.autothrottle, priority="spider")
+    settings.set("DOWNLOAD_TIMEOUT", pol.timeout, priority="spider")
+    if not settings.getbool("ROBOTSTXT_OBEY"):
+        log.warning("%s: robots.txt is NOT being honoured (profile politeness.robots = false)",
+                    profile.id)
