@@ -55,6 +55,12 @@ def cp936_pairs() -> dict[bytes, str]:
 @lru_cache(maxsize=1)
 def cp936_chars() -> dict[str, bytes]:
     inverse = {ch: pair for pair, ch in cp936_pairs().items()}
+    for pair, ch in cp936_pairs().items():
+        if _is_pua(ch):  # a GB18030-2005 decoder shows these positions as real characters
+            try:
+                inverse.setdefault(pair.decode("gb18030"), pair)
+            except UnicodeDecodeError:
+                continue
     inverse["€"] = b"\x80"
     return inverse
 

@@ -17,9 +17,15 @@ from importlib import resources
 DATA = "hanzi_model.tsv.gz"
 BIGRAM_BONUS = 3.0
 UNKNOWN_HAN = -17.0
+LONE_LETTER = -8.0
 # Punctuation that real Chinese pages use all the time (full-width and curly forms included).
 COMMON_PUNCT = frozenset("，。、：；！？“”‘’《》（）【】「」『』〔〕…—·～－％＋　\u00a0")
 COMMON_SYMBOLS = frozenset("★☆●○■□▲△◆◇※→←↑↓√×÷±≤≥℃°№①②③④⑤⑥⑦⑧⑨⑩ⅠⅡⅢⅣⅤⅥ")
+# Blocks above U+07FF that Chinese pages do use: punctuation, letterlike and number forms,
+# arrows, maths, box drawing, shapes, symbols, kana, bopomofo, CJK compatibility, full-width.
+FAMILIAR_BLOCKS = ((0x2000, 0x2BFF), (0x3000, 0x33FF), (0xFE10, 0xFE6F), (0xFF00, 0xFFEF),
+                   (0xFFFD, 0xFFFD), (0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF),
+                   (0xE000, 0xF8FF), (0x10000, 0x10FFFF))
 CP1252_SPECIALS = frozenset("€‚ƒ„†‡ˆ‰Š‹ŒŽ•–˜™š›œžŸ")
 
 
@@ -67,8 +73,8 @@ def _class_cost(ch: str) -> float:
         return -10.0  # full-width letters and rare full-width signs
     if ch in CP1252_SPECIALS or 0xA1 <= code <= 0xFF:
         return -13.0
-    if 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF:
-        return -20.0  # hangul: UTF-8 read as Big5/GBK decodes into it, Chinese pages hardly use it
+    if code >= 0x800 and not any(lo <= code <= hi for lo, hi in FAMILIAR_BLOCKS):
+        return -19.0  # hangul, syllabics, Indic, ...: where garbage 3-byte sequences land
     category = unicodedata.category(ch)
     if category.startswith("L"):
         return -15.0  # kana, bopomofo, Cyrillic, Armenian ...: rare in Chinese text
@@ -85,19 +91,27 @@ IMPLAUSIBLE = -20.0
 
 
 def implausible(text: str, model: Model | None = None) -> bool:
-    """Holds a character no repair should produce (C1 control, private use, U+FFFD, hangul)."""
+    """Holds a character no repair should produce (C1 control, private use, hangul).
+    U+FFFD may be the faithful reading of a replacement character that was mojibaked."""
     model = model or load()
-    return any(char_cost(ch, model) <= IMPLAUSIBLE for ch in text)
+    return any(char_cost(ch, model) <= IMPLAUSIBLE and ch != "\ufffd" for ch in text)
+
+
+def has_bigram(text: str, model: Model | None = None) -> bool:
+    model = model or load()
+    return any(text[i : i + 2] in model.bigrams for i in range(len(text) - 1))
 
 
 def score(text: str, model: Model | None = None) -> float:
     """Log-plausibility of `text` as Chinese page text (higher is more plausible)."""
     model = model or load()
     total = 0.0
-    prev = ""
+    prev2 = prev = ""
     for ch in text:
         total += char_cost(ch, model)
         if prev and prev + ch in model.bigrams:
             total += BIGRAM_BONUS
-        prev = ch
+        elif prev.isascii() and prev.isalpha() and is_han(ch) and prev2 and is_han(prev2):
+            total += LONE_LETTER  # 寶i芨: a GBK trail byte read as a letter, not an English word
+        prev2, prev = prev, ch
     return total

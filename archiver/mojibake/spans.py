@@ -16,7 +16,7 @@ from itertools import pairwise
 
 from archiver.mojibake.charsets import decode_strict, encodable, encode_run
 from archiver.mojibake.markers import suspicious
-from archiver.mojibake.model import Model, implausible, load, score
+from archiver.mojibake.model import Model, has_bigram, implausible, is_han, load, score
 from archiver.mojibake.report import Change
 
 MARGIN = 16.0  # log-plausibility a candidate must win by (why: 2-character spans win by ~20)
@@ -27,7 +27,8 @@ _MB_GBK = rb"[\x81-\xfe][\x40-\x7e\x80-\xfe]|\x80"
 _MB_BIG5 = rb"[\x81-\xfe][\x40-\x7e\xa1-\xfe]"
 _GAP = rb"[\t\n\r\x20-\x7e]{0,8}"
 MULTIBYTE = {"utf-8": _MB_UTF8, "cp936": _MB_GBK, "big5": _MB_BIG5}
-CHAIN = {k: re.compile(rb"(?:%s)(?:%s(?:%s))*" % (v, _GAP, v)) for k, v in MULTIBYTE.items()}
+# A chain may end on one ASCII byte: the trail byte of the last pair (的B = E7 9A 84 42 -> 鐨凚).
+CHAIN = {k: re.compile(rb"(?:%s)(?:%s(?:%s))*[\x20-\x7e]?" % (v, _GAP, v)) for k, v in MULTIBYTE.items()}
 SEQ = {k: re.compile(rb"%s|[\x00-\x7f]" % v) for k, v in MULTIBYTE.items()}
 # A space standing for a 0xA0 continuation byte, and a final 0xA0 stripped as whitespace
 # (both seen in the wild: 你 = E4 BD A0 shown as "ä½ ", "…å…ƒç´" losing its last byte).
@@ -211,11 +212,24 @@ def find_candidates(
         margin = _margin(cand.kind)
         if cand.gain < margin or cand.after == text[cand.start : cand.end]:
             continue
-        if implausible(cand.after, model):
+        if not _plausible(text, cand, model):
             continue
         if all(cand.end <= c.start or cand.start >= c.end for c in chosen):
             chosen.append(cand)
     return sorted(chosen, key=lambda c: c.start)
+
+
+def _plausible(text: str, cand: Candidate, model: Model) -> bool:
+    if implausible(cand.after, model):
+        return False
+    if not (cand.kind.endswith("_as_cp1252") and cand.kind.startswith(("gbk", "big5"))):
+        return True
+    # Latin-1 letters read as GBK/Big5 pairs always make *some* hanzi (ÄÖÜäöü -> 闹茕鳇):
+    # ask for two hanzi, and a word among them or a non-letter among the bytes (¡±, ³).
+    before = text[cand.start : cand.end]
+    context = text[max(0, cand.start - 1) : cand.start] + cand.after + text[cand.end : cand.end + 1]
+    letters_only = all(ch.isalpha() or ch.isspace() for ch in before)
+    return sum(map(is_han, cand.after)) >= 2 and (has_bigram(context, model) or not letters_only)
 
 
 def _margin(kind: str) -> float:
