@@ -49,7 +49,12 @@ def _to_text(raw: str | bytes, content_type: str | None, url: str) -> tuple[str,
     except ImportError:
         log.debug("archiver.mojibake.repair unavailable; text left unrepaired")
         return text, info
-    repaired = repair(text)
+    try:
+        repaired = repair(text)
+    except (UnicodeError, ValueError) as exc:  # a repair bug must not lose the page: keep the decoded text
+        log.warning("mojibake repair failed on %s: %s", url, exc)
+        info["flags"] = ["repair_failed"]
+        return text, info
     info["repair"] = repaired.to_dict()
     info["flags"] = (["repaired"] if repaired.changed else []) + (["chars_lost"] if repaired.lost else [])
     return repaired.text, info

@@ -17,6 +17,9 @@ BLOCK_TAGS = frozenset(
 )
 SKIP_TAGS = frozenset("script style noscript template iframe object embed select option button textarea svg head".split())
 _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+# C0 controls and lone surrogates (from surrogateescape decoding) are not XML-compatible:
+# lxml refuses them when the tree is edited or serialised, so they go before parsing
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
@@ -29,12 +32,13 @@ class Line:
 
 def parse(text: str) -> html.HtmlElement:
     """Parse HTML text; raises ValueError when nothing parseable remains."""
-    if not text or not text.strip():
+    text = _UNSAFE.sub("", text) if text else ""
+    if not text.strip():
         raise ValueError("empty document")
     # bytes + explicit utf-8: lxml refuses str input that carries an XML encoding declaration
     parser = html.HTMLParser(encoding="utf-8", huge_tree=True, remove_blank_text=False)
     try:
-        root = html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
+        root = html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError) as exc:
         raise ValueError(f"unparseable document: {exc}") from exc
     if root is None:
