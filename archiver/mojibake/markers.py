@@ -69,7 +69,7 @@ def marker_regex() -> re.Pattern[str]:
         f"(?P<single>[{_class(set(single_families()))}])",
         f"(?P<gbk>[\ue000-\uf8ff]|[{_class(latin_lead_gbk_chars())}]{{2}})",
         f"(?P<latin>[\u0080-\u009f]|[{LATIN_FIRST}][{LATIN_NEXT}])",
-        "(?P<lost>[\ufffd]|锟斤拷)",
+        "(?P<lost>[\ufffd]|锟斤拷|[\u4e00-\u9fff]\\?\\?|\\?{4})",
         f"(?P<pinyin>[\u4e00-\u9fff?]\\([a-zü]*[{TONED}][a-zü]*\\))",
         r"(?P<entity>&(?:#[0-9]|#[xX][0-9a-fA-F]|[A-Za-z][A-Za-z0-9]{1,31};))",
     ]
