@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import chardet
 
+from archiver.byte_escape import count_escapes, escape_bytes, escape_decode, recover_bytes
 from archiver.charset_decl import normalise
 from archiver.cjk_score import plausibility
 
@@ -54,8 +55,8 @@ def strict(body: bytes, codec: str) -> str | None:
     """`body` decoded strictly under `codec`, or None.
 
     A page cut inside its last character (size limits, dropped connections) still
-    counts as strict: the incomplete tail (at most 3 bytes) is kept as surrogate
-    escapes, so the bytes stay recoverable. Not for short bodies, where a "tail"
+    counts as strict: the incomplete tail (at most 3 bytes) is kept as escape
+    characters (archiver.byte_escape), so the bytes stay recoverable. Not for short bodies, where a "tail"
     could be half of a title."""
     try:
         return body.decode(codec)
@@ -69,12 +70,7 @@ def strict(body: bytes, codec: str) -> str | None:
         head = body[:cut].decode(codec)
     except UnicodeDecodeError:
         return None
-    return head + body[cut:].decode("ascii", errors="surrogateescape")
-
-
-def undecodable(text: str) -> int:
-    """Bytes kept as surrogate escapes: the only code points UTF-8 cannot encode."""
-    return len(text) - len(text.encode("utf-8", errors="ignore").decode("utf-8"))
+    return head + escape_bytes(body[cut:])
 
 
 def strict_big5(body: bytes) -> tuple[str, str | None]:
@@ -156,18 +152,18 @@ def chardet_reading(body: bytes, exclude: str | None = None) -> Reading | None:
 
 
 def fallback_reading(body: bytes, preferred: list[str]) -> Reading:
-    """The reading with the fewest undecodable bytes, kept as surrogate escapes.
+    """The reading with the fewest undecodable bytes, kept as escape characters.
 
-    Exact round trip: text.encode(encoding, "surrogateescape") == body."""
+    Exact round trip: byte_escape.recover_bytes(text, encoding) == body."""
     best: Reading | None = None
     for codec in dict.fromkeys([*preferred, "utf-8", "gb18030", *BIG5_FAMILY]):
         try:
-            text = body.decode(codec, errors="surrogateescape")
-            if text.encode(codec, errors="surrogateescape") != body:
+            text = escape_decode(body, codec)
+            if recover_bytes(text, codec) != body:
                 continue
         except (UnicodeError, LookupError):
             continue
-        reading = Reading(codec, text, undecodable=undecodable(text))
+        reading = Reading(codec, text, undecodable=count_escapes(text))
         if best is None or reading.undecodable < best.undecodable:
             best = reading
     if best is None:  # latin-1 maps every byte: recoverable, if unreadable

@@ -16,11 +16,11 @@ Encoding names in reports are Python's canonical codec names: "utf-8",
 "big5" (falling back to "cp950" then "big5hkscs"), "cp1252" (for latin-1 labels).
 
 Last resort (source "fallback"): the candidate that leaves the fewest bytes
-undecodable, decoded with errors="surrogateescape", so that
-``report.text.encode(report.encoding, "surrogateescape") == body`` (PEP 383).
-Undecodable bytes appear as lone surrogates U+DC80..U+DCFF and are counted in
-``report.undecodable``; a store that needs valid UTF-8 should encode with
-errors="surrogatepass" or keep the raw bytes, which the archive stores anyway.
+undecodable. Each undecodable byte 0xNN becomes the private-use character U+F7NN
+(not a lone surrogate: those make lxml cut the text and sqlite3/parsel raise), so
+``recover_bytes(report.text, report.encoding) == body``; ``report.undecodable``
+counts them. A page cut inside its last character keeps its reading and source,
+with the incomplete tail escaped the same way.
 """
 from __future__ import annotations
 
@@ -31,9 +31,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from archiver import charset_decl
-from archiver.detect import (MAX_TAIL_BYTES, Reading, best_reading, chardet_reading,
-                             fallback_reading, strict, strict_big5, undecodable)
+from archiver.byte_escape import count_escapes, recover_bytes
+from archiver.charset_detect import (MAX_TAIL_BYTES, Reading, best_reading, chardet_reading,
+                             fallback_reading, strict, strict_big5)
 
+__all__ = ["DecodeReport", "decode", "recover_bytes"]
 log = logging.getLogger(__name__)
 
 # A declared non-UTF-8 reading scoring at least this is accepted without a contest:
@@ -60,7 +62,7 @@ class DecodeReport:
     confidence: float
     declared: dict[str, Any] = field(default_factory=dict)
     disagreement: str | None = None
-    undecodable: int = 0  # bytes kept as surrogate escapes (fallback, or a truncated tail)
+    undecodable: int = 0  # bytes kept as U+F7NN escapes (fallback, or a truncated tail)
 
     def to_dict(self) -> dict[str, Any]:
         """Everything but the text; JSON-serialisable."""
@@ -151,7 +153,7 @@ def _undeclared(body: bytes, utf8: str | None, url: str | None, declared: dict,
     if not _mostly_readable(body, fallback) and (guess := chardet_reading(body)) is not None:
         return _report(guess, "detected", guess.confidence, declared, notes)
     notes.append(f"no encoding decodes the bytes strictly; {fallback.undecodable} "
-                 f"byte(s) kept as surrogate escapes under {fallback.encoding}")
+                 f"byte(s) kept as U+F7xx escapes under {fallback.encoding}")
     return _report(fallback, "fallback", _fallback_confidence(body, fallback), declared, notes)
 
 
@@ -190,9 +192,9 @@ def _margin_confidence(margin: float) -> float:
 
 def _report(reading: Reading, source: str, confidence: float, declared: dict,
             notes: list[str]) -> DecodeReport:
-    escaped = reading.undecodable or undecodable(reading.text[-MAX_TAIL_BYTES:])
+    escaped = reading.undecodable or count_escapes(reading.text[-MAX_TAIL_BYTES:])
     if escaped and source != "fallback":
-        notes = [*notes, f"page truncated: last {escaped} byte(s) kept as surrogate escapes"]
+        notes = [*notes, f"page truncated: last {escaped} byte(s) kept as U+F7xx escapes"]
     confidence = round(min(1.0, max(0.0, confidence)), 2)
     return DecodeReport(reading.text, reading.encoding, source, confidence,
                         declared, "; ".join(notes) or None, escaped)

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archiver.charset_decl import header_charset, meta_charsets, normalise, sniff_bom
-from archiver.encoding import DecodeReport, _decode, decode
+from archiver.encoding import DecodeReport, _decode, decode, recover_bytes
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "encodings"
 SOURCES = {"bom", "header", "meta", "detected", "fallback"}
@@ -106,14 +106,14 @@ def test_encoding_truncated_gbk_page_falls_back_recoverably() -> None:
     assert report.source == "fallback" and report.encoding == "gb18030"
     assert report.undecodable == 1
     assert report.text.startswith("<p>省生态环境厅")
-    assert report.text.encode(report.encoding, "surrogateescape") == body
+    assert recover_bytes(report.text, report.encoding) == body
 
 
 def test_encoding_binary_junk_never_raises_and_keeps_bytes() -> None:
     body = random.Random(3).randbytes(5000)
     report = decode(body, "application/octet-stream")
     assert report.source == "fallback"
-    assert report.text.encode(report.encoding, "surrogateescape") == body
+    assert recover_bytes(report.text, report.encoding) == body
 
 
 # --- properties --------------------------------------------------------------
@@ -132,8 +132,9 @@ def test_encoding_never_raises(body: bytes, content_type: str | None, url: str |
     assert isinstance(report.text, str) and report.source in SOURCES
     assert 0.0 <= report.confidence <= 1.0
     json.dumps(report.to_dict())
+    assert not any("\ud800" <= ch <= "\udfff" for ch in report.text)  # safe for lxml/sqlite
     if report.source == "fallback":
-        assert report.text.encode(report.encoding, "surrogateescape") == body
+        assert recover_bytes(report.text, report.encoding) == body
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -226,4 +227,12 @@ def test_encoding_page_cut_inside_last_character_keeps_its_declaration() -> None
     report = decode(body)
     assert (report.source, report.encoding, report.undecodable) == ("meta", "gb18030", 1)
     assert "truncated" in report.disagreement
-    assert report.text.encode(report.encoding, "surrogateescape") == body
+    assert recover_bytes(report.text, report.encoding) == body
+
+
+def test_encoding_truncated_gb18030_four_byte_tail_is_recoverable() -> None:
+    body = ('<meta charset="gb18030"><p>' + "扩展区汉字𠀀" * 40).encode("gb18030")[:-2]
+    report = decode(body)
+    assert (report.source, report.undecodable) == ("meta", 2)
+    assert all(0xF700 <= ord(ch) <= 0xF7FF for ch in report.text[-2:])
+    assert recover_bytes(report.text, report.encoding) == body
