@@ -52,6 +52,14 @@ def readings(char: str) -> frozenset[str]:
     return frozenset(value.split(",")) if value else frozenset()
 
 
+@lru_cache(maxsize=65536)
+def rank(char: str, syllable: str) -> int:
+    """Position of ``syllable`` among the character's readings (0 = its usual reading)."""
+    value = _dictionary().get(ord(char))
+    listed = value.split(",") if value else []
+    return listed.index(syllable) if syllable in listed else len(listed)
+
+
 def reads_as(char: str, syllable: str) -> bool:
     return normalize(syllable) in readings(char)
 
