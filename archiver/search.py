@@ -130,9 +130,8 @@ def search(db: Database, text: str, filters: Filters | None = None, *, limit: in
         match = " AND ".join(fts_phrase(t) for t in long_terms)
     if not match and not short_terms:
         return []
-    sql, params = _build_sql(match, short_terms, filters, limit)
     try:
-        rows = db.execute(sql, params).fetchall()
+        rows = _run(db, match, short_terms, filters, limit)
     except sqlite3.OperationalError as exc:
         if raw and ("fts5" in str(exc) or "syntax" in str(exc)):
             raise SearchError(f"FTS query syntax error in {text!r}: {exc}") from exc
@@ -141,25 +140,48 @@ def search(db: Database, text: str, filters: Filters | None = None, *, limit: in
     return [_hit(row, terms) for row in rows]
 
 
+def _run(db: Database, match: str, short_terms: list[str], filters: Filters,
+         limit: int) -> list[tuple[Any, ...]]:
+    """Rank first, then fetch: snippet() is costly, so it runs only for the top ``limit``
+    rows rather than for every match (a common word can match most of the archive)."""
+    sql, params = _build_sql(match, short_terms, filters, limit)
+    if not match:
+        return db.execute(sql, params).fetchall()
+    ranked = db.execute(sql, params).fetchall()
+    if not ranked:
+        return []
+    marks = f"'{MARK_OPEN}', '{MARK_CLOSE}', '…', {SNIPPET_CHARS // 2}"
+    found = {row[0]: row for row in db.execute(
+        f"SELECT {_COLUMNS}, articles.body, snippet(articles_fts, 1, {marks}) FROM articles_fts"
+        " JOIN articles ON articles.id = articles_fts.rowid WHERE articles_fts MATCH ?"
+        f" AND articles_fts.rowid IN ({', '.join('?' * len(ranked))})",
+        [match, *(r[0] for r in ranked)]).fetchall()}
+    return [(*found[rowid], score) for rowid, score in ranked if rowid in found]
+
+
+_COLUMNS = ("articles.id, articles.url, articles.title, articles.published_at,"
+            " articles.source, articles.site, articles.section")
+
+
 def _build_sql(match: str, short_terms: list[str], filters: Filters,
                limit: int) -> tuple[str, list[Any]]:
+    """LIKE-only: the rows themselves, newest first. With FTS: (id, bm25 score), best first."""
     where, params = filters.where()
-    cols = ("articles.id, articles.url, articles.title, articles.published_at,"
-            " articles.source, articles.site, articles.section")
     for term in short_terms:
         pattern = f"%{like_escape(term)}%"
         where.append("(" + " OR ".join(
             f"articles.{c} LIKE ? ESCAPE '{_LIKE_ESCAPE}'" for c in ("title", "body", "source")) + ")")
         params += [pattern] * 3
     if not match:
-        sql = (f"SELECT {cols}, articles.body, NULL, NULL FROM articles"
+        sql = (f"SELECT {_COLUMNS}, articles.body, NULL, NULL FROM articles"
                f" WHERE {' AND '.join(where) or '1'}"
                " ORDER BY articles.published_at DESC, articles.id DESC LIMIT ?")
         return sql, [*params, limit]
     weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-    marks = f"'{MARK_OPEN}', '{MARK_CLOSE}', '…', {SNIPPET_CHARS // 2}"
-    sql = (f"SELECT {cols}, articles.body, snippet(articles_fts, 1, {marks}),"
-           f" bm25(articles_fts, {weights}) AS score"
+    if not where:  # no join needed: FTS5 ranks on its own, which is faster
+        return (f"SELECT rowid, bm25(articles_fts, {weights}) AS score FROM articles_fts"
+                " WHERE articles_fts MATCH ? ORDER BY score LIMIT ?", [match, limit])
+    sql = (f"SELECT articles.id, bm25(articles_fts, {weights}) AS score"
            " FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid"
            f" WHERE articles_fts MATCH ? {''.join(' AND ' + w for w in where)}"
            " ORDER BY score, articles.published_at DESC LIMIT ?")
