@@ -81,16 +81,40 @@ def gne_run(raw: bytes, url: str) -> Record:
     return {"title": r.get("title"), "date": date and date.replace("/", "-"), "source": None, "body": r.get("content")}
 
 
+def ours_no_repair(raw: bytes, url: str) -> Record:
+    """Extraction alone (decode included, mojibake repair skipped): shows where time goes."""
+    from archiver.encoding import decode
+    from archiver.extraction import extract
+    a = extract(decode(raw, "text/html", url).text, url)
+    return {"title": a.title, "date": a.published_at, "source": a.source, "body": a.body}
+
+
 TOOLS: dict[str, Callable[[bytes, str], Record]] = {
-    "archiver": ours, "trafilatura": trafilatura_run, "gne": gne_run,
+    "archiver": ours, "archiver (decode+extract, no repair)": ours_no_repair,
+    "trafilatura": trafilatura_run, "gne": gne_run,
 }
 
 
-def score(tool: Callable[[bytes, str], Record], pages: list, repeat: int) -> dict:
-    rows, start = [], time.perf_counter()
+def run_timed(tool: Callable[[bytes, str], Record], pages: list) -> tuple[list[Record], float]:
+    start = time.perf_counter()
+    results = [tool(raw, truth.get("url") or f"http://example.gov.cn/{pid}.html") for pid, raw, truth in pages]
+    return results, time.perf_counter() - start
+
+
+def measure(names: list[str], pages: list, repeat: int) -> dict[str, tuple[list[Record], float]]:
+    """Tools run interleaved, `repeat` rounds; each keeps its best round (timeit's min), so a
+    background load burst penalises no single tool."""
+    best: dict[str, tuple[list[Record], float]] = {}
     for _ in range(repeat):
-        results = [tool(raw, truth.get("url") or f"http://example.gov.cn/{pid}.html") for pid, raw, truth in pages]
-    elapsed = time.perf_counter() - start
+        for name in names:
+            results, elapsed = run_timed(TOOLS[name], pages)
+            if name not in best or elapsed < best[name][1]:
+                best[name] = (results, elapsed)
+    return best
+
+
+def score(results: list[Record], elapsed: float, pages: list) -> dict:
+    rows = []
     for (pid, _, truth), got in zip(pages, results):
         rows.append({
             "id": pid,
@@ -102,7 +126,7 @@ def score(tool: Callable[[bytes, str], Record], pages: list, repeat: int) -> dic
         })
     n = len(rows)
     return {
-        "rows": rows, "pages_per_s": n * repeat / elapsed,
+        "rows": rows, "pages_per_s": n / elapsed,
         **{k: sum(r[k] for r in rows) / n for k in ("title", "date", "source")},
         "f1": sum(r["f1"] for r in rows) / n, "f1_min": min(r["f1"] for r in rows),
     }
@@ -120,7 +144,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=Path, default=ROOT / "tests/fixtures/corpus")
     parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--only", default=None, help="comma-separated tools")
     parser.add_argument("--verbose", action="store_true", help="print per-page misses of archiver")
     args = parser.parse_args()
@@ -128,7 +152,10 @@ def main() -> None:
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     pages = load(args.pages)
     names = args.only.split(",") if args.only else list(TOOLS)
-    results = {name: score(TOOLS[name], pages, args.repeat) for name in names}
+    for name in names:  # warm-up: imports and lazy tables are not per-page work
+        TOOLS[name](pages[0][1], "http://example.gov.cn/warmup.html")
+    timed = measure(names, pages, args.repeat)
+    results = {name: score(*timed[name], pages) for name in names}
     if args.verbose:
         for r in results[names[0]]["rows"]:
             if not (r["title"] and r["date"] and r["source"] and r["f1"] >= 0.97):
@@ -147,7 +174,9 @@ def report(results: dict[str, dict], n: int) -> str:
         "(`tests/fixtures/corpus`, hand-checked truth). Title: exact after whitespace normalisation. "
         "Date: date part exact, plus HH:MM when the truth shows a time. Source: exact, None where the "
         "page has none (trafilatura and GNE have no source field). Body: character-bigram F1, whitespace "
-        "removed. Speed: pages/s from raw bytes, single process, same run (ours includes decode + repair).\n\n"
+        "removed. Speed: pages/s from raw bytes, single process, same run; tools interleaved, best of "
+        "N rounds each, after one warm-up call. `archiver` includes decode + mojibake repair; the second row "
+        "skips repair to show the extraction stage's own cost.\n\n"
         + table(results, n) + f"\nPython {platform.python_version()}, {platform.machine()}.\n"
     )
 

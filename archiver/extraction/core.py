@@ -31,30 +31,22 @@ _EDGE_HEAD, _EDGE_TAIL = 4, 6
 
 
 def _to_text(raw: str | bytes, content_type: str | None, url: str) -> tuple[str, dict[str, Any]]:
-    """Decode and repair bytes; str input is taken as already decoded."""
+    """Decode and repair bytes; str input is taken as already decoded (and repaired)."""
     if isinstance(raw, str):
         return raw, {}
     if not isinstance(raw, (bytes, bytearray)):
         raise TypeError(f"extract() needs str or bytes, not {type(raw).__name__}")
-    info: dict[str, Any] = {"flags": []}
+    from archiver.encoding import decode  # imported here: sibling stages stay optional for str input
+    from archiver.mojibake import repair
+
+    decoded = decode(bytes(raw), content_type, url)
+    info: dict[str, Any] = {"decode": decoded.to_dict(), "flags": []}
     try:
-        from archiver.encoding import decode
-    except ImportError:  # sibling stage not landed yet: keep the bytes path usable
-        text = bytes(raw).decode("utf-8", "replace")
-    else:
-        decoded = decode(bytes(raw), content_type, url)
-        text, info["decode"] = decoded.text, decoded.to_dict()
-    try:
-        from archiver.mojibake import repair
-    except ImportError:
-        log.debug("archiver.mojibake.repair unavailable; text left unrepaired")
-        return text, info
-    try:
-        repaired = repair(text)
+        repaired = repair(decoded.text)
     except (UnicodeError, ValueError) as exc:  # a repair bug must not lose the page: keep the decoded text
         log.warning("mojibake repair failed on %s: %s", url, exc)
         info["flags"] = ["repair_failed"]
-        return text, info
+        return decoded.text, info
     info["repair"] = repaired.to_dict()
     info["flags"] = (["repaired"] if repaired.changed else []) + (["chars_lost"] if repaired.lost else [])
     return repaired.text, info
