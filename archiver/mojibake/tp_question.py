@@ -94,7 +94,7 @@ def question_out_of_step(text: str, i: int, st: State) -> list[Option]:
     if tag and "<" not in text:
         # plain text that kept a tag only because its '<' was swallowed: drop the tag
         return [_leaked_tag(i, tag.end(), st, guessed, text)]
-    swallowed = "<" if tag else LOST
+    swallowed = "<" if tag else LOST if i + 1 < len(text) else ""  # at the end: a lone byte
 
     def apply(acc: Acc) -> tuple[int, State]:
         # losing bytes here is what this decoder does: each loss costs 1, not the usual 3
@@ -102,6 +102,8 @@ def question_out_of_step(text: str, i: int, st: State) -> list[Option]:
         new = emit(acc, st, guessed or LOST, (i, i + 1), "?", "byte_shift")
         if swallowed == LOST:
             return i + 1, emit(acc, new, LOST, (i + 1, i + 1), "", "lost_char")
+        if not swallowed:
+            return i + 1, new
         acc.changes.append(Change(i + 1, i + 1, "", swallowed, "byte_shift", 0.9))
         acc.out.append(swallowed)
         return i + 1, State(None, None, swallowed)

@@ -24,7 +24,9 @@ __all__ = ["LOST", "Evidence", "TradPinyinResult", "evidence", "t2s", "undo_trad
 # Cheap enough for every page: a tone-marked letter closing a group, "(yùn)" or "?qǐng)".
 _PRECHECK = re.compile(rf"[{ps.TONE_MARKS}\ue7c7\ue7c8][a-zü{ps.TONE_MARKS}]{{0,5}}\)")
 _ANNOTATION = re.compile(rf"([\u3400-\u9fff])\(([{ps.SYLLABLE_CHARS}]{{1,7}})\)")
-_MISALIGNED = re.compile(rf"[\u3400-\u9fff\ue000-\uf8ff]\?(?:!|[{ps.SYLLABLE_CHARS}]{{1,7}}\))")
+_MISALIGNED = re.compile(
+    rf"[\u3400-\u9fff\ue000-\uf8ff]\?(?:!|[{ps.SYLLABLE_CHARS}]{{0,5}}[{ps.TONE_MARKS}][{ps.SYLLABLE_CHARS}]{{0,5}}\))"
+)
 _FOLDED = re.compile(r"[\u3400-\u9fff][,:;!]|\((?=[\u3400-\u9fff])")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _FULL_WIDTH = re.compile("[\uff01-\uff5e]")
@@ -42,7 +44,7 @@ class Evidence:
     traditional: float  # share of annotated characters whose simplified form differs
     misaligned: int  # '?syllable)' and '?!' artefacts of the byte-level insertion
     folded: bool  # half-width ,:;! right after a CJK character (the mirror's width fold)
-    mixed: bool  # simplified-only characters beside the traditional ones
+    mixed: bool  # simplified-only characters beside the traditional ones (looked for last)
     share: float  # annotated characters / CJK characters
     repeated: bool  # a character annotated at each of its several occurrences (a table, not a
     # reading aid, which glosses a character once)
@@ -89,16 +91,20 @@ def evidence(text: str) -> Evidence:
             count += 1
     distinct = len(readings)
     cjk = len(_CJK.findall(text))
+    misaligned = len(_MISALIGNED.findall(text))
+    folded = bool(_FOLDED.search(text))
+    repeated = _repeated(text, counts)
     return Evidence(
         annotations=count,
         distinct=distinct,
         consistency=sum(len(r) == 1 for r in readings.values()) / distinct if distinct else 0.0,
         traditional=sum(_t2s_char(c) != c for c in readings) / distinct if distinct else 0.0,
-        misaligned=len(_MISALIGNED.findall(text)),
-        folded=bool(_FOLDED.search(text)),
-        mixed=_has_simplified_only(text),
+        misaligned=misaligned,
+        folded=folded,
+        # the one costly test (a conversion per distinct character): only when nothing cheaper
+        mixed=False if misaligned or folded or repeated else _has_simplified_only(text),
         share=count / cjk if cjk else 0.0,
-        repeated=_repeated(text, counts),
+        repeated=repeated,
     )
 
 
