@@ -29,8 +29,8 @@ W_LEVEL1 = 0.35  # GB2312 level 1 / Big5 common characters missing from the rank
 W_OTHER_HAN = 0.1
 W_LATIN = 0.2  # accented Latin letters: real in UTF-8 pages, never dominant in Chinese ones
 W_ODD_SCRIPT = -0.3  # kana, bopomofo, Greek, Cyrillic, box drawing: what Big5<->GBK swaps yield
-W_BROKEN = -1.0
-W_WORDS = 0.3  # times the share of characters that start a frequent word  # private use, controls, U+FFFD, lone surrogates
+W_BROKEN = -1.0  # private use, controls, U+FFFD, lone surrogates
+W_WORDS = 0.3  # times the share of characters that start a frequent word
 
 
 @functools.cache
