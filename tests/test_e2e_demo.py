@@ -50,6 +50,7 @@ def test_demo_article_fields(demo_db: tuple[Path, subprocess.CompletedProcess[st
     assert row["title"] == expected["title"]
     assert row["published_at"] == expected["published_at"]
     assert row["source"] == expected["source"]
+    assert row["author"] == expected["author"]
     assert row["section"] == expected["section"]
     if expected["corrupted"]:
         assert json.loads(row["repair_kinds"]), "a corrupted page must record its repairs"

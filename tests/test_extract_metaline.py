@@ -96,3 +96,10 @@ def test_extract_url_date_is_last_resort() -> None:
     html = PAGE.format(title="全市召开经济工作推进会议", line="", para=PARA)
     art = extract(html, "http://www.example.gov.cn/xw/202205/t20220520_1.html")
     assert (art.published_at, art.provenance["published_at"]) == ("2022-05-20", "url:trs")
+
+
+def test_byline_does_not_read_a_title_ending_in_gongzuozhe() -> None:
+    from archiver.extraction.fields import byline_author
+
+    assert byline_author(["关于公开招聘社区专职工作者的公告"]) is None
+    assert byline_author(["澎湃新闻记者 段彦超"]) == "段彦超"

@@ -26,8 +26,10 @@ _NEAR_BODY = 120
 _CRUMB = re.compile(r"^(首页|当前位置|您的位置|所在位置)|>|»|›")  # elements between a headline and the start of the body
 _SUBTITLE_ATTR = re.compile(r"sub-?title|fbt|vice|subhead", re.I)
 _BYLINE = re.compile(
-    r"^[【\[（(]?\s*(?:文\s*/\s*)?(?:[\u4e00-\u9fff·]{0,12}?(?:记者|专栏作者|作者|通讯员))\s*[:：]?\s*"
-    r"(?P<names>[\u4e00-\u9fff]{2,4}(?:[ 、，,][\u4e00-\u9fff]{2,4}){0,3})\s*[】\]）)]?$"
+    # (?<!工) keeps "…工作者的公告" (a title) from reading as "作者 的公告";
+    # a name never starts with a particle.
+    r"^[【\[（(]?\s*(?:文\s*/\s*)?(?:[\u4e00-\u9fff·]{0,12}?(?:记者|专栏作者|(?<!工)作者|通讯员))\s*[:：]?\s*"
+    r"(?P<names>(?![的之与和及等])[\u4e00-\u9fff]{2,4}(?:[ 、，,][\u4e00-\u9fff]{2,4}){0,3})\s*[】\]）)]?$"
 )
 Result = tuple[str, str] | None
 _DATE_THEN_NAME = re.compile(
