@@ -27,7 +27,7 @@ from archiver.mojibake.tp_stream import LOST, Acc, Option, State, emit, pair
 _GROUP = re.compile(rf"\(([{ps.SYLLABLE_CHARS}]{{1,7}})\)")
 _LOOKAHEAD = 12
 _SPECIAL = re.compile(r"[(?]")
-_DEPTH = 3  # nested look-aheads: a shifted run can hold a folded letter and a pinyin key
+_DEPTH = 2  # nested look-aheads: a shifted run can hold a folded letter and a pinyin key
 
 
 def realign(text: str, fold: bool = False) -> tuple[str, list[Change], int]:
