@@ -61,6 +61,12 @@ class Evidence:
 
 @dataclass(frozen=True)
 class TradPinyinResult:
+    """``text``: restored simplified text. ``changes``: pinyin_annotation,
+    misaligned_insertion, byte_shift, leaked_tag and lost_char changes index the input;
+    t2s changes index the realigned text they were applied to. ``lost``: characters known
+    lost, each marked U+FFFD in ``text``, plus any '?' between CJK characters that may stand
+    for a character GBK could not encode (kept as '?', since it may be a folded ？)."""
+
     text: str
     changes: list[Change] = field(default_factory=list)
     lost: int = 0
