@@ -101,7 +101,7 @@ def _decode(body: bytes, content_type: str | None, url: str | None) -> DecodeRep
             if label:
                 notes.append(f"{source} {label} is not a known encoding")
             continue
-        text = utf8 if codec == "utf-8" else _strict_declared(body, codec)
+        codec, text = (codec, utf8) if codec == "utf-8" else _strict_declared(body, codec)
         if text is None:
             notes.append(f"{source} {label} contradicts the bytes (strict decode fails)")
             continue
@@ -112,8 +112,9 @@ def _decode(body: bytes, content_type: str | None, url: str | None) -> DecodeRep
     return _undeclared(body, utf8, url, declared, notes)
 
 
-def _strict_declared(body: bytes, codec: str) -> str | None:
-    return strict_big5(body)[1] if codec == "big5" else strict(body, codec)
+def _strict_declared(body: bytes, codec: str) -> tuple[str, str | None]:
+    """(codec actually used, text): a big5 label may need cp950 or big5hkscs."""
+    return strict_big5(body) if codec == "big5" else (codec, strict(body, codec))
 
 
 def _judge_declared(body: bytes, reading: Reading, source: str, label: str, utf8: str | None,

@@ -236,3 +236,10 @@ def test_encoding_truncated_gb18030_four_byte_tail_is_recoverable() -> None:
     assert (report.source, report.undecodable) == ("meta", 2)
     assert all(0xF700 <= ord(ch) <= 0xF7FF for ch in report.text[-2:])
     assert recover_bytes(report.text, report.encoding) == body
+
+
+def test_encoding_big5_label_reports_the_superset_actually_used() -> None:
+    body = "<p>香港特別行政區政府今日公布措施，市民須配合檢測。𨋢</p>".encode("big5hkscs")
+    report = decode(body, "text/html; charset=big5")
+    assert (report.encoding, report.source) == ("big5hkscs", "header")
+    assert report.text == body.decode("big5hkscs")
