@@ -135,3 +135,21 @@ def test_tradpinyin_round_trips_random_tables(index: int, seed: int, start: int,
     table = "".join(random.Random(seed).sample(converted, min(len(converted), 40)))
     result = undo_trad_pinyin(corrupt_like_seed(body, table, seed))
     assert result is not None and _matches(result.text, body)
+
+
+_FUZZ_ALPHABET = "運城黨建網日報河東說王明睿的了一是在?!()<>/p|\\Ufyùnqǐngbàoxùnshuō,:。”“ \n\ue7c8\ue1b6€学"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=_FUZZ_ALPHABET, max_size=60))
+def test_tradpinyin_never_raises(text: str) -> None:
+    result = undo_trad_pinyin("運(yùn)城黨建網(wǎng)," + text)
+    if result is not None:
+        assert result.text.count(LOST) <= result.lost
+
+
+def test_simulator_is_deterministic_and_seeded() -> None:
+    text = "运城日报记者报道：河东大地，请戴好口罩。”"
+    assert corrupt_like_seed(text) == corrupt_like_seed(text)
+    assert "日?qǐng)?bào)" in corrupt_like_seed(text)
+    assert corrupt_like_seed(text, annotated_chars="報") == "運城日報(bào)記者報(bào)道:河東大地,請戴好口罩?!?"  # a lone lead at the end: one '?'
