@@ -14,12 +14,13 @@ one by one; every change is a re-reading of bytes or a decoded reference.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from collections.abc import Callable
 from typing import Any
 
 from archiver.mojibake.entities import unescape_entities
 from archiver.mojibake.lossy import flag_lost, restore_fffd
-from archiver.mojibake.markers import suspicious, windows
+from archiver.mojibake.markers import Mark, scan, windows
 from archiver.mojibake.report import Change, RepairReport
 from archiver.mojibake.spans import ALL_FAMILIES, apply, find_candidates, to_changes
 
@@ -35,16 +36,14 @@ def _trad_pinyin() -> Callable[[str], Any] | None:
     return undo_trad_pinyin
 
 
-def repair_spans(text: str) -> tuple[str, list[Change]]:
+def repair_spans(text: str, marks: list[Mark]) -> tuple[str, list[Change]]:
     """Wrong-codec spans repaired inside the windows around confirmed markers."""
     cands = []
-    for start, end, fams in windows(text):
-        spans_fams = fams & ALL_FAMILIES
-        if not spans_fams:
+    for start, end, fams in windows(text, marks):
+        if not fams & ALL_FAMILIES:
             continue
-        for cand in find_candidates(text[start:end], families=spans_fams):
-            cands.append(cand.__class__(cand.start + start, cand.end + start, cand.after,
-                                        cand.kind, cand.gain, cand.exact))
+        for cand in find_candidates(text[start:end], families=fams & ALL_FAMILIES):
+            cands.append(replace(cand, start=cand.start + start, end=cand.end + start))
     return apply(text, cands), to_changes(text, cands)
 
 
@@ -64,14 +63,24 @@ def _stage_trad_pinyin(text: str) -> tuple[str, list[Change], int, bool]:
 
 def repair(text: str) -> RepairReport:
     """Repair mojibake in `text` span by span and report every change and every loss."""
-    if not text or not suspicious(text):
+    marks = scan(text) if text else []
+    if not marks:
         return RepairReport(text=text, changed=False)
-    current, changes, lost, gbk_pipeline = _stage_trad_pinyin(text)
-    for stage in (unescape_entities, repair_spans, restore_fffd):
-        current, step = stage(current)
+    families = frozenset().union(*(fams for *_, fams in marks))
+    current, changes, lost, gbk_pipeline = text, [], 0, False
+    if "pinyin" in families:
+        current, changes, lost, gbk_pipeline = _stage_trad_pinyin(text)
+    if "entity" in families:
+        current, step = unescape_entities(current)
         changes += step
-    n_lost, flags = flag_lost(current, gbk_pipeline=gbk_pipeline)
-    lost += n_lost
-    changes += flags
+    if current != text:
+        marks = scan(current)  # earlier stages moved the text under the markers
+    current, step = repair_spans(current, marks)
+    changes += step
+    if "lost" in families or gbk_pipeline or step:
+        current, step = restore_fffd(current)
+        n_lost, flags = flag_lost(current, gbk_pipeline=gbk_pipeline)
+        changes += step + flags
+        lost += n_lost
     kinds = list(dict.fromkeys(c.kind for c in changes))
     return RepairReport(text=current, changed=current != text, kinds=kinds, lost=lost, changes=changes)

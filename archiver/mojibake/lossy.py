@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import re
 
+from archiver.mojibake.model import is_han
 from archiver.mojibake.report import Change
 
 GBK_FFFD = re.compile("(?:锟斤拷)+")
 FFFD_RUN = re.compile("\ufffd+")
-HAN = "\u4e00-\u9fff\u3400-\u4dbf"
-QUESTION_RUN = re.compile(f"(?<=[{HAN}])\\?{{2,}}(?=[{HAN}])|\\?{{4,}}")
-SINGLE_QUESTION = re.compile(f"(?<=[{HAN}])\\?(?=[{HAN}])")
+QUESTIONS = re.compile(r"\?+")
 # A real question mark ends a question: after these it is punctuation, not a lost byte.
 QUESTION_FINAL = frozenset("吗嗎呢吧么麼嘛啊呀哪谁誰何啥怎否乎耶哉")
 
 
 def restore_fffd(text: str) -> tuple[str, list[Change]]:
+    if "锟斤拷" not in text:
+        return text, []
     changes = []
     out, pos = [], 0
     for m in GBK_FFFD.finditer(text):
@@ -34,21 +35,26 @@ def restore_fffd(text: str) -> tuple[str, list[Change]]:
     return "".join(out) + text[pos:], changes
 
 
-def _question_marks(text: str, gbk_pipeline: bool) -> list[re.Match[str]]:
-    found = [m for m in QUESTION_RUN.finditer(text) if text[m.start() - 1 : m.start()] not in QUESTION_FINAL]
-    if gbk_pipeline:
-        found += [m for m in SINGLE_QUESTION.finditer(text) if text[m.start() - 1] not in QUESTION_FINAL]
+def _question_marks(text: str, gbk_pipeline: bool) -> list[tuple[int, int]]:
+    found = []
+    for m in QUESTIONS.finditer(text):
+        start, end = m.span()
+        before, after = text[start - 1 : start], text[end : end + 1]
+        glued = is_han(before) and is_han(after) and before not in QUESTION_FINAL
+        if end - start >= 4 or (glued and (end - start >= 2 or gbk_pipeline)):
+            found.append((start, end))
     return found
 
 
 def flag_lost(text: str, gbk_pipeline: bool = False) -> tuple[int, list[Change]]:
     """Count lost characters in `text` and mark where they are (before == after)."""
-    fffd = list(FFFD_RUN.finditer(text))
-    if sum(len(m.group()) for m in fffd) < 2:
-        fffd = []
-    marks = sorted(fffd + _question_marks(text, gbk_pipeline), key=lambda m: m.start())
+    spans = []
+    if text.count("\ufffd") >= 2:
+        spans = [m.span() for m in FFFD_RUN.finditer(text)]
+    if "?" in text:
+        spans += _question_marks(text, gbk_pipeline)
     changes = []
-    for m in marks:
-        kind = "lost_replacement" if m.group()[0] == "\ufffd" else "lost_question_mark"
-        changes.append(Change(m.start(), m.end(), m.group(), m.group(), kind, 0.9))
+    for start, end in sorted(spans):
+        kind = "lost_replacement" if text[start] == "\ufffd" else "lost_question_mark"
+        changes.append(Change(start, end, text[start:end], text[start:end], kind, 0.9))
     return sum(c.end - c.start for c in changes), changes

@@ -20,6 +20,7 @@ import re
 from functools import lru_cache
 
 from archiver.mojibake.charsets import cp936_chars, cp936_pairs
+from archiver.mojibake.model import COMMON_PUNCT, is_han, load
 
 UTF8_LEADS = frozenset((0xE2, 0xE3, 0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9, 0xEF, 0xF0))
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -65,56 +66,97 @@ def single_families() -> dict[str, frozenset[str]]:
 
 @lru_cache(maxsize=1)
 def marker_regex() -> re.Pattern[str]:
+    """Every branch starts with a character of first_regex() (lookbehinds keep it so)."""
     branches = [
+        "(?P<lost>[\ufffd]|锟斤拷|(?<=[\u4e00-\u9fff])\\?\\?|\\?{4})",
         f"(?P<single>[{_class(set(single_families()))}])",
-        f"(?P<gbk>[\ue000-\uf8ff]|[{_class(latin_lead_gbk_chars())}]{{2}})",
+        f"(?P<gbk>[\ue000-\uf8ff]|[{_class(latin_lead_gbk_chars())}]{{3}})",
         f"(?P<latin>[\u0080-\u009f]|[{LATIN_FIRST}][{LATIN_NEXT}])",
-        "(?P<lost>[\ufffd]|锟斤拷|[\u4e00-\u9fff]\\?\\?|\\?{4})",
-        f"(?P<pinyin>[\u4e00-\u9fff?]\\([a-zü]*[{TONED}][a-zü]*\\))",
+        f"(?P<pinyin>(?<=[\u4e00-\u9fff?])\\([a-zü]*[{TONED}][a-zü]*\\))",
         r"(?P<entity>&(?:#[0-9]|#[xX][0-9a-fA-F]|[A-Za-z][A-Za-z0-9]{1,31};))",
     ]
     return re.compile("|".join(branches))
 
 
-def suspicious(text: str) -> bool:
-    """True when `text` shows any sign of damage (cheap; no candidate search)."""
-    return marker_regex().search(text) is not None
+@lru_cache(maxsize=1)
+def first_regex() -> re.Pattern[str]:
+    """One character class holding the first character of every marker (why: a single
+    class scans 50 KB in well under a millisecond; the alternation takes ~10 ms)."""
+    chars = set(single_families()) | latin_lead_gbk_chars() | set("\ufffd(?&")
+    return re.compile(f"[{_class(chars)}\ue000-\uf8ff\u0080-\u009f{LATIN_FIRST}]")
 
 
-def _lead_byte(ch: str, family: str) -> int:
+def _plausible_char(ch: str) -> bool:
+    if is_han(ch):
+        return ch in load().unigram
+    return ch in COMMON_PUNCT or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or "\u2000" <= ch <= "\u206f"
+
+
+def _confirmed(text: str, i: int, family: str) -> bool:
+    """A single-character marker counts only when its bytes and those of the next two
+    characters start with a UTF-8 sequence for a common character, followed by another
+    one or by ASCII (why: 浏 in 浏览 and 鎮 in 鎮江 are real characters from the marker
+    rows, but E4 AF C0 is no UTF-8, and 鎮江 reads as one rare character at most)."""
+    raw = b"".join(_encode(ch, family) for ch in text[i : i + 3])
+    if len(raw) < 3 or raw[0] >= 0xF0:
+        return True
+    try:
+        if not _plausible_char(raw[:3].decode("utf-8")):
+            return False
+    except UnicodeDecodeError:
+        return False
+    rest = raw[3:6]
+    if len(rest) < 3 or rest[0] < 0x80:
+        return True
+    try:
+        return _plausible_char(rest.decode("utf-8"))
+    except UnicodeDecodeError:
+        return False
+
+
+def _encode(ch: str, family: str) -> bytes:
     if family == "gbk":
-        raw = cp936_chars().get(ch) or ch.encode("utf-8")[:1]
-    else:
-        try:
-            raw = ch.encode("cp950")
-        except UnicodeEncodeError:
-            return 0
-    return raw[0]
+        return cp936_chars().get(ch) or ch.encode("utf-8")
+    try:
+        return ch.encode("cp950")
+    except UnicodeEncodeError:
+        return ch.encode("utf-8")
 
 
-def _families(m: re.Match[str], text: str) -> frozenset[str]:
-    """Families a marker points to; a single-character marker only counts when the next
-    character can carry the UTF-8 continuation byte it needs (why: 浏 in 浏览 is
-    level-2 GB2312 and on every government page, but 览 cannot continue its sequence)."""
-    if m.lastgroup != "single":
-        return frozenset((m.lastgroup or "",))
-    nxt = text[m.end() : m.end() + 1]
-    fams = single_families()[m.group()]
-    if not nxt:
-        return fams
-    return frozenset(f for f in fams if 0x80 <= _lead_byte(nxt, f) <= 0xBF)
+Mark = tuple[int, int, frozenset[str]]
 
 
-def windows(text: str, pad: int = 120) -> list[tuple[int, int, frozenset[str]]]:
-    """Merged stretches around every confirmed marker, `pad` characters each side (why:
-    mojibake is dense in markers, so a span never reaches far past its last marker),
-    with the families of damage seen in each."""
-    merged: list[tuple[int, int, frozenset[str]]] = []
-    for m in marker_regex().finditer(text):
-        fams = _families(m, text)
-        if not fams:
+def scan(text: str) -> list[Mark]:
+    """Confirmed markers: (start, end, families of damage they point to)."""
+    marks: list[Mark] = []
+    first, full = first_regex(), marker_regex()
+    pos = 0
+    while (hit := first.search(text, pos)) is not None:
+        pos = hit.start() + 1
+        m = full.match(text, hit.start())
+        if m is None:
             continue
-        start, end = max(0, m.start() - pad), min(len(text), m.end() + pad)
+        if m.lastgroup == "single":
+            fams = frozenset(f for f in single_families()[m.group()] if _confirmed(text, m.start(), f))
+        else:
+            fams = frozenset((m.lastgroup or "",))
+        if fams:
+            marks.append((m.start(), m.end(), fams))
+            pos = m.end()
+    return marks
+
+
+def suspicious(text: str) -> bool:
+    """True when `text` shows a confirmed sign of damage (cheap; no candidate search)."""
+    return bool(scan(text))
+
+
+def windows(text: str, marks: list[Mark], pad: int = 120) -> list[Mark]:
+    """Merged stretches around the markers, `pad` characters each side (why: mojibake is
+    dense in markers, so a span never reaches far past its last marker)."""
+    merged: list[Mark] = []
+    for m_start, m_end, fams in marks:
+        start, end = max(0, m_start - pad), min(len(text), m_end + pad)
         if merged and start <= merged[-1][1]:
             last = merged.pop()
             merged.append((last[0], max(last[1], end), last[2] | fams))

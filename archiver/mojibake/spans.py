@@ -11,11 +11,12 @@ clean line with one broken span keeps its clean part.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
 
 from archiver.mojibake.charsets import decode_strict, encodable, encode_run
-from archiver.mojibake.markers import suspicious
+from archiver.mojibake.markers import scan
 from archiver.mojibake.model import Model, has_bigram, implausible, is_han, load, score
 from archiver.mojibake.report import Change
 
@@ -145,14 +146,14 @@ def chains(text: str, reading: Reading) -> list[tuple[int, int, list]]:
     found, pos, pattern = [], 0, CHAIN[reading.decoder]
     while (m := pattern.search(raw, pos)) is not None:
         if m.start() not in bounds:
-            pos = next(o for o in offsets if o > m.start())
+            pos = offsets[bisect_right(offsets, m.start())]
             continue
         units, _ = _units(raw, m.start(), m.end(), reading.decoder, bounds)
         if units:
             found.append((units[0][0], units[-1][1], units))
             pos = offsets[units[-1][1]]
         else:
-            pos = next(o for o in offsets if o > m.start())
+            pos = offsets[bisect_right(offsets, m.start())]
     return found
 
 
@@ -184,7 +185,7 @@ def _candidate(text, base, s, e, after, reading, model, kind=None) -> Candidate:
 def _second_round(text, base, cs, ce, units, reading, model) -> list[Candidate]:
     """Double mojibake: the decoded chain is itself mojibake of another reading."""
     middle = "".join(u[2] for u in units)
-    if middle.isascii() or not suspicious(middle):
+    if middle.isascii() or not scan(middle):
         return []
     inner = find_candidates(middle, model, depth=1)
     if not inner:
