@@ -48,7 +48,7 @@ def _table() -> dict[str, float]:
     simplified = _cjk_rank.SIMPLIFIED
     traditional = _cjk_rank.TRADITIONAL.split("|")
     scale = math.log(len(simplified) + 1)
-    for rank, (simp, trad) in enumerate(zip(simplified, traditional)):
+    for rank, (simp, trad) in enumerate(zip(simplified, traditional, strict=True)):
         weight = 1.0 - 0.5 * math.log(rank + 1) / scale
         for ch in simp + trad:
             weights[ch] = max(weights.get(ch, 0.0), weight)

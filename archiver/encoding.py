@@ -32,8 +32,15 @@ from typing import Any
 
 from archiver import charset_decl
 from archiver.byte_escape import count_escapes, recover_bytes
-from archiver.charset_detect import (MAX_TAIL_BYTES, Reading, best_reading, chardet_reading,
-                             fallback_reading, strict, strict_big5)
+from archiver.charset_detect import (
+    MAX_TAIL_BYTES,
+    Reading,
+    best_reading,
+    chardet_reading,
+    fallback_reading,
+    strict,
+    strict_big5,
+)
 
 __all__ = ["DecodeReport", "decode", "recover_bytes"]
 log = logging.getLogger(__name__)
@@ -89,13 +96,13 @@ def _decode(body: bytes, content_type: str | None, url: str | None) -> DecodeRep
     bom = charset_decl.sniff_bom(body)
     if bom is not None and (text := strict(body[bom[1]:], bom[0])) is not None:
         notes += [f"BOM {bom[0]} overrides {k} {v}" for k, v in (("header", header),
-                  ("meta", declared["meta"])) if v and charset_decl.normalise(v) != "utf-8"]
+                  ("meta", metas[0] if metas else None)) if v and not _same_utf(v, bom[0])]
         return _report(Reading(bom[0], text, 1.0, 0), "bom", 1.0, declared, notes)
     utf16 = charset_decl.sniff_utf16(body)
     if utf16 is not None and (text := strict(body, utf16)) is not None:
         return _report(Reading(utf16, text), "detected", 0.9, declared, notes)
     utf8 = strict(body, "utf-8")
-    for source, label in [("header", header)] + [("meta", m) for m in metas]:
+    for source, label in [("header", header or "")] + [("meta", m) for m in metas]:
         codec = charset_decl.normalise(label)
         if codec is None:
             if label:
@@ -110,6 +117,12 @@ def _decode(body: bytes, content_type: str | None, url: str | None) -> DecodeRep
         return _judge_declared(body, Reading(codec, text, 0.0, 0), source, label,
                                utf8, url, declared, notes)
     return _undeclared(body, utf8, url, declared, notes)
+
+
+def _same_utf(label: str, bom_codec: str) -> bool:
+    """Does a declared label name the same Unicode form as the BOM (utf-8 vs utf-8-sig)?"""
+    family = bom_codec.replace("-", "")[:5].rstrip("s")  # utf8 / utf16 / utf32
+    return label.lower().replace("-", "").replace("_", "").startswith(family)
 
 
 def _strict_declared(body: bytes, codec: str) -> tuple[str, str | None]:

@@ -6,10 +6,10 @@ Run by hand (never at import or test time):
 
 "jieba" ranks characters by their summed word frequencies in jieba's dictionary
 (built from a large general corpus; `pip install jieba`, needed only here); a
-folder ranks them by their counts in its HTML pages. The ranking feeds the plausibility score that chooses between GB18030 and Big5
-readings of short or mis-declared pages. Each simplified character's traditional
-forms (OpenCC s2t, s2hk, s2tw) get the same rank, so Big5 pages score as well as
-GBK ones.
+folder ranks them by their counts in its HTML pages. The ranking feeds the
+plausibility score that chooses between GB18030 and Big5 readings of short or
+mis-declared pages. Each simplified character's traditional forms (OpenCC s2t,
+s2hk, s2tw) get the same rank, so Big5 pages score as well as GBK ones.
 """
 from __future__ import annotations
 

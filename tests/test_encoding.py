@@ -58,7 +58,7 @@ def test_encoding_report_to_dict_has_everything_but_text() -> None:
 
 
 def test_encoding_bom_overrides_wrong_header_and_says_so() -> None:
-    report = decode(b"\xef\xbb\xbf" + "新闻".encode("utf-8"), "text/html; charset=gbk")
+    report = decode(b"\xef\xbb\xbf" + "新闻".encode(), "text/html; charset=gbk")
     assert (report.text, report.encoding, report.source) == ("新闻", "utf-8-sig", "bom")
     assert "BOM" in report.disagreement
 
