@@ -132,6 +132,23 @@ def sizes(path: Path) -> dict[str, int]:
     return groups
 
 
+NOTES = """
+## Reading the numbers
+
+- The machine is a shared 2-CPU VM with other work running; p95 spreads are mostly that noise.
+- Ranked FTS queries cost about the number of matching articles: bm25 is computed for every match
+  before the top 20 are kept (snippet() runs only for those 20). A term found in 16% of the archive
+  takes ~50 ms, and a boilerplate phrase found in nearly every article takes ~120 ms.
+- A filtered FTS query (site + month) joins every FTS match to `articles` before filtering, so it
+  costs as much as the unfiltered term. Probing `rowid IN (filtered ids)` was 2x faster for a
+  40-article filter but 70x slower for a 5,000-article one, so it was not adopted.
+- The LIKE fallback for 1–2 character words walks `articles` newest first and stops at the 20th
+  hit. A common word is instant; a rare one scans until it has 20; an absent one scans the whole
+  table (~0.3–0.5 s at 100,000 articles). A trigram index cannot help with terms this short.
+  Adding a longer word to the query (mixed queries) or a filter narrows the scan.
+"""
+
+
 def report(count: int, body_chars: int, insert_s: float, results: list, size: dict[str, int],
            repeats: int) -> str:
     mb = 1024 * 1024
@@ -155,6 +172,7 @@ def report(count: int, body_chars: int, insert_s: float, results: list, size: di
         f"| other tables | {size['other'] / mb:.1f} |", "",
         f"The FTS index is **{size['fts'] / max(size['articles'], 1):.2f}×** the articles table"
         " it indexes (trigram indexes every 3-character window of title, body and source).",
+        NOTES,
     ]
     return "\n".join(lines) + "\n"
 
