@@ -49,6 +49,8 @@ ARCHIVER_BACKOFF_MAX = 300.0
 ARCHIVER_BLOCK_LIMIT = 3
 # Upper bound on requests in flight per host, whatever a profile asks for.
 ARCHIVER_MAX_PER_HOST = 2
+# Smallest delay between requests to one host (see spiders/site.py apply_politeness).
+ARCHIVER_MIN_DELAY = 0.01
 
 EXTENSIONS = {"spiders.extensions.ProgressExtension": 500}
 ARCHIVER_PROGRESS = os.environ.get("ARCHIVER_PROGRESS", "auto")   # auto | live | log | off

@@ -36,7 +36,8 @@ class StorePipeline:
         crawler.signals.connect(pipeline.finish_run, signal=signals.spider_closed)
         return pipeline
 
-    def open_spider(self, spider: Spider) -> None:
+    def open_spider(self, spider: Spider | None = None) -> None:
+        spider = spider or self.crawler.spider
         self.archive = ArchiveDB(self.db_path)
         args = {"spider": spider.name, "url": getattr(spider, "start_url", None)
                 or getattr(spider, "url", None), "section": getattr(spider, "section", None)}
@@ -46,7 +47,7 @@ class StorePipeline:
         self.run_id = self.archive.start_run(getattr(spider, "site", None) or spider.name, args)
         spider.run_id = self.run_id
 
-    def process_item(self, item: dict[str, Any], spider: Spider) -> dict[str, Any]:
+    def process_item(self, item: dict[str, Any], spider: Spider | None = None) -> dict[str, Any]:
         assert self.archive is not None
         outcome = self.archive.save(item["raw"], item["article"], self.run_id)
         item["outcome"] = outcome

@@ -37,14 +37,24 @@ def retry_after(value: bytes | str | None, now: datetime | None = None) -> float
 
 
 def slow_down(crawler: Crawler, request: Request, delay: float) -> None:
-    """Make every later request to this host wait at least ``delay`` seconds."""
+    """Space this host's requests ``delay`` seconds apart for the next ``delay`` seconds;
+    then the slot's own delay (profile or AutoThrottle) applies again."""
     downloader = getattr(crawler.engine, "downloader", None)
     if downloader is None:
         return
     key = request.meta.get("download_slot") or downloader.get_slot_key(request)
     slot = downloader.slots.get(key)
-    if slot is not None and slot.delay < delay:
-        slot.delay = delay
+    if slot is None or slot.delay >= delay:
+        return
+    before, slot.delay = slot.delay, delay
+
+    def restore() -> None:
+        if slot.delay == delay:
+            slot.delay = before
+
+    from twisted.internet import reactor
+
+    reactor.callLater(delay, restore)  # type: ignore[attr-defined]
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

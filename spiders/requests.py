@@ -28,5 +28,7 @@ def to_request(entry: Entry, callback: Any, errback: Any,
                                       errback=errback, meta=meta, dont_filter=True)
         return scrapy.Request(entry.url, callback=callback, errback=errback, meta=meta,
                               dont_filter=True)
+    # dont_filter: the spider de-duplicates articles itself, and a redirect loop must reach
+    # REDIRECT_MAX_TIMES (an error with a reason) instead of vanishing in the dupefilter.
     return scrapy.Request(entry.url, callback=callback, errback=errback, meta=meta,
-                          headers=headers or None, dont_filter=bool(headers))
+                          headers=headers or None, dont_filter=True)

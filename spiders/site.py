@@ -9,14 +9,16 @@ Blocked answers are counted, backed off from and never passed on for storage.
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -31,6 +33,7 @@ from spiders.pages import raw_page
 from spiders.requests import listing_entry, to_request
 
 log = logging.getLogger(__name__)
+POLICY = re.compile(r"Forbidden by robots\.txt|Filtered offsite request")
 COUNTERS = ("listings", "articles", "new", "changed", "unchanged", "skipped", "blocked",
             "errors", "empty")
 
@@ -67,6 +70,7 @@ class SiteSpider(scrapy.Spider):
         self._frontier: Frontier | None = None
         self._known: set[str] | None = None
         self._listing_keys: set[str] = set()
+        self._requested: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "SiteSpider":
@@ -108,10 +112,10 @@ class SiteSpider(scrapy.Spider):
                      self.site, len(resumed))
             self.crawler.stats.set_value("archiver/resumed", len(resumed))
         for entry in resumed:
-            if entry.kind == "listing":
-                if entry.key in self._listing_keys:
-                    continue
-                self._listing_keys.add(entry.key)
+            seen = self._listing_keys if entry.kind == "listing" else self._requested
+            if entry.key in seen:
+                continue
+            seen.add(entry.key)
             yield self._request(entry)
         for section in self.profile.sections:
             entry = Entry(section.url, "listing", section.name, page=1)
@@ -124,7 +128,19 @@ class SiteSpider(scrapy.Spider):
         callback = self.parse_listing if entry.kind == "listing" else self.parse_article
         return to_request(entry, callback, self.on_error, headers)
 
+    def allowed(self, url: str) -> bool:
+        """Offsite links are never followed (listings bypass Scrapy's offsite filter)."""
+        host = (urlsplit(url).hostname or "").lower()
+        if any(host == d or host.endswith("." + d) for d in self.allowed_domains):
+            return True
+        self.crawler.stats.inc_value("archiver/offsite_skipped")
+        log.info("%s: not following offsite %s", self.site, url)
+        return False
+
     def _article_request(self, url: str, section: str) -> scrapy.Request | None:
+        if url in self._requested or not self.allowed(url):
+            return None
+        self._requested.add(url)
         if url in self.known():
             if not self.refresh:
                 self.count(section, "skipped")
@@ -201,7 +217,7 @@ class SiteSpider(scrapy.Spider):
         out = []
         for req in listing.requests:
             entry = listing_entry(section.name, req)
-            if entry.key not in self._listing_keys:
+            if entry.key not in self._listing_keys and self.allowed(entry.url):
                 self._listing_keys.add(entry.key)
                 out.append(Entry(entry.url, "listing", section.name, entry.method, entry.form,
                                  req.page or page + 1))
@@ -229,6 +245,13 @@ class SiteSpider(scrapy.Spider):
         request = getattr(failure, "request", None)
         entry: Entry | None = request.meta.get("entry") if request is not None else None
         reason = f"{failure.value.__class__.__name__}: {failure.getErrorMessage()}"
+        if isinstance(failure.value, IgnoreRequest) and POLICY.search(reason):
+            # robots.txt or offsite: a rule kept, not an error; not retried next run.
+            self.crawler.stats.inc_value("archiver/skipped_policy")
+            if entry is not None:
+                self.count(entry.section, "skipped")
+                self.frontier.finish(entry, DONE, reason[:500])
+            return
         log.warning("%s: %s failed: %s", self.site, getattr(request, "url", "?"), reason)
         if entry is not None:
             self.count(entry.section, "errors")
@@ -263,6 +286,12 @@ def apply_politeness(crawler: Crawler, profile: Profile) -> None:
                  priority="spider")
     settings.set("AUTOTHROTTLE_ENABLED", pol.autothrottle, priority="spider")
     settings.set("DOWNLOAD_TIMEOUT", pol.timeout, priority="spider")
+    # Scrapy 2.19 lets a slot burst past CONCURRENT_REQUESTS_PER_DOMAIN when DOWNLOAD_DELAY
+    # is 0 (the slot's bookkeeping runs in a coroutine scheduled later), so a small floor
+    # keeps the per-host limit true even when a profile or the command line asks for 0.
+    floor = settings.getfloat("ARCHIVER_MIN_DELAY", 0.01)
+    if settings.getfloat("DOWNLOAD_DELAY") < floor:
+        settings.set("DOWNLOAD_DELAY", floor, priority="cmdline")
     if not settings.getbool("ROBOTSTXT_OBEY"):
         log.warning("%s: robots.txt is NOT being honoured (profile politeness.robots = false)",
                     profile.id)
