@@ -15,7 +15,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
 
-from archiver.mojibake.charsets import decode_strict, encodable, encode_run
+from archiver.mojibake.charsets import SINGLE_BYTE, decode_strict, encodable, encode_run, single_byte_run
 from archiver.mojibake.markers import scan
 from archiver.mojibake.model import Model, has_bigram, implausible, is_han, load, score
 from archiver.mojibake.report import Change
@@ -35,9 +35,6 @@ SEQ = {k: re.compile(rb"%s|[\x00-\x7f]" % v) for k, v in MULTIBYTE.items()}
 # (both seen in the wild: 你 = E4 BD A0 shown as "ä½ ", "…å…ƒç´" losing its last byte).
 NBSP_AS_SPACE = re.compile(rb"(?<=[\xe0-\xef][\x80-\xbf]) ")
 NBSP_STRIPPED = re.compile(rb"[\xe0-\xef][\x80-\xbf]\Z")
-LATIN_RUN = re.compile("[\t\n\r\x20-\x7e\x80-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
-                       "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a"
-                       "\u20ac\u2122]+")
 
 
 @dataclass(frozen=True)
@@ -72,8 +69,8 @@ class Candidate:
 
 def runs(text: str, codec: str) -> list[tuple[int, int]]:
     """Maximal stretches of `text` that `codec` can encode and that hold non-ASCII."""
-    if codec == "latin":
-        return [m.span() for m in LATIN_RUN.finditer(text) if not m.group().isascii()]
+    if codec in SINGLE_BYTE:
+        return [m.span() for m in single_byte_run(codec).finditer(text) if not m.group().isascii()]
     if encode_run(text, codec) is not None:
         return [] if text.isascii() else [(0, len(text))]
     out, start = [], None
@@ -158,9 +155,14 @@ def chains(text: str, reading: Reading) -> list[tuple[int, int, list]]:
 
 
 def _exact(before: str, after: str, reading: Reading) -> bool:
-    enc = encode_run(after, reading.decoder) if reading.decoder != "utf-8" else None
-    raw = after.encode("utf-8") if reading.decoder == "utf-8" else (enc[0] if enc else None)
-    return raw is not None and decode_strict(raw, reading.encoder) == before
+    """Round trip: `after` under the true codec gives the very bytes `before` showed."""
+    shown = encode_run(before, reading.encoder)
+    if reading.decoder == "utf-8":
+        real = after.encode("utf-8", errors="surrogatepass")
+    else:
+        enc = encode_run(after, reading.decoder)
+        real = enc[0] if enc else b""
+    return shown is not None and shown[0] == real
 
 
 def run_candidates(text: str, base: int, reading: Reading, model: Model, depth: int) -> list[Candidate]:
