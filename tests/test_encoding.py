@@ -153,6 +153,13 @@ def test_encoding_never_raises_with_meta(body: bytes, label: str) -> None:
     assert isinstance(decode(page).text, str)
 
 
+@pytest.mark.parametrize("text", ["学学学学", "学为时业全要", "全要时业学为学为"])
+def test_encoding_gbk_that_is_valid_utf8_by_chance(text: str) -> None:
+    # GBK for 学为时业全要 is lead C2-DF + trail 80-BF: valid 2-byte UTF-8 (ѧ...)
+    assert decode(text.encode("gbk"), "text/html; charset=utf-8").text == text
+    assert decode(text.encode("gbk")).text == text
+
+
 COMMON = "的国中人大和发学家在会有是为时网地业市长务闻生全理要年公工上行报动区日开政出体机对多到"
 CHINESE = st.text(alphabet=COMMON + "，。、", min_size=4, max_size=60)
 
