@@ -91,13 +91,16 @@ def _host_bonus(url: str | None, encoding: str) -> float:
     return HOST_BONUS if encoding == "gb18030" and host.endswith(".cn") else 0.0
 
 
+def utf8_bonus(text: str) -> float:
+    return UTF8_BONUS if _BEYOND_2BYTE.search(text) else UTF8_BONUS_2BYTE
+
+
 def candidates(body: bytes, utf8: str | None, url: str | None,
                exclude: str | None = None) -> list[Reading]:
     """Strict readings of `body` as UTF-8, GB18030 and Big5, scored, best first."""
     found = []
     if utf8 is not None and exclude != "utf-8":
-        bonus = UTF8_BONUS if _BEYOND_2BYTE.search(utf8) else UTF8_BONUS_2BYTE
-        found.append(Reading("utf-8", utf8).scored(bonus))
+        found.append(Reading("utf-8", utf8).scored(utf8_bonus(utf8)))
     if exclude != "gb18030" and (text := strict(body, "gb18030")) is not None:
         found.append(Reading("gb18030", text).scored(_host_bonus(url, "gb18030")))
     codec, text = strict_big5(body)

@@ -40,6 +40,7 @@ from archiver.charset_detect import (
     fallback_reading,
     strict,
     strict_big5,
+    utf8_bonus,
 )
 
 __all__ = ["DecodeReport", "decode", "recover_bytes"]
@@ -48,6 +49,9 @@ log = logging.getLogger(__name__)
 # A declared non-UTF-8 reading scoring at least this is accepted without a contest:
 # real Chinese scores 0.6-0.8, mojibake readings below 0.3.
 ACCEPT_SCORE = 0.5
+# A declared UTF-8 that decodes strictly has structure on its side: it only needs
+# not to read as nonsense (GBK 学学学学 read as UTF-8 "ѧѧѧѧ" scores below 0).
+ACCEPT_UTF8_SCORE = 0.1
 # Another reading must beat the declared one by this much to overrule it.
 OVERRULE_MARGIN = 0.15
 # Valid UTF-8 with this many characters from 3-byte sequences, or this many
@@ -143,8 +147,9 @@ def _judge_declared(body: bytes, reading: Reading, source: str, label: str, utf8
     if utf8 is not None and _utf8_sure(utf8):
         notes.append(f"{source} {label} decodes but the bytes are valid UTF-8")
         return _report(Reading("utf-8", utf8, 1.0, 0), "detected", 0.97, declared, notes)
-    reading = reading.scored()
-    if reading.score >= ACCEPT_SCORE:
+    is_utf8 = reading.encoding == "utf-8"
+    reading = reading.scored(utf8_bonus(reading.text) if is_utf8 else 0.0)
+    if reading.score >= (ACCEPT_UTF8_SCORE if is_utf8 else ACCEPT_SCORE):
         return _report(reading, source, 0.95, declared, notes)
     rival = best_reading(body, utf8, url, exclude=reading.encoding)
     if rival is not None and rival.score > reading.score + OVERRULE_MARGIN:
