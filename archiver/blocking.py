@@ -80,5 +80,8 @@ def _soft_error(body: bytes) -> bool:
     """An error phrase in the <title>, or in a page too small to be an article."""
     title = TITLE.search(body[:20_000])
     if title and SOFT_ERROR.search(title[1]):
-        return True
+        # "页面不存在 - 某某网" is an error page; "页面不存在问题的整改通报" is an article.
+        rest = SOFT_ERROR.sub(b"", title[1]).decode("utf-8", "replace")
+        if len("".join(ch for ch in rest if ch.isalnum())) <= 8:
+            return True
     return len(body) < TINY_BODY and bool(SOFT_ERROR.search(body))
