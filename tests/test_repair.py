@@ -104,11 +104,14 @@ def _latin(raw: bytes) -> str:
     (lambda s: s.encode("utf-8").decode("latin-1"), "utf8_as_cp1252"),
     (lambda s: s.encode("utf-8").decode("mac_roman"), "utf8_as_macroman"),
     (lambda s: _latin(s.encode("gbk")), "gbk_as_cp1252"),
+    (lambda s: _latin(("在JScript 9" + s + "JScript 9与JScript 5.8").encode("gbk")), "gbk_as_cp1252"),
 ])
 @pytest.mark.parametrize("sentence", [SENTENCE, TRAD_SENTENCE])
 def test_repair_kind_restores_sentence(make, kind: str, sentence: str) -> None:
-    report = repair(make(sentence))
-    assert report.text == sentence
+    broken = make(sentence)
+    report = repair(broken)
+    expected = sentence if "JScript" not in broken else "在JScript 9" + sentence + "JScript 9与JScript 5.8"
+    assert report.text == expected
     assert kind in report.kinds
 
 
@@ -121,6 +124,8 @@ def test_repair_double_mojibake(make, sentence: str) -> None:
     report = repair(make(sentence))
     assert report.text == sentence
     assert any(k.startswith("double:") for k in report.kinds)
+    inline = repair("来源：本站 " + make(sentence) + " 浏览次数：")
+    assert inline.text == "来源：本站 " + sentence + " 浏览次数："
 
 
 def test_repair_only_the_broken_span() -> None:
@@ -161,6 +166,11 @@ def test_repair_flags_gbk_read_replacement_characters() -> None:
     assert report.lost == 4
 
 
+def test_repair_flags_big5_read_replacement_characters() -> None:
+    report = repair("標題嚙踝蕭內容")
+    assert report.text == "標題\ufffd\ufffd內容" and report.lost == 2
+
+
 def test_repair_flags_replacement_runs_but_not_a_quoted_one() -> None:
     assert repair("发布日期：\ufffd\ufffd\ufffd 来源").lost == 3
     quoted = repair("页面里出现了\ufffd这种符号")
@@ -175,7 +185,7 @@ def test_repair_flags_question_mark_runs_between_hanzi() -> None:
 @pytest.mark.parametrize("text", [
     "涓涓细流，汇成江海。", "鍾表", "锦绣河山", "锟铻之剑", "盲人按摩", "工作繁忙碌碌无为",
     "这是真的吗?!", "Zürich（苏黎世）、São Paulo（圣保罗）", "Informações 澳门", "ÄÖÜäöüß",
-    "温度25°C，湿度±5%", "价格¥100，约€13", "“运城北高速口”", "——《人民日报》", "（１）ＡＢＣ",
+    "温度25°C，湿度±5%", "价格¥100，约€13", "Tombkeeper：ROPs", "9与JScript", "“运城北高速口”", "——《人民日报》", "（１）ＡＢＣ",
 ])
 def test_repair_negatives_survive(text: str) -> None:
     report = repair(text)

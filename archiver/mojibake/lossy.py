@@ -1,7 +1,7 @@
 """Characters gone for good: counted and marked, never guessed.
 
-- "锟斤拷": two U+FFFD (EF BF BD EF BF BD) read as GBK. The bytes behind the U+FFFD
-  are gone; the triple is put back to the two U+FFFD it stands for.
+- "锟斤拷" / "嚙踝蕭": two U+FFFD (EF BF BD EF BF BD) read as GBK / Big5. The bytes
+  behind the U+FFFD are gone; the triple is put back to the two U+FFFD it stands for.
 - U+FFFD runs: a decoder replaced bytes it could not read. One lone U+FFFD in clean
   text is more often quoted than produced, so it only counts with other evidence.
 - '?' runs between hanzi: an encoder wrote '?' for characters it had no code for.
@@ -15,19 +15,19 @@ import re
 from archiver.mojibake.model import is_han
 from archiver.mojibake.report import Change
 
-GBK_FFFD = re.compile("(?:锟斤拷)+")
+GBK_FFFD = re.compile("(?:锟斤拷|嚙踝蕭)+")
 # A real question mark ends a question: after these it is punctuation, not a lost byte.
 QUESTION_FINAL = frozenset("吗嗎呢吧么麼嘛啊呀哪谁誰何啥怎否乎耶哉")
 
 
 def restore_fffd(text: str) -> tuple[str, list[Change]]:
-    if "锟斤拷" not in text:
+    if "锟斤拷" not in text and "嚙踝蕭" not in text:
         return text, []
     changes = []
     out, pos = [], 0
     for m in GBK_FFFD.finditer(text):
         after = "\ufffd" * (2 * len(m.group()) // 3)
-        changes.append(Change(m.start(), m.end(), m.group(), after, "lost_gbk_fffd", 0.95))
+        changes.append(Change(m.start(), m.end(), m.group(), after, "lost_fffd_as_cjk", 0.95))
         out += [text[pos : m.start()], after]
         pos = m.end()
     return "".join(out) + text[pos:], changes

@@ -51,7 +51,7 @@ def big5_chars() -> set[str]:
 
 @lru_cache(maxsize=1)
 def latin_lead_gbk_chars() -> set[str]:
-    return {ch for pair, ch in cp936_pairs().items() if pair[0] in (0xC2, 0xC3) and 0x80 <= pair[1] <= 0xBF}
+    return {ch for pair, ch in cp936_pairs().items() if pair[0] in (0xC2, 0xC3, 0xC5, 0xC6, 0xCB) and 0x80 <= pair[1] <= 0xBF}
 
 
 @lru_cache(maxsize=1)
@@ -68,7 +68,7 @@ def single_families() -> dict[str, frozenset[str]]:
 def marker_regex() -> re.Pattern[str]:
     """Every branch starts with a character of first_regex() (lookbehinds keep it so)."""
     branches = [
-        "(?P<lost>[\ufffd]|锟斤拷|(?<=[\u4e00-\u9fff])\\?\\?|\\?{4})",
+        "(?P<lost>[\ufffd]|锟斤拷|嚙踝蕭|(?<=[\u4e00-\u9fff])\\?\\?|\\?{4})",
         f"(?P<single>[{_class(set(single_families()))}])",
         f"(?P<gbk>[\ue000-\uf8ff]|[{_class(latin_lead_gbk_chars())}]{{3}})",
         f"(?P<latin>[\u0080-\u009f]|[{LATIN_FIRST}][{LATIN_NEXT}])",
@@ -82,7 +82,7 @@ def marker_regex() -> re.Pattern[str]:
 def first_regex() -> re.Pattern[str]:
     """One character class holding the first character of every marker (why: a single
     class scans 50 KB in well under a millisecond; the alternation takes ~10 ms)."""
-    chars = set(single_families()) | latin_lead_gbk_chars() | set("\ufffd(?&")
+    chars = set(single_families()) | latin_lead_gbk_chars() | set("\ufffd(?&锟嚙")
     return re.compile(f"[{_class(chars)}\ue000-\uf8ff\u0080-\u009f{LATIN_FIRST}]")
 
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
-from itertools import pairwise
+from dataclasses import dataclass, replace
+from itertools import accumulate, pairwise
 
 from archiver.mojibake.charsets import SINGLE_BYTE, decode_strict, encodable, encode_run, single_byte_run
 from archiver.mojibake.markers import scan
-from archiver.mojibake.model import Model, has_bigram, implausible, is_han, load, score
+from archiver.mojibake.model import COMMON_PUNCT, Model, has_bigram, implausible, is_han, load, score
 from archiver.mojibake.report import Change
 
 MARGIN = 16.0  # log-plausibility a candidate must win by (why: 2-character spans win by ~20)
@@ -185,17 +185,23 @@ def _candidate(text, base, s, e, after, reading, model, kind=None) -> Candidate:
 
 
 def _second_round(text, base, cs, ce, units, reading, model) -> list[Candidate]:
-    """Double mojibake: the decoded chain is itself mojibake of another reading."""
+    """Double mojibake: the decoded chain is itself mojibake of another reading. Only the
+    units under the inner repairs are replaced (a clean neighbour may join the chain)."""
     middle = "".join(u[2] for u in units)
     if middle.isascii() or not scan(middle):
         return []
     inner = find_candidates(middle, model, depth=1)
     if not inner:
         return []
-    final = apply(middle, inner)
+    starts = list(accumulate((len(u[2]) for u in units), initial=0))
+    first = bisect_right(starts, inner[0].start) - 1
+    last = bisect_right(starts, inner[-1].end - 1) - 1
+    lo, hi = starts[first], starts[last + 1]
+    shifted = [replace(c, start=c.start - lo, end=c.end - lo) for c in inner]
+    final = apply(middle[lo:hi], shifted)
     kind = "double:" + reading.kind + "+" + inner[0].kind
-    cand = _candidate(text, base, cs, ce, final, reading, model, kind)
-    return [Candidate(cand.start, cand.end, final, kind, cand.gain, all(c.exact for c in inner))]
+    cand = _candidate(text, base, units[first][0], units[last][1], final, reading, model, kind)
+    return [replace(cand, exact=all(c.exact for c in inner))]
 
 
 def find_candidates(
@@ -210,29 +216,43 @@ def find_candidates(
             continue
         for s, e in runs(text, reading.encoder):
             pool += run_candidates(text[s:e], s, reading, model, depth)
-    chosen: list[Candidate] = []
-    for cand in sorted(pool, key=lambda c: -c.gain):
-        margin = _margin(cand.kind)
-        if cand.gain < margin or cand.after == text[cand.start : cand.end]:
-            continue
-        if not _plausible(text, cand, model):
-            continue
-        if all(cand.end <= c.start or cand.start >= c.end for c in chosen):
-            chosen.append(cand)
+    chosen = _choose(text, pool, model, relaxed=False)
+    if any(c.kind in LATIN_TO_CJK for c in chosen):
+        # The text is shown to hold GBK/Big5-as-Latin spans: short ones (JScript 9Óë) count too.
+        chosen = _choose(text, pool, model, relaxed=True)
     return sorted(chosen, key=lambda c: c.start)
 
 
-def _plausible(text: str, cand: Candidate, model: Model) -> bool:
+def _choose(text: str, pool: list[Candidate], model: Model, relaxed: bool) -> list[Candidate]:
+    chosen: list[Candidate] = []
+    for cand in sorted(pool, key=lambda c: -c.gain):
+        if cand.gain < _margin(cand.kind) or cand.after == text[cand.start : cand.end]:
+            continue
+        if not _plausible(text, cand, model, relaxed):
+            continue
+        if all(cand.end <= c.start or cand.start >= c.end for c in chosen):
+            chosen.append(cand)
+    return chosen
+
+
+LATIN_TO_CJK = ("gbk_as_cp1252", "big5_as_cp1252")
+
+
+def _plausible(text: str, cand: Candidate, model: Model, relaxed: bool = False) -> bool:
     if implausible(cand.after, model):
         return False
-    if not (cand.kind.endswith("_as_cp1252") and cand.kind.startswith(("gbk", "big5"))):
+    if cand.kind not in LATIN_TO_CJK or relaxed:
         return True
     # Latin-1 letters read as GBK/Big5 pairs always make *some* hanzi (ÄÖÜäöü -> 闹茕鳇):
-    # ask for two hanzi, and a word among them or a non-letter among the bytes (¡±, ³).
+    # ask for two hanzi with a word among them or a non-letter among the bytes (¡±, ³),
+    # or for CJK punctuation made of symbols (£º -> ：, ¡¢ -> 、).
     before = text[cand.start : cand.end]
     context = text[max(0, cand.start - 1) : cand.start] + cand.after + text[cand.end : cand.end + 1]
     letters_only = all(ch.isalpha() or ch.isspace() for ch in before)
-    return sum(map(is_han, cand.after)) >= 2 and (has_bigram(context, model) or not letters_only)
+    han = sum(map(is_han, cand.after))
+    if han >= 2:
+        return has_bigram(context, model) or not letters_only
+    return not letters_only and all(is_han(ch) or ch.isascii() or ch in COMMON_PUNCT for ch in cand.after)
 
 
 def _margin(kind: str) -> float:
