@@ -13,6 +13,7 @@ import base64
 import json
 import logging
 import pathlib
+import re
 import statistics
 import sys
 import time
@@ -74,6 +75,39 @@ def score(tool: Callable[[bytes, str | None], str], cases: list[dict]) -> tuple[
     return right, len(cases), short_right, short
 
 
+def short_windows(cases: list[dict], width: int) -> list[tuple[bytes, str]]:
+    """Every `width`-character window of Han text in the cases, as GBK, Big5 and UTF-8
+    bytes (where encodable): titles too short for statistics, without markup."""
+    texts = {base64.b64decode(c["bytes_b64"]).decode(c["true_encoding"]) for c in cases}
+    runs = {run for t in texts for run in re.findall(r"[\u4e00-\u9fff，。、“”]{%d,}" % width, t)}
+    out = []
+    for run in sorted(runs):
+        for start in range(0, len(run) - width + 1, width):
+            for codec in ("gbk", "big5", "utf-8"):
+                try:
+                    out.append((run[start:start + width].encode(codec), codec))
+                except UnicodeEncodeError:
+                    continue
+    return out
+
+
+def short_table(cases: list[dict]) -> list[str]:
+    lines = ["| characters | windows | " + " | ".join(TOOLS) + " |", "|---|---|" + "---|" * len(TOOLS)]
+    for width in (2, 3, 4, 6):
+        windows = short_windows(cases, width)
+        cells = []
+        for tool in TOOLS.values():
+            right = 0
+            for body, codec in windows:
+                try:
+                    right += tool(body, None) == body.decode(codec)
+                except (UnicodeError, LookupError):
+                    pass
+            cells.append(f"{right / len(windows):.1%}")
+        lines.append(f"| {width} | {len(windows)} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def speed_pages() -> dict[str, tuple[bytes, str | None]]:
     text = "".join(c["note"] for c in load("encodings.jsonl"))
     para = "市人民政府关于印发2024年重点工作任务分工方案的通知，各区县人民政府、市政府各部门：" * 8
@@ -112,6 +146,8 @@ def report() -> str:
             right, total, short_right, short = score(tool, cases)
             cells.append(f"{right}/{total} ({right / total:.0%}) / {short_right}/{short}")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["", "Short windows of the cases' text (no declaration):", ""]
+    lines += short_table([c for cases in sets.values() for c in cases])
     lines += ["", "| ~50 KB page | " + " | ".join(TOOLS) + " |", "|---|" + "---|" * len(TOOLS)]
     for label, (body, ctype) in speed_pages().items():
         cells = [f"{median_ms(tool, body, ctype):.2f} ms" for tool in TOOLS.values()]
