@@ -79,7 +79,7 @@ def short_windows(cases: list[dict], width: int) -> list[tuple[bytes, str]]:
     """Every `width`-character window of Han text in the cases, as GBK, Big5 and UTF-8
     bytes (where encodable): titles too short for statistics, without markup."""
     texts = {base64.b64decode(c["bytes_b64"]).decode(c["true_encoding"]) for c in cases}
-    runs = {run for t in texts for run in re.findall(r"[\u4e00-\u9fff，。、“”]{%d,}" % width, t)}
+    runs = {run for t in texts for run in re.findall(rf"[\u4e00-\u9fff，。、“”]{{{width},}}", t)}
     out = []
     for run in sorted(runs):
         for start in range(0, len(run) - width + 1, width):
