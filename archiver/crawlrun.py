@@ -80,6 +80,10 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
     from archiver.storage import ArchiveDB
 
     started = time.monotonic()
+    settings = project_settings(db, overrides or {})
+    # The CLI's root logger says WARNING; crawl progress and resume notes are INFO.
+    for name in ("archiver", "spiders"):
+        logging.getLogger(name).setLevel(settings.get("LOG_LEVEL", "INFO"))
     with ExitStack() as locks:
         archive = ArchiveDB(db)
         for profile in profiles:
@@ -89,7 +93,7 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
         archive.db.conn.close()
         jobs = [("site", {"profile": p, "refresh": refresh, "backfill": backfill,
                           "max_pages": max_pages}) for p in profiles]
-        outcomes = run_spiders(jobs, project_settings(db, overrides or {}))
+        outcomes = run_spiders(jobs, settings)
     elapsed = time.monotonic() - started
     statuses, summaries = {}, []
     for profile, o in zip(profiles, outcomes):
