@@ -151,7 +151,7 @@ def suspicious(text: str) -> bool:
     return bool(scan(text))
 
 
-def windows(text: str, marks: list[Mark], pad: int = 120) -> list[Mark]:
+def windows(text: str, marks: list[Mark], pad: int = 48) -> list[Mark]:
     """Merged stretches around the markers, `pad` characters each side (why: mojibake is
     dense in markers, so a span never reaches far past its last marker)."""
     merged: list[Mark] = []
