@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from itertools import accumulate, pairwise
 
 from archiver.mojibake.charsets import SINGLE_BYTE, decode_strict, encodable, encode_run, single_byte_run
-from archiver.mojibake.markers import scan
+from archiver.mojibake.markers import first_regex, scan
 from archiver.mojibake.model import COMMON_PUNCT, Model, has_bigram, implausible, is_han, load, score
 from archiver.mojibake.report import Change
 
@@ -188,7 +188,7 @@ def _second_round(text, base, cs, ce, units, reading, model) -> list[Candidate]:
     """Double mojibake: the decoded chain is itself mojibake of another reading. Only the
     units under the inner repairs are replaced (a clean neighbour may join the chain)."""
     middle = "".join(u[2] for u in units)
-    if middle.isascii() or not scan(middle):
+    if middle.isascii() or first_regex().search(middle) is None or not scan(middle):
         return []
     inner = find_candidates(middle, model, depth=1)
     if not inner:
@@ -225,13 +225,16 @@ def find_candidates(
 
 def _choose(text: str, pool: list[Candidate], model: Model, relaxed: bool) -> list[Candidate]:
     chosen: list[Candidate] = []
+    taken: list[tuple[int, int]] = []  # sorted, disjoint (start, end) of chosen spans
     for cand in sorted(pool, key=lambda c: -c.gain):
         if cand.gain < _margin(cand.kind) or cand.after == text[cand.start : cand.end]:
             continue
-        if not _plausible(text, cand, model, relaxed):
+        i = bisect_right(taken, (cand.start, cand.end))
+        if (i and taken[i - 1][1] > cand.start) or (i < len(taken) and taken[i][0] < cand.end):
             continue
-        if all(cand.end <= c.start or cand.start >= c.end for c in chosen):
+        if _plausible(text, cand, model, relaxed):
             chosen.append(cand)
+            taken.insert(i, (cand.start, cand.end))
     return chosen
 
 
