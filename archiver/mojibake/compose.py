@@ -66,8 +66,9 @@ def repair(text: str) -> RepairReport:
     marks = scan(text) if text else []
     if not marks:
         return RepairReport(text=text, changed=False)
-    families = frozenset().union(*(fams for *_, fams in marks))
-    current, changes, lost, gbk_pipeline = text, [], 0, False
+    families: frozenset[str] = frozenset().union(*(fams for *_, fams in marks))
+    changes: list[Change] = []
+    current, lost, gbk_pipeline = text, 0, False
     if "pinyin" in families:
         current, changes, lost, gbk_pipeline = _stage_trad_pinyin(text)
     if "entity" in families:

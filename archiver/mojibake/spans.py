@@ -37,6 +37,9 @@ NBSP_AS_SPACE = re.compile(rb"(?<=[\xe0-\xef][\x80-\xbf]) ")
 NBSP_STRIPPED = re.compile(rb"[\xe0-\xef][\x80-\xbf]\Z")
 
 
+Unit = tuple[int, int, str]  # char start, char end, decoded text of one aligned piece
+
+
 @dataclass(frozen=True)
 class Reading:
     kind: str
@@ -101,11 +104,11 @@ def _encoded(text: str, reading: Reading) -> tuple[bytes, list[int], bool] | Non
     return raw, offsets, patched
 
 
-def _units(raw: bytes, start: int, end: int, decoder: str, bounds: dict[int, int]):
+def _units(raw: bytes, start: int, end: int, decoder: str, bounds: dict[int, int]) -> tuple[list[Unit], bool]:
     """Pieces of a chain between consecutive byte offsets that are both a sequence end
     and a character boundary, as (char_start, char_end, decoded)."""
     points = [start] + [m.end() for m in SEQ[decoder].finditer(raw, start, end) if m.end() in bounds]
-    units = []
+    units: list[Unit] = []
     for a, b in pairwise(points):
         decoded = decode_strict(raw[a:b], decoder)
         if decoded is None:
@@ -114,7 +117,7 @@ def _units(raw: bytes, start: int, end: int, decoder: str, bounds: dict[int, int
     return units, True
 
 
-def _best_stretch(units, text: str, model: Model) -> tuple[int, int] | None:
+def _best_stretch(units: list[Unit], text: str, model: Model) -> tuple[int, int] | None:
     """Maximum-subarray over unit gains (Kadane)."""
     best, best_span, run_gain, run_start = 0.0, None, 0.0, 0
     for i, (cs, ce, decoded) in enumerate(units):
@@ -133,7 +136,7 @@ def gain_of(text: str, start: int, end: int, after: str, model: Model) -> float:
     return score(left + after + right, model) - score(left + text[start:end] + right, model)
 
 
-def chains(text: str, reading: Reading) -> list[tuple[int, int, list]]:
+def chains(text: str, reading: Reading) -> list[tuple[int, int, list[Unit]]]:
     """Aligned decodable chains of one run: (char_start, char_end, units)."""
     enc = _encoded(text, reading)
     if enc is None:
@@ -174,17 +177,18 @@ def run_candidates(text: str, base: int, reading: Reading, model: Model, depth: 
             after = "".join(u[2] for u in units[span[0] : span[1]])
             found.append(_candidate(text, base, s, e, after, reading, model))
         if depth > 1:
-            found += _second_round(text, base, cs, ce, units, reading, model)
+            found += _second_round(text, base, units, reading, model)
     return found
 
 
-def _candidate(text, base, s, e, after, reading, model, kind=None) -> Candidate:
+def _candidate(text: str, base: int, s: int, e: int, after: str, reading: Reading, model: Model,
+               kind: str | None = None) -> Candidate:
     exact = _exact(text[s:e], after, reading)
     return Candidate(base + s, base + e, after, kind or reading.kind,
                      gain_of(text, s, e, after, model), exact)
 
 
-def _second_round(text, base, cs, ce, units, reading, model) -> list[Candidate]:
+def _second_round(text: str, base: int, units: list[Unit], reading: Reading, model: Model) -> list[Candidate]:
     """Double mojibake: the decoded chain is itself mojibake of another reading. Only the
     units under the inner repairs are replaced (a clean neighbour may join the chain)."""
     middle = "".join(u[2] for u in units)
