@@ -207,3 +207,15 @@ def test_report_is_replayable() -> None:
         assert isinstance(change, Change)
         replayed = replayed[: change.start] + change.after + replayed[change.end :]
     assert replayed == report.text == "来源：朔州市融媒体中心 作者"
+
+
+SEED = Path(__file__).parent / "fixtures" / "seed"
+
+
+@pytest.mark.skipif(not (HAVE_TRAD_PINYIN and (SEED / "seed.restored.txt").exists()),
+                    reason="needs archiver.mojibake.tradpinyin and the seed fixtures")
+def test_repair_composes_trad_pinyin_on_the_seed_page() -> None:
+    seed = (SEED / "seed.txt").read_text(encoding="utf-8")
+    report = repair(seed)
+    assert report.text == (SEED / "seed.restored.txt").read_text(encoding="utf-8")
+    assert report.lost > 0
