@@ -42,7 +42,7 @@ def _to_text(raw: str | bytes, content_type: str | None, url: str) -> tuple[str,
     decoded = decode(bytes(raw), content_type, url)
     info: dict[str, Any] = {"decode": decoded.to_dict(), "flags": []}
     try:
-        repaired = repair(decoded.text)
+        repaired = repair(decoded.text, markup=True)
     except (UnicodeError, ValueError) as exc:  # a repair bug must not lose the page: keep the decoded text
         log.warning("mojibake repair failed on %s: %s", url, exc)
         info["flags"] = ["repair_failed"]

@@ -18,7 +18,7 @@ from dataclasses import replace
 from collections.abc import Callable
 from typing import Any
 
-from archiver.mojibake.entities import unescape_entities
+from archiver.mojibake.entities import unescape_entities, unescape_extra_layers
 from archiver.mojibake.lossy import flag_lost, restore_fffd
 from archiver.mojibake.markers import Mark, scan, windows
 from archiver.mojibake.report import Change, RepairReport
@@ -61,8 +61,12 @@ def _stage_trad_pinyin(text: str) -> tuple[str, list[Change], int, bool]:
     return result.text, list(result.changes), int(result.lost), True
 
 
-def repair(text: str) -> RepairReport:
-    """Repair mojibake in `text` span by span and report every change and every loss."""
+def repair(text: str, *, markup: bool = False) -> RepairReport:
+    """Repair mojibake in `text` span by span and report every change and every loss.
+
+    ``markup=True`` says `text` is HTML source (what extraction passes): character
+    references are then markup, and only escaping beyond HTML's one level is undone.
+    """
     marks = scan(text) if text else []
     if not marks:
         return RepairReport(text=text, changed=False)
@@ -72,7 +76,7 @@ def repair(text: str) -> RepairReport:
     if "pinyin" in families:
         current, changes, lost, gbk_pipeline = _stage_trad_pinyin(text)
     if "entity" in families:
-        current, step = unescape_entities(current)
+        current, step = (unescape_extra_layers if markup else unescape_entities)(current)
         changes += step
     if current != text:
         marks = scan(current)  # earlier stages moved the text under the markers

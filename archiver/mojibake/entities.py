@@ -49,3 +49,31 @@ def unescape_entities(text: str) -> tuple[str, list[Change]]:
         out += [text[pos : m.start()], after]
         pos = m.end()
     return "".join(out) + text[pos:], changes
+
+
+_MARKUP_LAYERS = re.compile(r"&((?:amp;)+)(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)?")
+
+
+def unescape_extra_layers(markup: str) -> tuple[str, list[Change]]:
+    """In HTML source, undo only the escaping *beyond* the one level HTML needs.
+
+    ``&amp;`` is how markup writes "&" and ``&#36816;`` is how it writes 运: the
+    parser decodes both, so they stay. ``&amp;ldquo;`` shows "&ldquo;" to a reader
+    and becomes ``&ldquo;``; ``&amp;amp;`` shows "&amp;" and becomes ``&amp;``.
+    Decoding references in markup would turn ``&lt;p&gt;`` shown as text into a tag.
+    """
+    if "&amp;" not in markup:
+        return markup, []
+    changes: list[Change] = []
+    out, pos = [], 0
+    for m in _MARKUP_LAYERS.finditer(markup):
+        layers, ref = len(m.group(1)) // 4, m.group(2)
+        if ref is not None and html.unescape("&" + ref) == "&" + ref:
+            ref = None  # not a reference HTML knows: "&amp;foo;" is plain text
+        if ref is None and layers < 2:
+            continue
+        after = "&" + ref if ref is not None else "&amp;"
+        changes.append(Change(m.start(), m.end(), m.group(), after, "html_entity", 0.95))
+        out += [markup[pos : m.start()], after]
+        pos = m.end()
+    return "".join(out) + markup[pos:], changes
