@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import json
-import re
-from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -16,8 +14,6 @@ from archiver.mojibake.markers import suspicious
 
 CASES_FILE = Path(__file__).parent / "fixtures" / "mojibake" / "cases.jsonl"
 CASES = [json.loads(line) for line in CASES_FILE.read_text(encoding="utf-8").split("\n") if line.strip()]
-PINYIN = re.compile(r"[\u4e00-\u9fff?]\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
-HAVE_TRAD_PINYIN = find_spec("archiver.mojibake.tradpinyin") is not None
 # Known failures of the span repairer itself: none at the moment. Add ids here with a reason.
 KNOWN_FAILURES: dict[str, str] = {}
 
@@ -25,9 +21,6 @@ KNOWN_FAILURES: dict[str, str] = {}
 def _marks(case: dict) -> list[pytest.MarkDecorator]:
     if case["id"] in KNOWN_FAILURES:
         return [pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[case["id"]])]
-    if case["kind"] == "trad_pinyin" or PINYIN.search(case["input"]):
-        return [pytest.mark.xfail(not HAVE_TRAD_PINYIN, strict=False,
-                                  reason="needs archiver.mojibake.tradpinyin (developed separately)")]
     return []
 
 
@@ -212,8 +205,6 @@ def test_report_is_replayable() -> None:
 SEED = Path(__file__).parent / "fixtures" / "seed"
 
 
-@pytest.mark.skipif(not (HAVE_TRAD_PINYIN and (SEED / "seed.restored.txt").exists()),
-                    reason="needs archiver.mojibake.tradpinyin and the seed fixtures")
 def test_repair_composes_trad_pinyin_on_the_seed_page() -> None:
     seed = (SEED / "seed.txt").read_text(encoding="utf-8")
     report = repair(seed)
