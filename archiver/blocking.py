@@ -12,6 +12,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+def _phrases(*words: str, extra: bytes | None = None) -> re.Pattern[bytes]:
+    """Match the words in the raw bytes whether the page is UTF-8 or GBK (no decoding needed)."""
+    alts = {re.escape(w.encode(enc)) for w in words for enc in ("utf-8", "gb18030")}
+    return re.compile(b"|".join(sorted(alts) + ([extra] if extra else [])), re.I)
+
+
 CHALLENGE_STATUSES = {412: "412 JS-cookie challenge", 521: "521 JS-cookie challenge (加速乐)"}
 RATE_STATUSES = {429: "429 rate limited", 403: "403 forbidden", 503: "503 unavailable"}
 COOKIE_SIGNS = {
@@ -26,14 +32,13 @@ BODY_SIGNS = [
     (re.compile(rb"document\.cookie\s*=\s*['\"]?__jsl_clearance"), "加速乐 JS cookie challenge"),
     (re.compile(rb"wzws_cid|WZWS_CONFIRM|wzwschallenge", re.I), "WZWS challenge page"),
     (re.compile(rb"\$_ts\s*=\s*window\['\$_ts'\]|\$_ts\.nsd|\$_ts\.cd"), "瑞数 JS challenge"),
-    (re.compile("创宇盾|知道创宇|安全狗|云锁|网站防火墙|WAF拦截|您的访问被拦截|访问被拒绝".encode()),
-     "WAF block page"),
-    (re.compile("您的访问请求可能对网站造成安全威胁|当前访问疑似黑客攻击|访问过于频繁".encode()),
-     "WAF block page"),
+    (_phrases("创宇盾", "知道创宇", "安全狗", "云锁", "网站防火墙", "WAF拦截", "您的访问被拦截",
+               "访问被拒绝", "您的访问请求可能对网站造成安全威胁", "当前访问疑似黑客攻击",
+               "访问过于频繁"), "WAF block page"),
 ]
-SOFT_ERROR = re.compile(
-    "页面不存在|页面未找到|找不到页面|404\\s*Not\\s*Found|您访问的页面不存在|该信息已删除|"
-    "信息不存在|系统繁忙|服务器繁忙|访问出错|页面已过期".encode(), re.I)
+SOFT_ERROR = _phrases("页面不存在", "页面未找到", "找不到页面", "您访问的页面不存在", "该信息已删除",
+                      "信息不存在", "系统繁忙", "服务器繁忙", "访问出错", "页面已过期",
+                      extra=rb"404\s*Not\s*Found")
 # A page this small whose body says "error" is an error page, not an article that
 # mentions the phrase; real challenge pages are a few KB of script.
 SMALL_BODY = 12_000
@@ -81,7 +86,14 @@ def _soft_error(body: bytes) -> bool:
     title = TITLE.search(body[:20_000])
     if title and SOFT_ERROR.search(title[1]):
         # "页面不存在 - 某某网" is an error page; "页面不存在问题的整改通报" is an article.
-        rest = SOFT_ERROR.sub(b"", title[1]).decode("utf-8", "replace")
+        rest = _text(SOFT_ERROR.sub(b"", title[1]))
         if len("".join(ch for ch in rest if ch.isalnum())) <= 8:
             return True
     return len(body) < TINY_BODY and bool(SOFT_ERROR.search(body))
+
+
+def _text(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030", "replace")

@@ -203,10 +203,23 @@ def find_profile(target: str, sites_dir: Path = SITES_DIR) -> Profile:
     return load_profile(path, sites_dir)
 
 
+SECOND_LEVEL = (".gov.cn", ".com.cn", ".org.cn", ".edu.cn", ".net.cn", ".ac.cn")
+
+
+def site_domain(host: str) -> str:
+    """The registrable domain: www.x.gov.cn -> x.gov.cn (its subdomains are the same site)."""
+    labels = host.lower().split(".")
+    if host.replace(".", "").isdigit() or len(labels) <= 2:
+        return host.lower()
+    keep = 3 if host.lower().endswith(SECOND_LEVEL) else 2
+    return ".".join(labels[-keep:])
+
+
 def profile_for_url(url: str) -> Profile:
-    """A one-section profile for a bare listing URL: the family is detected per page."""
+    """A one-section profile for a bare listing URL: the family is detected per page, and
+    the whole registrable domain is the site (articles often sit on a sibling host)."""
     host = urlsplit(url).hostname or "site"
-    return Profile(id=host, name=host, family="auto", allowed_domains=(host,),
+    return Profile(id=host, name=host, family="auto", allowed_domains=(site_domain(host),),
                    sections=(Section(urlsplit(url).path or "/", url),))
 
 

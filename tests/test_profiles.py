@@ -80,7 +80,10 @@ def test_shipped_profiles_load() -> None:
 
 def test_bare_url_profile() -> None:
     profile = profile_for_url("http://www.a.gov.cn/news/index.html")
-    assert profile.allowed_domains == ("www.a.gov.cn",) and len(profile.sections) == 1
+    assert profile.id == "www.a.gov.cn" and len(profile.sections) == 1
+    assert profile.allowed_domains == ("a.gov.cn",)
+    assert profile_for_url("http://127.0.0.1:8000/l.html").allowed_domains == ("127.0.0.1",)
+    assert profile_for_url("https://news.example.com/").allowed_domains == ("example.com",)
 
 
 @pytest.mark.parametrize("site", ["pingtan", "shanxi", "jiangxi", "sthjt-jiangxi", "samr-cfda"])

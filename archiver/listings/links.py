@@ -35,7 +35,7 @@ NOT_ARTICLE = re.compile(
     r"visitcount|articlehits|clicknum|/api/hits|/(?:index|list|default)(?:_\d+)?\.s?html?$"
     r"|/col/col\d+/(?:index\.html?)?$|/$", re.I)
 MIN_TITLE = 4
-DOMINANCE = 0.7
+DOMINANCE = 0.6
 
 
 def _site(host: str | None) -> str:
