@@ -176,23 +176,30 @@ class SiteSpider(scrapy.Spider):
         section = self.sections.get(entry.section) or Section(entry.section, entry.url)
         if self._blocked(response, entry):
             return
+        page = entry.page or 1
+        if response.status in (404, 410) and page > 1:
+            # A guessed page past the end (numbered templates, JSON APIs): the list is over.
+            self.frontier.finish(entry, DONE, f"end of listing (HTTP {response.status})")
+            return
         if response.status != 200:
             self.count(section.name, "errors")
             self.frontier.finish(entry, FAILED, f"HTTP {response.status}")
             log.warning("%s: listing %s answered HTTP %s", self.site, response.url, response.status)
             return
-        page = entry.page or 1
         text = decode(response.body, response.headers.get("Content-Type", b"").decode("latin-1"),
                       response.url).text
         listing = parse_listing(text, response.url, section.hints, page=page,
                                 request=response.meta.get("preq"), listing_url=section.url)
         self.count(section.name, "listings")
         self.crawler.stats.inc_value("archiver/listing_pages")
-        if listing.empty:
+        if listing.empty and page == 1:
             self.count(section.name, "empty")
             self.crawler.stats.inc_value("archiver/listing/empty")
             log.warning("%s: listing %s yielded no article links: template change?",
                         self.site, response.url)
+        elif listing.empty:
+            log.info("%s: %s page %d has no articles: end of listing", self.site,
+                     section.name, page)
         fresh = [u for u in listing.article_urls if self.refresh or u not in self.known()]
         requests = [r for r in (self._article_request(u, section.name)
                                 for u in listing.article_urls) if r is not None]

@@ -109,6 +109,8 @@ def test_run_lock_refuses_overlap(tmp_path: Path) -> None:
     (503, {}, "<p>安全狗</p>".encode(), "challenge"),
     (429, {}, b"slow down", "rate_limit"),
     (200, {}, "<title>页面不存在</title>".encode(), "soft_error"),
+    (200, {}, "<title>页面不存在_某某市人民政府</title>".encode("gbk"), "soft_error"),
+    (403, {}, "<p>您的访问请求可能对网站造成安全威胁</p>".encode("gbk"), "challenge"),
 ])
 def test_classify(status: int, headers: dict, body: bytes, kind: str) -> None:
     verdict = classify(status, headers, body)

@@ -42,3 +42,13 @@ def test_sites_check_and_crawl_all(tmp_path: Path) -> None:
 def test_crawl_needs_a_target() -> None:
     r = cli("crawl")
     assert r.returncode != 0 and "--all" in r.stderr
+
+
+def test_live_progress_on_request(tmp_path: Path) -> None:
+    make_site(tmp_path / "site", per_page=2, pages=1)
+    with SiteServer(tmp_path / "site") as srv:
+        write_profile(tmp_path / "sites", srv.base_url, sections=[("trs", "/trs/index.html", "")])
+        r = cli("crawl", "fixture", "--sites-dir", str(tmp_path / "sites"),
+                "--db", str(tmp_path / "a.db"), *FAST, "-s", "ARCHIVER_PROGRESS=live")
+    assert r.returncode == 0
+    assert "\x1b[2Kfixture/trs: listings=1 articles=2 new=2" in r.stderr
