@@ -72,7 +72,9 @@ class StorePipeline:
         sections = {name: dict(c) for name, c in getattr(spider, "section_counts", {}).items()}
         if sections:
             counts["errors"] = max(errors, sum(c.get("errors", 0) for c in sections.values()))
-            status = run_status(reason, sections, counts["errors"], counts["blocked"])
+            # A soft-404 is counted as blocked but is the site's dead link, not a refusal.
+            hard = counts["blocked"] - stats.get("archiver/blocked/soft_error", 0)
+            status = run_status(reason, sections, counts["errors"], hard)
         else:
             status = "ok" if reason == "finished" and not errors else (
                 "partial" if reason == "finished" else "failed")

@@ -64,6 +64,8 @@ class SiteSpider(scrapy.Spider):
         self.max_pages = int(max_pages) if max_pages else (
             10_000 if self.backfill else profile.max_pages)
         self.sections = {s.name: s for s in profile.sections}
+        # Per-field extraction overrides, read by pipelines.process.ProcessPipeline.
+        self.selectors = {k: list(v) for k, v in profile.selectors.items()} or None
         self.section_counts: dict[str, Counter[str]] = {s: Counter() for s in self.sections}
         self.blocked_streak = 0
         self._archive: ArchiveDB | None = None
