@@ -29,6 +29,7 @@ from archiver.listings import parse_listing
 from archiver.profiles import Profile, Section, find_profile, profile_for_url
 from archiver.storage import ArchiveDB
 from spiders.middlewares import slow_down
+from spiders.politeness import apply_politeness
 from spiders.pages import raw_page
 from spiders.requests import listing_entry, to_request
 
@@ -284,23 +285,3 @@ class SiteSpider(scrapy.Spider):
         # A page judged not an article stays done; a block is retried next run.
         self.frontier.finish(item["entry"], FAILED if blocked else DONE, reason[:500])
 
-
-def apply_politeness(crawler: Crawler, profile: Profile) -> None:
-    """The profile's politeness, below command-line settings (tests, benchmarks) in priority."""
-    settings, pol = crawler.settings, profile.politeness
-    cap = settings.getint("ARCHIVER_MAX_PER_HOST", 2)
-    settings.set("ROBOTSTXT_OBEY", pol.robots, priority="spider")
-    settings.set("DOWNLOAD_DELAY", pol.delay, priority="spider")
-    settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", max(1, min(pol.concurrency, cap)),
-                 priority="spider")
-    settings.set("AUTOTHROTTLE_ENABLED", pol.autothrottle, priority="spider")
-    settings.set("DOWNLOAD_TIMEOUT", pol.timeout, priority="spider")
-    # Scrapy 2.19 lets a slot burst past CONCURRENT_REQUESTS_PER_DOMAIN when DOWNLOAD_DELAY
-    # is 0 (the slot's bookkeeping runs in a coroutine scheduled later), so a small floor
-    # keeps the per-host limit true even when a profile or the command line asks for 0.
-    floor = settings.getfloat("ARCHIVER_MIN_DELAY", 0.01)
-    if settings.getfloat("DOWNLOAD_DELAY") < floor:
-        settings.set("DOWNLOAD_DELAY", floor, priority="cmdline")
-    if not settings.getbool("ROBOTSTXT_OBEY"):
-        log.warning("%s: robots.txt is NOT being honoured (profile politeness.robots = false)",
-                    profile.id)
