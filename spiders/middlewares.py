@@ -54,7 +54,7 @@ def slow_down(crawler: Crawler, request: Request, delay: float) -> None:
 
     from twisted.internet import reactor
 
-    reactor.callLater(delay, restore)  # type: ignore[attr-defined]
+    reactor.callLater(delay, restore)  # type: ignore[attr-defined,arg-type]
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

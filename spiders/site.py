@@ -19,7 +19,7 @@ import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, IgnoreRequest
-from scrapy.http import Response
+from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from archiver.blocking import classify
@@ -168,7 +168,7 @@ class SiteSpider(scrapy.Spider):
         if verdict.back_off:
             self.blocked_streak += 1
             base = self.settings.getfloat("ARCHIVER_BACKOFF_BASE", 2.0)
-            slow_down(self.crawler, response.request, min(
+            slow_down(self.crawler, response.request or Request(response.url), min(
                 self.settings.getfloat("ARCHIVER_BACKOFF_MAX", 300.0), base * 2 ** self.blocked_streak))
             if self.blocked_streak >= self.settings.getint("ARCHIVER_BLOCK_LIMIT", 3):
                 raise CloseSpider("blocked")
@@ -189,7 +189,7 @@ class SiteSpider(scrapy.Spider):
             self.frontier.finish(entry, FAILED, f"HTTP {response.status}")
             log.warning("%s: listing %s answered HTTP %s", self.site, response.url, response.status)
             return
-        text = decode(response.body, response.headers.get("Content-Type", b"").decode("latin-1"),
+        text = decode(response.body, (response.headers.get("Content-Type") or b"").decode("latin-1"),
                       response.url).text
         listing = parse_listing(text, response.url, section.hints, page=page,
                                 request=response.meta.get("preq"), listing_url=section.url)

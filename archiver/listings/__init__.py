@@ -86,8 +86,8 @@ def _html_pages(html: str, sel: Selector, url: str, hints: ListingHints,
     nxt, found = nextlink.next_request(sel, url)
     if nxt is not None:
         return [PageRequest(nxt.url, page=page + 1)], found, None
-    if hints.page_template:
-        return [numbered.next_request(url, hints.page_template, page)], "numbered", None
+    if hints.page_template and (guess := numbered.next_request(url, hints.page_template, page)):
+        return [guess], "numbered", None
     return [], None, None
 
 

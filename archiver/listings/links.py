@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from urllib.parse import urljoin, urlsplit
 
+from lxml.html import HtmlElement
 from parsel import Selector
 
 from archiver.listings.model import clean_url
@@ -44,7 +45,7 @@ def _site(host: str | None) -> str:
     return ".".join(labels[-3:]) if len(labels) >= 3 else ".".join(labels)
 
 
-def candidates(sel: Selector, url: str) -> list[tuple[str, str, object]]:
+def candidates(sel: Selector, url: str) -> list[tuple[str, str, HtmlElement]]:
     """(absolute URL, link text or title, element) for every plausible same-site link."""
     site, here = _site(urlsplit(url).hostname), clean_url(url)
     found = []
@@ -71,7 +72,7 @@ def url_shape(url: str) -> str:
     return path + ("?" + "&".join(keys) if keys else "")
 
 
-def _by_shape(cands: list[tuple[str, str, object]]) -> list[tuple[str, str, object]]:
+def _by_shape(cands: list[tuple[str, str, HtmlElement]]) -> list[tuple[str, str, HtmlElement]]:
     titled = [c for c in cands if len(c[1]) >= MIN_TITLE]
     shapes = Counter(url_shape(u) for u, _, _ in titled)
     if not shapes:
@@ -80,12 +81,12 @@ def _by_shape(cands: list[tuple[str, str, object]]) -> list[tuple[str, str, obje
     return [c for c in titled if url_shape(c[0]) == shape] if count >= 3 else []
 
 
-def _dominant(chosen: list[tuple[str, str, object]]) -> list[tuple[str, str, object]]:
+def _dominant(chosen: list[tuple[str, str, HtmlElement]]) -> list[tuple[str, str, HtmlElement]]:
     """Keep the links inside the deepest element that holds most of them."""
     if len(chosen) < 4:
         return chosen
-    counts: Counter[object] = Counter()
-    depth: dict[object, int] = {}
+    counts: Counter[HtmlElement] = Counter()
+    depth: dict[HtmlElement, int] = {}
     for _, _, el in chosen:
         for d, anc in enumerate(reversed(list(el.iterancestors()))):
             counts[anc] += 1
