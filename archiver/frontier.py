@@ -86,6 +86,13 @@ class Frontier:
             "SELECT url FROM frontier WHERE site = ? AND kind = 'article' AND status = ?",
             [self.site, DONE])}
 
+    def given_up(self, attempts: int = 3) -> set[str]:
+        """Articles that failed ``attempts`` runs in a row (404s, size limit, redirect loops):
+        not asked for again. Blocks are never given up on: they are the site's, not the page's."""
+        return {r[0] for r in self.db.execute(
+            "SELECT url FROM frontier WHERE site = ? AND kind = 'article' AND status = ?"
+            " AND attempts >= ? AND reason NOT LIKE 'blocked%'", [self.site, FAILED, attempts])}
+
     def counts(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.db.execute(
             "SELECT status, count(*) FROM frontier WHERE site = ? GROUP BY status", [self.site])}

@@ -100,7 +100,8 @@ class SiteSpider(scrapy.Spider):
         """URLs already archived or judged for good: read once per run."""
         if self._known is None:
             rows = self.archive.db.execute("SELECT url FROM articles")
-            self._known = {r[0] for r in rows} | self.frontier.done_articles()
+            self._known = ({r[0] for r in rows} | self.frontier.done_articles()
+                           | self.frontier.given_up())
         return self._known
 
     def count(self, section: str, key: str, n: int = 1) -> None:
