@@ -110,7 +110,9 @@ class SiteSpider(scrapy.Spider):
 
     # -- requests -----------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        resumed = self.frontier.pending()
+        # Only this crawl's sections: a one-section spider of the same site must not
+        # take over the pending work of the site's other sections.
+        resumed = [e for e in self.frontier.pending() if e.section in self.sections]
         if resumed:
             log.info("%s: resuming %d pending requests from an interrupted run",
                      self.site, len(resumed))

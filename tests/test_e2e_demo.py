@@ -63,12 +63,29 @@ def test_demo_prints_summary_and_search_hit(demo_db: tuple[Path, subprocess.Comp
     assert "政务要闻" in out and "Sample search" in out and "【" in out
 
 
-def test_demo_records_runs(demo_db: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+def test_demo_records_one_run_with_section_counts(demo_db: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     result = run_cli("runs", "--db", str(demo_db[0]), "--json")
-    runs = json.loads(result.stdout)
-    assert len(runs) == len(EXPECTED["sections"])
-    assert all(r["status"] == "ok" and r["finished"] for r in runs)
-    assert sum(r["new"] for r in runs) == len(EXPECTED["articles"])
+    [run] = json.loads(result.stdout)
+    assert (run["site"], run["status"], run["new"]) == ("demo", "ok", len(EXPECTED["articles"]))
+    assert run["finished"]
+    conn = sqlite3.connect(demo_db[0])
+    sections = json.loads(conn.execute("SELECT sections FROM runs").fetchone()[0])
+    assert {name: counts["new"] for name, counts in sections.items()} == {
+        s["name"]: len(s["article_paths"]) for s in EXPECTED["sections"]}
+
+
+def test_demo_second_run_fetches_listings_only(demo_db: tuple[Path, subprocess.CompletedProcess[str]],
+                                                tmp_path: Path) -> None:
+    """An incremental run: every listing is read again, no known article is fetched."""
+    db = tmp_path / "again.db"
+    db.write_bytes(demo_db[0].read_bytes())
+    result = run_cli("demo", "--db", str(db), timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    runs = json.loads(run_cli("runs", "--db", str(db), "--json").stdout)
+    latest = runs[0]
+    assert (latest["new"], latest["changed"]) == (0, 0)
+    assert latest["requests"] <= 2 * len(EXPECTED["sections"]) + 2  # listings (+ robots.txt)
+    assert len(_rows(db)) == len(EXPECTED["articles"])
 
 
 def test_scrapy_crawl_from_repository_root(tmp_path: Path) -> None:

@@ -38,8 +38,10 @@ def demo(db: str) -> None:
 
     _check_writable(db)
     run = run_demo(db)
-    click.echo(f"Demo site served at {run.base_url}")
-    click.echo(_outcome_table(run.outcomes))
+    click.echo(f"Demo site served at {run.base_url}\n")
+    click.echo(run.result.table)
+    for line in run.result.summaries:
+        click.echo(line)
     archive = open_database(db, readonly=True)
     stored = archive.execute("SELECT count(*) FROM articles WHERE site = 'demo'").fetchone()[0]
     click.echo(f"\n{stored} of {run.expected_articles} demo articles archived in {db}")
@@ -50,19 +52,6 @@ def demo(db: str) -> None:
         click.echo(f"  {hit.published_at or '':<25} {hit.title}\n      {hit.snippet}")
     if stored < run.expected_articles:
         raise ArchiverError(f"only {stored} of {run.expected_articles} demo articles were archived")
-
-
-def _outcome_table(outcomes: list[Any]) -> str:
-    rows = []
-    for o in outcomes:
-        s = o.stats
-        rows.append([getattr(o.spider, "section", "?"), s.get("archiver/listing_pages", 0),
-                     s.get("archiver/new", 0), s.get("archiver/changed", 0),
-                     s.get("archiver/unchanged", 0), s.get("archiver/skipped_known", 0),
-                     sum(v for k, v in s.items() if k.startswith("archiver/rejected/")),
-                     s.get("archiver/repaired", 0), o.reason])
-    return render(["section", "listings", "new", "changed", "unchanged", "skipped",
-                   "rejected", "repaired", "finish"], rows)
 
 
 def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
