@@ -225,3 +225,12 @@ def profile_for_url(url: str) -> Profile:
 
 def with_max_pages(profile: Profile, max_pages: int | None) -> Profile:
     return profile if max_pages is None else replace(profile, max_pages=max_pages)
+
+
+def match_profile(url: str, sites_dir: Path = SITES_DIR) -> Profile | None:
+    """The profile whose domains hold ``url`` (for a single fetch), or None."""
+    host = (urlsplit(url).hostname or "").lower()
+    for profile in load_all(sites_dir):
+        if any(host == d or host.endswith("." + d) for d in profile.allowed_domains):
+            return profile
+    return None

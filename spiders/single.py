@@ -3,16 +3,19 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from archiver.profiles import ProfileError, match_profile
 from spiders.pages import raw_page
 
 
 class SinglePageSpider(scrapy.Spider):
     name = "single"
+    # A person asked for this one page, as a browser would: robots.txt governs crawls.
     custom_settings = {"ROBOTSTXT_OBEY": False, "RETRY_TIMES": 1}
 
     def __init__(self, url: str | None = None, site: str | None = None, **kwargs: Any) -> None:
@@ -20,7 +23,14 @@ class SinglePageSpider(scrapy.Spider):
         if not url:
             raise ValueError("SinglePageSpider needs url=<page URL>")
         self.url = url
-        self.site = site
+        try:
+            profile = match_profile(url)
+        except ProfileError:  # a broken profile must not stop an ad hoc fetch
+            profile = None
+        self.site = site or (profile.id if profile else urlsplit(url).hostname)
+        # A known site's per-field selector overrides apply to a single fetch too.
+        self.selectors = ({k: list(v) for k, v in profile.selectors.items()} or None
+                          if profile else None)
         self.failure: str | None = None
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
