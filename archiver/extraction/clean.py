@@ -41,6 +41,13 @@ TAIL_CUT = re.compile(
     r"^(延伸阅读|相关阅读|相关链接|相关新闻|相关稿件|相关文章|相关解读|推荐阅读|热点推荐|此前报道|点击进入专题|往期回顾|往期推荐"
     r"|扫描(下方)?二维码|长按(识别|扫描)|扫码关注)"
 )
+# labels of widgets that sit on a body's first or last line; any other short line there
+# ("同意。", "附件", a 落款 like "县政府") is article text and stays
+WIDGET_LABELS = frozenset(
+    "图集 返回 顶部 分享 打印 关闭 收藏 点赞 评论 更多 全文 展开 收起 播放 音频 上一页 下一页 首页 尾页 纠错 "
+    "阅读 在看 赞 大 中 小 默认".split()
+)
+_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 _PHOTO_CREDIT = re.compile(r"(摄|摄影|供图|图片来源.*)\s*[)）]?$")
 
 
@@ -129,3 +136,9 @@ def boiler_rule(line: str) -> str | None:
         if pattern.search(line):
             return name
     return None
+
+
+def is_widget_label(line: str) -> bool:
+    """A 1-3 character edge line that is a widget: a known label, or no CJK at all ("+1", "TOP")."""
+    text = line.strip("【】[]()（）<>《》 ")
+    return len(line) <= 3 and (text in WIDGET_LABELS or not _HAS_CJK.search(line))

@@ -17,7 +17,7 @@ from . import body as body_mod
 from . import fields as fl
 from . import meta as meta_tags
 from .article import Article
-from .clean import TAIL_CUT, boiler_rule, prune
+from .clean import TAIL_CUT, boiler_rule, is_widget_label, prune
 from .dom import Line, doc_order, is_hidden, norm, parse, render
 from .metaline import best_fields, doc_fields, is_meta_line
 from .pagekind import classify_content, classify_raw
@@ -90,8 +90,8 @@ def _clean_lines(lines: list[str], title: str | None) -> tuple[list[str], list[s
             continue
         if i < _EDGE_HEAD and title and line == title:
             continue
-        if (i == 0 or i == n - 1) and len(line) <= 3 and not line.startswith(("（", "(")):
-            continue  # "图集", "+1", "返回": widget labels on the body's edge
+        if (i == 0 or i == n - 1) and is_widget_label(line):
+            continue
         if TAIL_CUT.match(line) and i >= n // 2:
             break
         kept.append(line)

@@ -25,12 +25,14 @@ _HEADING_POINTS = {"h1": 3, "h2": 2, "h3": 1, "h4": 1, "h5": 1, "h6": 1}
 _NEAR_BODY = 120
 _CRUMB = re.compile(r"^(首页|当前位置|您的位置|所在位置)|>|»|›")  # elements between a headline and the start of the body
 _SUBTITLE_ATTR = re.compile(r"sub-?title|fbt|vice|subhead", re.I)
-_BYLINE = re.compile(
-    # (?<!工) keeps "…工作者的公告" (a title) from reading as "作者 的公告";
-    # a name never starts with a particle.
-    r"^[【\[（(]?\s*(?:文\s*/\s*)?(?:[\u4e00-\u9fff·]{0,12}?(?:记者|专栏作者|(?<!工)作者|通讯员))\s*[:：]?\s*"
-    r"(?P<names>(?![的之与和及等])[\u4e00-\u9fff]{2,4}(?:[ 、，,][\u4e00-\u9fff]{2,4}){0,3})\s*[】\]）)]?$"
-)
+# A byline is 1-3 credits: a role ("人民网记者", "通讯员：", "文/…专栏作者") then 1-4 names
+# ("人民网记者 张婷婷 运城日报记者 陈永年", "本报记者 张三 通讯员 李四"). Parsed token by token,
+# because one regex cannot tell the next credit's organisation from a further name.
+# (?<!工) keeps "…工作者的公告" (a title) from reading as "作者 的公告".
+_ROLE = re.compile(r"^(?:文\s*/\s*)?(?P<org>[\u4e00-\u9fff·]{0,12}?)(?:记者|专栏作者|(?<!工)作者|通讯员)(?P<rest>[\u4e00-\u9fff]*)$")
+_NAME = re.compile(r"^(?![的之与和及等])[\u4e00-\u9fff]{2,4}$")
+_BYLINE_SPLIT = re.compile(r"[\s、，,:：/]+")
+_BYLINE_WRAP = re.compile(r"^[【\[（(]\s*|\s*(?:报道)?\s*[】\]）)]?$")
 Result = tuple[str, str] | None
 _DATE_THEN_NAME = re.compile(
     r"^\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s+(?P<name>[\u4e00-\u9fffA-Za-z·]{2,12})$"
@@ -169,9 +171,32 @@ def resolve_date(meta: dict[str, str], fields: Sequence[tuple[dict[str, Field], 
     return winner
 
 
+def _credits(line: str) -> list[str] | None:
+    """Names of a byline line, or None when any token is neither a role nor a name."""
+    tokens = [t for t in _BYLINE_SPLIT.split(_BYLINE_WRAP.sub("", line.replace("文/", "文 "))) if t]
+    if tokens and tokens[0] == "文":
+        tokens = tokens[1:]
+    names: list[str] = []
+    per_role = -1  # -1: no role seen yet
+    for tok in tokens:
+        if (role := _ROLE.match(tok)) and per_role != 0:
+            glued = role["rest"]
+            if glued and not _NAME.match(glued):
+                return None
+            names += [glued] if glued else []
+            per_role = 1 if glued else 0
+        elif per_role >= 0 and _NAME.match(tok) and per_role < 4:
+            names.append(tok)
+            per_role += 1
+        else:
+            return None
+    return names if names and per_role > 0 else None
+
+
 def byline_author(lines: Sequence[str]) -> str | None:
-    """"澎湃新闻记者 段彦超 廖艳", "【文/观察者网专栏作者 王文】" → the names."""
+    """"澎湃新闻记者 段彦超 廖艳", "【文/观察者网专栏作者 王文】", "人民网记者 张婷婷 运城日报记者
+    陈永年" → the names, space-separated."""
     for line in lines:
-        if len(line) <= 40 and (m := _BYLINE.match(line)):
-            return m.group("names")
+        if len(line) <= 60 and (names := _credits(line)):
+            return " ".join(names)
     return None

@@ -1,0 +1,62 @@
+"""Unit tests for the generic rules added in the hardening pass: bylines, edge widget lines, spam."""
+from __future__ import annotations
+
+import pytest
+
+from archiver.extraction.clean import is_widget_label
+from archiver.extraction.fields import byline_author
+from archiver.extraction.spam import is_spam
+
+
+@pytest.mark.parametrize(("line", "names"), [
+    ("人民网记者 张婷婷 运城日报记者 陈永年", "张婷婷 陈永年"),
+    ("本报记者 张三 通讯员 李四 王五", "张三 李四 王五"),
+    ("澎湃新闻记者 段彦超 廖艳", "段彦超 廖艳"),
+    ("【文/观察者网专栏作者 王文】", "王文"),
+    ("（记者 唐霁）", "唐霁"),
+    ("记者：刘洋", "刘洋"),
+    ("记者张三", "张三"),
+    ("通讯员 李明 报道", "李明"),
+    ("作者：何平", "何平"),
+])
+def test_byline_credits(line: str, names: str) -> None:
+    assert byline_author([line]) == names
+
+
+@pytest.mark.parametrize("line", [
+    "关于公开招聘社区专职工作者的公告", "记者会在北京召开", "本报记者", "记者 王小明 摄", "文/张三",
+    "新闻发布会上，记者提问时表示",
+])
+def test_byline_rejects_prose(line: str) -> None:
+    assert byline_author([line]) is None
+
+
+@pytest.mark.parametrize(("line", "widget"), [
+    ("图集", True), ("+1", True), ("返回", True), ("TOP", True),
+    ("附件", False), ("同意。", False), ("县政府", False), ("（完）", False),
+])
+def test_edge_widget_labels(line: str, widget: bool) -> None:
+    assert is_widget_label(line) is widget
+
+
+@pytest.mark.parametrize("line", [
+    "代开发票 增值税专用发票 联系QQ：1234567",
+    "专业代开普票 代开专票 电话13912345678",
+    "六合彩开奖结果 特码 www.abc123.vip",
+    "香港六合彩,特码,平特,跑狗图,白小姐",
+    "北京赛车pk10 幸运飞艇 开奖直播 加V：abc12345",
+    "成人网站 日本av 在线观看 www.xx99.cc",
+])
+def test_spam_adverts(line: str) -> None:
+    assert is_spam(line)
+
+
+@pytest.mark.parametrize("line", [
+    "公安机关破获一起利用六合彩、时时彩进行赌博的案件，涉案金额巨大。",
+    "严厉打击代开发票、虚开发票等违法行为，举报电话13912345678。",
+    "税务局提醒：增值税发票开具请通过电子税务局办理，咨询电话12366。",
+    "成人教育 报名 注册 官网",
+    "欢迎拨打13912345678咨询成人高考报名事宜。",
+])
+def test_spam_not_government_prose(line: str) -> None:
+    assert not is_spam(line)
