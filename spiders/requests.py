@@ -7,6 +7,7 @@ import scrapy
 
 from archiver.frontier import Entry
 from archiver.listings import PageRequest
+from archiver.listings.hanweb import PROXY_PATH
 
 # Statuses the spider must see itself: 304 (unchanged), challenges and errors it counts.
 HANDLED = [304, 400, 401, 403, 404, 410, 412, 429, 500, 502, 503, 504, 521]
@@ -16,12 +17,18 @@ def listing_entry(section: str, req: PageRequest) -> Entry:
     return Entry(req.url, "listing", section, req.method, req.form, req.page)
 
 
+def _family(entry: Entry) -> str | None:
+    """How to read a POSTed listing's answer: Hanweb's XML proxy, else a JSON search API."""
+    if entry.method != "POST":
+        return None
+    return "hanweb_proxy" if PROXY_PATH in entry.url else "form_api"
+
+
 def to_request(entry: Entry, callback: Any, errback: Any,
                headers: dict[str, str] | None = None) -> scrapy.Request:
     meta = {"entry": entry, "handle_httpstatus_list": HANDLED}
     if entry.kind == "listing":
-        preq = PageRequest(entry.url, entry.method, entry.form,
-                           "hanweb_proxy" if entry.method == "POST" else None, entry.page)
+        preq = PageRequest(entry.url, entry.method, entry.form, _family(entry), entry.page)
         meta["preq"] = preq
         if entry.method == "POST":
             return scrapy.FormRequest(entry.url, formdata=dict(entry.form), callback=callback,

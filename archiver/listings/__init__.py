@@ -11,14 +11,14 @@ from dataclasses import dataclass
 
 from parsel import Selector
 
-from archiver.listings import hanweb, jsonapi, nextlink, numbered, trs
+from archiver.listings import formapi, hanweb, jsonapi, nextlink, numbered, trs
 from archiver.listings.detect import detect_family
 from archiver.listings.links import article_links, filter_links
 from archiver.listings.model import Listing, PageRequest, clean_url
 
 __all__ = ["Listing", "ListingHints", "PageRequest", "detect_family", "parse_listing"]
 
-PAGINATIONS = ("auto", "next_link", "trs", "hanweb", "numbered", "json", "none")
+PAGINATIONS = ("auto", "next_link", "trs", "hanweb", "numbered", "json", "api", "none")
 COMMENT = re.compile(r"<!--([\s\S]*?)-->")
 
 
@@ -65,6 +65,13 @@ def _hanweb_listing(text: str, url: str, hints: ListingHints,
     return _done(links, [nxt] if nxt else [], "hanweb", pages, "hanweb")
 
 
+def _form_api_listing(text: str, url: str, request: PageRequest) -> Listing:
+    """An answer of a POSTed search API (TRS trsapi, UCAP queryList): see ``formapi``."""
+    links = filter_links(formapi.links(text), url)
+    nxt = formapi.next_request(text, request)
+    return _done(links, [nxt] if nxt else [], "form_api", formapi.page_count(text), "json")
+
+
 def _done(links: list[str], reqs: list[PageRequest], style: str | None, total: int | None,
           family: str) -> Listing:
     problem = None if links else "no article links: template change?"
@@ -74,7 +81,7 @@ def _done(links: list[str], reqs: list[PageRequest], style: str | None, total: i
 def _html_pages(html: str, sel: Selector, url: str, hints: ListingHints,
                 page: int) -> tuple[list[PageRequest], str | None, int | None]:
     style = hints.pagination
-    if style == "none":
+    if style in ("none", "api"):
         return [], None, None
     if style == "numbered" and hints.page_template:
         nxt = numbered.next_request(url, hints.page_template, page)
@@ -97,6 +104,8 @@ def parse_listing(text: str, url: str, hints: ListingHints | None = None, *,
     """Article links and next-page requests of one listing page (page ``page``)."""
     hints = hints or ListingHints()
     text = text or ""
+    if request is not None and request.family == "form_api":
+        return _form_api_listing(text, listing_url or url, request)
     family = "json" if hints.pagination == "json" else detect_family(text)
     if family == "json":
         return _json_listing(text, listing_url or url, hints, page)
@@ -111,4 +120,7 @@ def parse_listing(text: str, url: str, hints: ListingHints | None = None, *,
         reqs = [r for r in [numbered.next_request(listing_url, hints.page_template, page)] if r]
         return _done(links, reqs, "numbered", None, family)
     reqs, style, total = _html_pages(html, sel, url, hints, page)
+    if not reqs and page == 1 and hints.pagination in ("auto", "api") \
+            and (api := formapi.first_request(text, url, len(links))):
+        reqs, style = [api], "form_api"
     return _done(links, reqs, style, total, family)
