@@ -22,7 +22,7 @@ def load_cases(name: str) -> list[dict]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-CASES = load_cases("encodings.jsonl") + load_cases("extra.jsonl")
+CASES = load_cases("encodings.jsonl") + load_cases("extra.jsonl") + load_cases("heldout.jsonl")
 
 
 def run_case(case: dict) -> tuple[DecodeReport, str]:

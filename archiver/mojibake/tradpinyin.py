@@ -27,7 +27,7 @@ _ANNOTATION = re.compile(rf"([\u3400-\u9fff])\(([{ps.SYLLABLE_CHARS}]{{1,7}})\)"
 _MISALIGNED = re.compile(
     rf"[\u3400-\u9fff\ue000-\uf8ff]\?(?:!|[{ps.SYLLABLE_CHARS}]{{0,5}}[{ps.TONE_MARKS}][{ps.SYLLABLE_CHARS}]{{0,5}}\))"
 )
-_FOLDED = re.compile(r"[\u3400-\u9fff][,:;!]|\((?=[\u3400-\u9fff])")
+_FOLDED = re.compile(r"[\u3400-\u9fff”’」》）][,:;!]|\((?=[\u3400-\u9fff])")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _FULL_WIDTH = re.compile("[\uff01-\uff5e]")
 _MIRROR_QUIRKS = {"陜": "陕"}
