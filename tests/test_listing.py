@@ -162,3 +162,17 @@ def test_profile_selector_wins() -> None:
 
 def test_page_request_is_hashable() -> None:
     assert hash(PageRequest("http://x/", "POST", (("a", "1"),)))
+
+
+def test_gansu_create_page_html_variant_counts_from_one() -> None:
+    """createPageHTML('page_div', count, current, name, ext, records): page k is name_k.ext
+    (real listing 006; public crawlers page list_yw_%d.shtml / xlist_2.shtml the same way)."""
+    html, _, _ = _case("006")
+    url = "https://jyt.gansu.gov.cn/jyt/c110634/zwgklist.shtml"
+    listing = parse_listing(html, url)
+    assert listing.next_pages == ["https://jyt.gansu.gov.cn/jyt/c110634/zwgklist_2.shtml"]
+    page2 = html.replace("createPageHTML('page_div',10, 1,", "createPageHTML('page_div',10, 2,")
+    assert parse_listing(page2, url.replace(".shtml", "_2.shtml")).next_pages == [
+        "https://jyt.gansu.gov.cn/jyt/c110634/zwgklist_3.shtml"]
+    last = html.replace("createPageHTML('page_div',10, 1,", "createPageHTML('page_div',10, 10,")
+    assert parse_listing(last, url).next_pages == []

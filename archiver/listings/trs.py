@@ -2,7 +2,10 @@
 
 Page 1 is index.html, page k+1 is index_k.html. The 集约化 variant
 ``createPageHTML('page_div', count, current, 'name', 'ext', records)`` counts
-from 1 (seen on Gansu's platform, research §2 / listings 006).
+from 1 and names page k (k >= 2) name_k.ext: zwgklist.shtml, zwgklist_2.shtml …
+(Gansu listing 006; the same call is paged as list_yw_%d.shtml, xlist_2.shtml and
+common_list_${page}.shtml by public crawlers of gfex.com.cn, Shaoyang and Kunshan —
+tests/fixtures/sites/SOURCES.md).
 """
 from __future__ import annotations
 
@@ -22,23 +25,30 @@ VARIABLES = re.compile(r"var\s+countPage\s*=\s*(\d+)[\s\S]{0,200}?var\s+currentP
 
 def pager(html: str) -> tuple[int, int, str, str] | None:
     """(total pages, 0-based current page, base name, extension), or None."""
+    found = _pager(html)
+    return found[:4] if found else None
+
+
+def _pager(html: str) -> tuple[int, int, str, str, int] | None:
+    """As ``pager``, plus the suffix offset: page k+1 is name_{k + offset}.ext."""
     if m := CLASSIC.search(html):
-        return int(m[1]), int(m[2]), m[3], m[4]
+        return int(m[1]), int(m[2]), m[3], m[4], 0
     if m := WITH_DIV.search(html):
-        return int(m[1]), int(m[2]) - 1, m[3], m[4]
+        return int(m[1]), int(m[2]) - 1, m[3], m[4], 1
     if m := VARIABLES.search(html):
-        return int(m[1]), int(m[2]), "index", "html"
+        return int(m[1]), int(m[2]), "index", "html", 0
     return None
 
 
 def next_request(html: str, url: str) -> tuple[PageRequest | None, int | None]:
-    found = pager(html)
+    found = _pager(html)
     if found is None:
         return None, None
-    total, current, name, ext = found
+    total, current, name, ext, offset = found
     if current + 1 >= total:
         return None, total
-    return PageRequest(urljoin(url, f"{name}_{current + 1}.{ext}"), page=current + 2), total
+    return PageRequest(urljoin(url, f"{name}_{current + 1 + offset}.{ext}"),
+                       page=current + 2), total
 
 
 def page_url(url: str, number: int, name: str = "index", ext: str = "html") -> str:
