@@ -22,7 +22,7 @@ from .dom import Line, doc_order, is_hidden, norm, parse, render
 from .metaline import best_fields, doc_fields, is_meta_line
 from .pagekind import classify_content, classify_raw
 from .selectors import select, select_text
-from .spam import is_spam
+from .spam import is_spam, may_hold_spam
 
 log = logging.getLogger(__name__)
 _HEADER_LINES = 20
@@ -68,6 +68,8 @@ def extract(html: str | bytes, url: str, *, content_type: str | None = None,
 
 
 def _spam_lines(root: etree._Element, lines: list[Line]) -> list[str]:
+    if not may_hold_spam("\n".join(ln.text for ln in lines)):
+        return []
     found = [ln.text for ln in lines if is_spam(ln.text, hidden=ln.hidden)]
     for el in root.xpath("//*[@style or @hidden]"):
         if is_hidden(el) and (t := norm(" ".join(el.itertext()))) and t not in found:

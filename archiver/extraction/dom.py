@@ -15,6 +15,7 @@ BLOCK_TAGS = frozenset(
     "figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table "
     "tbody thead tfoot tr ul br html caption".split()
 )
+_LINE_BREAKERS = BLOCK_TAGS | {"td", "th"}
 SKIP_TAGS = frozenset("script style noscript template iframe object embed select option button textarea svg head".split())
 _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 # C0 controls and lone surrogates (from surrogateescape decoding) are not XML-compatible:
@@ -130,7 +131,7 @@ class _Renderer:
         if tag in ("td", "th") and (self.cell_depth or _is_data_cell(el)):
             self.data_cells.add(el)
             self.cell_depth += 1
-        elif (tag in BLOCK_TAGS or tag in ("td", "th")) and not self.cell_depth:
+        elif tag in _LINE_BREAKERS and not self.cell_depth:
             self.flush()
         if hidden:
             self.hidden_depth += 1
@@ -140,7 +141,7 @@ class _Renderer:
         if el in self.data_cells:
             self.cell_depth -= 1
             self.buf.append(" ")
-        elif tag == "tr" or (tag in BLOCK_TAGS | {"td", "th"} and not self.cell_depth):
+        elif tag == "tr" or (tag in _LINE_BREAKERS and not self.cell_depth):
             self.flush()
         if hidden:
             self.hidden_depth -= 1

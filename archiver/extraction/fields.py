@@ -12,7 +12,7 @@ from lxml import etree
 
 from . import meta as meta_tags
 from .dates import DateHit, date_from_url, find_dates, parse_date
-from .dom import norm, render, tag_of
+from .dom import BLOCK_TAGS, SKIP_TAGS, is_hidden, norm, render, tag_of
 from .metaline import Field
 
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|–|-\s|\s-)\s*")
@@ -21,6 +21,7 @@ _HEADLINE_XPATH = etree.XPath(
     "[contains(translate(@class,'TITLE','title'),'title') or contains(translate(@id,'TITLE','title'),'title')"
     " or contains(@class,'biaoti') or contains(@class,'bt')]"
 )
+_NOT_INLINE = BLOCK_TAGS | SKIP_TAGS | {"td", "th", ""}
 _HEADING_POINTS = {"h1": 3, "h2": 2, "h3": 1, "h4": 1, "h5": 1, "h6": 1}
 _NEAR_BODY = 120
 _CRUMB = re.compile(r"^(首页|当前位置|您的位置|所在位置)|>|»|›")  # elements between a headline and the start of the body
@@ -48,6 +49,9 @@ def _first_line(el: etree._Element) -> str:
     """First rendered line; long blocks are containers, not headlines, and are not rendered."""
     if sum(len(t) for t in el.itertext()) > 400:
         return ""
+    # most headline candidates are one inline run: their text needs no line rendering
+    if not any(tag_of(d) in _NOT_INLINE for d in el.iterdescendants()) and not is_hidden(el):
+        return norm("".join(el.itertext()))
     lines = render(el)
     return lines[0].text if lines else ""
 
