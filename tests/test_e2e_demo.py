@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -17,6 +18,16 @@ from tests.clihelp import REPO, run_cli
 EXPECTED = demo_expected()
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# Both demo runs serve the site on the same port, as repeated `make demo` runs do.
+DEMO_ENV = {"ARCHIVER_DEMO_PORT": str(_free_port())}
+
+
 def _rows(db: Path) -> dict[str, sqlite3.Row]:
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
@@ -28,7 +39,7 @@ def _rows(db: Path) -> dict[str, sqlite3.Row]:
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
     db = tmp_path_factory.mktemp("demo") / "archive.db"
-    result = run_cli("demo", "--db", str(db), timeout=600)
+    result = run_cli("demo", "--db", str(db), timeout=600, env=DEMO_ENV)
     assert result.returncode == 0, result.stderr[-3000:]
     return db, result
 
@@ -79,7 +90,7 @@ def test_demo_second_run_fetches_listings_only(demo_db: tuple[Path, subprocess.C
     """An incremental run: every listing is read again, no known article is fetched."""
     db = tmp_path / "again.db"
     db.write_bytes(demo_db[0].read_bytes())
-    result = run_cli("demo", "--db", str(db), timeout=600)
+    result = run_cli("demo", "--db", str(db), timeout=600, env=DEMO_ENV)
     assert result.returncode == 0, result.stderr[-2000:]
     runs = json.loads(run_cli("runs", "--db", str(db), "--json").stdout)
     latest = runs[0]

@@ -74,7 +74,7 @@ def seed_record(sec, ident: int) -> dict:
     return {
         "section_key": sec.key, "section": sec.name, "layout": "seed", "index": -1, "id": ident,
         "title": SEED_TITLE, "date": "2022-05-20", "published_at": "2022-05-20", "source": "运城日报",
-        "author": None, "editor": "", "file_specs": [], "corrupted": True, "seed": True,
+        "author": "张婷婷 陈永年", "editor": "", "file_specs": [], "corrupted": True, "seed": True,
         "serving": {"encoding": "utf-8", "header": "text/html; charset=utf-8", "meta": t.charset_meta("utf-8"),
                     "gzip": False},
     }
