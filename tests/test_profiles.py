@@ -113,3 +113,19 @@ def test_real_site_article_fixture_extracts(site: str) -> None:
                   headers={"Content-Type": "text/html"})
     article = process_page(raw, profile.selectors).to_dict()
     assert article.get("title") and article.get("body")
+
+
+def test_verified_only_with_real_recordings() -> None:
+    """``verified = true`` needs a real recorded listing (with hand-checked truth) and a real
+    article page; rebuilt or missing fixtures keep a profile unverified (SOURCES.md)."""
+    sources = (FIXTURES / "sites" / "SOURCES.md").read_text(encoding="utf-8")
+    for profile in load_all():
+        row = next((line for line in sources.splitlines()
+                    if line.startswith(f"| {profile.id} |")), None)
+        assert row is not None, f"{profile.id}: no row in tests/fixtures/sites/SOURCES.md"
+        if profile.verified:
+            assert (REAL / profile.id / "listing.truth.json").exists(), profile.id
+            assert (REAL / profile.id / "article.html").exists(), profile.id
+            assert "REBUILT" not in row and "| yes |" in row, row
+        else:
+            assert "| no" in row, row
