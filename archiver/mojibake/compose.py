@@ -5,8 +5,9 @@ Stage order (each step's Change offsets index the text that step was applied to)
  2. traditional+pinyin reversal (archiver.mojibake.tradpinyin, when present), which
     only acts when the page shows the conversion;
  3. HTML character references shown as text (entities.py);
- 4. span repairs around confirmed markers (spans.py): wrong-codec readings, one or two
-    rounds, accepted by the Chinese text model with a margin and an exact round trip;
+ 4. wrong-codec repairs: each marked line read whole first (wholeline.py), then spans
+    around the remaining markers (spans.py), one or two rounds; both accepted by the
+    Chinese text model with a margin and an exact round trip;
  5. losses: "锟斤拷" put back to U+FFFD, then U+FFFD and '?' runs counted (lossy.py).
 Never folds full-width punctuation or straightens quotes: no stage maps characters
 one by one; every change is a re-reading of bytes or a decoded reference.
@@ -14,6 +15,7 @@ one by one; every change is a re-reading of bytes or a decoded reference.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from dataclasses import replace
 from collections.abc import Callable
 from typing import Any
@@ -22,7 +24,8 @@ from archiver.mojibake.entities import unescape_entities, unescape_extra_layers
 from archiver.mojibake.lossy import flag_lost, restore_fffd
 from archiver.mojibake.markers import Mark, scan, windows
 from archiver.mojibake.report import Change, RepairReport
-from archiver.mojibake.spans import ALL_FAMILIES, apply, find_candidates, to_changes
+from archiver.mojibake.spans import ALL_FAMILIES, Candidate, apply, find_candidates, to_changes
+from archiver.mojibake.wholeline import whole_lines
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +40,23 @@ def _trad_pinyin() -> Callable[[str], Any] | None:
 
 
 def repair_spans(text: str, marks: list[Mark]) -> tuple[str, list[Change]]:
-    """Wrong-codec spans repaired inside the windows around confirmed markers."""
-    cands = []
+    """Wrong-codec spans repaired: whole lines first (wholeline.py, the fast path for text
+    broken from end to end), then the windows around the markers left outside them."""
+    cands = whole_lines(text, marks)
+    if cands:
+        starts = [c.start for c in cands]  # disjoint and sorted: bisect, not a scan per mark
+        marks = [m for m in marks if not _inside(m[0], starts, cands)]
     for start, end, fams in windows(text, marks):
         if not fams & ALL_FAMILIES:
             continue
         for cand in find_candidates(text[start:end], families=fams & ALL_FAMILIES):
             cands.append(replace(cand, start=cand.start + start, end=cand.end + start))
     return apply(text, cands), to_changes(text, cands)
+
+
+def _inside(pos: int, starts: list[int], cands: list[Candidate]) -> bool:
+    i = bisect_right(starts, pos) - 1
+    return i >= 0 and pos < cands[i].end
 
 
 def _stage_trad_pinyin(text: str) -> tuple[str, list[Change], int, bool]:

@@ -141,9 +141,17 @@ def scan(text: str) -> list[Mark]:
         else:
             fams = frozenset((m.lastgroup or "",))
         if fams:
-            marks.append((m.start(), m.end(), fams))
-            pos = m.end()
+            end = m.end()
+            if m.lastgroup == "latin":  # one mark per run: a page of Ã¥Â... made 50 000 marks (0.1 s)
+                end = _latin_run().match(text, end).end()  # type: ignore[union-attr]
+            marks.append((m.start(), end, fams))
+            pos = end
     return marks
+
+
+@lru_cache(maxsize=1)
+def _latin_run() -> re.Pattern[str]:
+    return re.compile(f"[{LATIN_NEXT}]*")
 
 
 def suspicious(text: str) -> bool:
