@@ -11,11 +11,14 @@ broken never decodes strictly as a whole and is left to the span search.
 """
 from __future__ import annotations
 
+import re
+
 from archiver.mojibake.charsets import decode_strict, encode_run
 from archiver.mojibake.markers import Mark, scan
 from archiver.mojibake.model import Model, load, score
-from archiver.mojibake.spans import FAMILY, READINGS, Candidate, _margin, _plausible
+from archiver.mojibake.spans import FAMILY, READINGS, Candidate, Reading, _margin, _plausible
 
+_FFFD_RUN = re.compile("\ufffd+")
 MIN_CHARS = 6  # shorter lines gain too little to judge alone; the span search has context
 
 
@@ -45,17 +48,43 @@ def read_line(text: str, start: int, end: int, fams: frozenset[str], model: Mode
     for reading in READINGS:
         if FAMILY.get(reading.kind, "latin") not in fams:
             continue
-        enc = encode_run(line, reading.encoder)
-        after = decode_strict(enc[0], reading.decoder) if enc is not None else None
+        after, exact = _reread(line, reading)
         if after is None or after == line:
             continue
         gain = score(after, model) - here
         if gain < _margin(reading.kind) or (best is not None and gain <= best.gain):
             continue
-        cand = Candidate(start, end, after, reading.kind, gain, exact=True)
-        if _plausible(text, cand, model) and not scan(after):
+        cand = Candidate(start, end, after, reading.kind, gain, exact=exact)
+        if _plausible(text, cand, model) and not _still_broken(after):
             best = cand
     return best
+
+
+def _still_broken(text: str) -> bool:
+    """A marker of a wrong reading remains (double mojibake: left to the span search);
+    U+FFFD alone is a loss, which the next stage counts."""
+    return any(fams - {"lost"} for *_, fams in scan(text))
+
+
+def _reread(line: str, reading: Reading) -> tuple[str | None, bool]:
+    """The line under `reading`; a line that already holds U+FFFD (a lossy round trip, as
+    UTF-8 read as GB18030 with errors='replace') is read between them, each replacement
+    standing for bytes that are gone: what survives is restored, the rest stays U+FFFD and
+    is counted lost by the next stage (never exact, never guessed)."""
+    if "\ufffd" not in line:
+        enc = encode_run(line, reading.encoder)
+        return (decode_strict(enc[0], reading.decoder) if enc is not None else None), True
+    if reading.decoder != "utf-8":
+        return None, False
+    pieces = []
+    for part in line.split("\ufffd"):
+        enc = encode_run(part, reading.encoder)
+        if enc is None:
+            return None, False
+        pieces.append(enc[0])
+    # 0xFF is never UTF-8, so each replacement stays one; the lead bytes it left behind
+    # decode to a second U+FFFD beside it: one loss, one mark
+    return _FFFD_RUN.sub("\ufffd", b"\xff".join(pieces).decode("utf-8", errors="replace")), False
 
 
 def whole_lines(text: str, marks: list[Mark], model: Model | None = None) -> list[Candidate]:
