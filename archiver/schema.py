@@ -81,7 +81,62 @@ def _m2_frontier(db: Database) -> None:
     db["frontier"].create_index(["site", "status"])
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_m1_core, _m2_frontier]
+GRAMS_TABLE = "articles_grams"
+_OFFSETS_TABLE = "_articles_gram_offsets"
+_CHUNK = 64  # characters per piece: substr() walks UTF-8 from the start, so one call per
+_OFFSETS = 16_384  # character would be quadratic; pieces cover texts up to 1 MiB characters
+
+
+def grams_sql(expr: str) -> str:
+    """SQL for the space-separated 2-character windows of ``expr`` (plain SQL, no UDF).
+
+    Written as joins over a small offsets table because trigger bodies cannot hold a
+    recursive CTE, and a Python function in a trigger would break every writer that
+    has not registered it (sqlite-utils CLI, Datasette). The text is cut into pieces of
+    _CHUNK characters (plus one of overlap) and the windows are taken inside each piece.
+    Order does not matter: the index is only asked whether a document holds a token.
+    """
+    piece = (f"SELECT substr({expr}, hi.n * {_CHUNK} + 1, {_CHUNK + 1}) AS t"
+             f" FROM {_OFFSETS_TABLE} hi WHERE hi.n < (length({expr}) + {_CHUNK - 1}) / {_CHUNK}"
+             " LIMIT -1")  # LIMIT keeps SQLite from inlining the pieces: each would be cut again per window
+    return (f"(SELECT group_concat(substr(p.t, lo.n + 1, 2), ' ')"
+            f" FROM ({piece}) p CROSS JOIN {_OFFSETS_TABLE} lo WHERE lo.n < min({_CHUNK}, length(p.t)))")
+
+
+def _grams_values(prefix: str) -> str:
+    return ", ".join(grams_sql(f"{prefix}.{c}") for c in FTS_COLUMNS)
+
+
+def _m3_short_term_index(db: Database) -> None:
+    """Index 1-2 character terms, which the trigram index cannot match.
+
+    Every 2-character window of title, body and source becomes a unicode61 token
+    ("政策措施" -> "政策 策措 措施 施"), so a 2-character word is one token lookup and a
+    1-character word a prefix query. Windows that cross punctuation leave a single
+    character, so the last character of every run is covered too. Contentless with
+    detail=none: the index only answers "which articles contain this token", which
+    keeps it small; articles_fts stays the table Datasette and sqlite-utils use.
+    """
+    db.execute(f"CREATE TABLE {_OFFSETS_TABLE} (n INTEGER PRIMARY KEY)")
+    db.conn.executemany(f"INSERT INTO {_OFFSETS_TABLE} (n) VALUES (?)",
+                        [(n,) for n in range(_OFFSETS)])
+    columns = ", ".join(FTS_COLUMNS)
+    db.execute(f"CREATE VIRTUAL TABLE {GRAMS_TABLE} USING fts5({columns}, content='',"
+               " detail=none, tokenize='unicode61')")
+    insert = (f"INSERT INTO {GRAMS_TABLE} (rowid, {columns})"
+              f" VALUES (new.id, {_grams_values('new')});")
+    delete = (f"INSERT INTO {GRAMS_TABLE} ({GRAMS_TABLE}, rowid, {columns})"
+              f" VALUES ('delete', old.id, {_grams_values('old')});")
+    db.execute(f"CREATE TRIGGER {GRAMS_TABLE}_ai AFTER INSERT ON articles BEGIN {insert} END")
+    db.execute(f"CREATE TRIGGER {GRAMS_TABLE}_ad AFTER DELETE ON articles BEGIN {delete} END")
+    # Only a change to an indexed column re-indexes: crawls touch last_seen constantly.
+    db.execute(f"CREATE TRIGGER {GRAMS_TABLE}_au AFTER UPDATE OF {columns} ON articles"
+               f" BEGIN {delete} {insert} END")
+    db.execute(f"INSERT INTO {GRAMS_TABLE} (rowid, {columns})"
+               f" SELECT id, {_grams_values('articles')} FROM articles")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_m1_core, _m2_frontier, _m3_short_term_index]
 
 
 def migrate(db: Database) -> None:

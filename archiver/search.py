@@ -15,18 +15,22 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
 from sqlite_utils import Database
 
 from archiver.errors import ArchiverError
+from archiver.schema import GRAMS_TABLE
 
 MARK_OPEN, MARK_CLOSE = "【", "】"
 SNIPPET_CHARS = 30
 # bm25 weights per FTS column (title, body, source): a title hit outranks a body hit.
 BM25_WEIGHTS = (10.0, 1.0, 0.5)
+# Filters keeping at most this many articles drive a ranked search (measured in
+# bench/search_bench.py: per-article FTS lookups beat joining every match up to here).
+SELECTIVE_ROWS = 400
 _LIKE_ESCAPE = "\\"
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
@@ -115,6 +119,16 @@ def split_terms(text: str) -> tuple[list[str], list[str]]:
     return [t for t in terms if len(t) >= 3], [t for t in terms if len(t) < 3]
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """How one query runs: which index answers which term."""
+
+    match: str  # FTS5 query for articles_fts (3+ character terms); "" when none
+    grams: str  # FTS5 query for articles_grams (1-2 character terms); "" when none
+    like_terms: list[str]  # short terms no index can answer (punctuation, old archives)
+    filters: Filters
+
+
 def search(db: Database, text: str, filters: Filters | None = None, *, limit: int = 20,
            raw: bool = False) -> list[Hit]:
     """Articles matching every term of ``text`` (AND), best first.
@@ -131,7 +145,8 @@ def search(db: Database, text: str, filters: Filters | None = None, *, limit: in
     if not match and not short_terms:
         return []
     try:
-        rows = _run(db, match, short_terms, filters, limit)
+        plan = _plan(db, match, short_terms, filters)
+        rows = _ranked(db, plan, limit) if match else _newest(db, plan, limit)
     except sqlite3.OperationalError as exc:
         if raw and ("fts5" in str(exc) or "syntax" in str(exc)):
             raise SearchError(f"FTS query syntax error in {text!r}: {exc}") from exc
@@ -140,13 +155,57 @@ def search(db: Database, text: str, filters: Filters | None = None, *, limit: in
     return [_hit(row, terms) for row in rows]
 
 
-def _run(db: Database, match: str, short_terms: list[str], filters: Filters,
-         limit: int) -> list[tuple[Any, ...]]:
+def _plan(db: Database, match: str, short_terms: list[str], filters: Filters) -> _Plan:
+    has_grams = db.execute("SELECT 1 FROM sqlite_master WHERE name = ?",
+                           [GRAMS_TABLE]).fetchone() is not None
+    indexed = [t for t in short_terms if has_grams and gram_indexable(t)]
+    grams = " AND ".join(gram_phrase(t) for t in indexed)
+    return _Plan(match, grams, [t for t in short_terms if t not in indexed], filters)
+
+
+def gram_indexable(term: str) -> bool:
+    """Whether articles_grams can answer a 1-2 character term: unicode61 keeps letters and
+    digits (hanzi included) as token characters and drops the rest."""
+    return all(ch.isalnum() for ch in term)
+
+
+def gram_phrase(term: str) -> str:
+    """The articles_grams query for a term: one 2-character token, or for a single
+    character every token starting with it."""
+    return fts_phrase(term) + ("*" if len(term) == 1 else "")
+
+
+def _row_conditions(plan: _Plan) -> tuple[list[str], list[Any]]:
+    """Conditions on ``articles`` rows: filters, LIKE terms and the short-term index."""
+    where, params = plan.filters.where()
+    for term in plan.like_terms:
+        pattern = f"%{like_escape(term)}%"
+        where.append("(" + " OR ".join(
+            f"articles.{c} LIKE ? ESCAPE '{_LIKE_ESCAPE}'" for c in ("title", "body", "source")) + ")")
+        params += [pattern] * 3
+    if plan.grams:
+        where.append(f"articles.id IN (SELECT rowid FROM {GRAMS_TABLE} WHERE {GRAMS_TABLE} MATCH ?)")
+        params.append(plan.grams)
+    return where, params
+
+
+_COLUMNS = ("articles.id, articles.url, articles.title, articles.published_at,"
+            " articles.source, articles.site, articles.section")
+
+
+def _newest(db: Database, plan: _Plan, limit: int) -> list[tuple[Any, ...]]:
+    """Short terms only: matching rows newest first (there is no text rank to sort by)."""
+    where, params = _row_conditions(plan)
+    sql = (f"SELECT {_COLUMNS}, articles.body, NULL, NULL FROM articles"
+           f" WHERE {' AND '.join(where) or '1'}"
+           " ORDER BY articles.published_at DESC, articles.id DESC LIMIT ?")
+    return db.execute(sql, [*params, limit]).fetchall()
+
+
+def _ranked(db: Database, plan: _Plan, limit: int) -> list[tuple[Any, ...]]:
     """Rank first, then fetch: snippet() is costly, so it runs only for the top ``limit``
     rows rather than for every match (a common word can match most of the archive)."""
-    sql, params = _build_sql(match, short_terms, filters, limit)
-    if not match:
-        return db.execute(sql, params).fetchall()
+    sql, params = _rank_sql(db, plan, limit)
     ranked = db.execute(sql, params).fetchall()
     if not ranked:
         return []
@@ -155,37 +214,41 @@ def _run(db: Database, match: str, short_terms: list[str], filters: Filters,
         f"SELECT {_COLUMNS}, articles.body, snippet(articles_fts, 1, {marks}) FROM articles_fts"
         " JOIN articles ON articles.id = articles_fts.rowid WHERE articles_fts MATCH ?"
         f" AND articles_fts.rowid IN ({', '.join('?' * len(ranked))})",
-        [match, *(r[0] for r in ranked)]).fetchall()}
+        [plan.match, *(r[0] for r in ranked)]).fetchall()}
     return [(*found[rowid], score) for rowid, score in ranked if rowid in found]
 
 
-_COLUMNS = ("articles.id, articles.url, articles.title, articles.published_at,"
-            " articles.source, articles.site, articles.section")
+def _rank_sql(db: Database, plan: _Plan, limit: int) -> tuple[str, list[Any]]:
+    """(id, bm25 score) of the best ``limit`` matches.
 
-
-def _build_sql(match: str, short_terms: list[str], filters: Filters,
-               limit: int) -> tuple[str, list[Any]]:
-    """LIKE-only: the rows themselves, newest first. With FTS: (id, bm25 score), best first."""
-    where, params = filters.where()
-    for term in short_terms:
-        pattern = f"%{like_escape(term)}%"
-        where.append("(" + " OR ".join(
-            f"articles.{c} LIKE ? ESCAPE '{_LIKE_ESCAPE}'" for c in ("title", "body", "source")) + ")")
-        params += [pattern] * 3
-    if not match:
-        sql = (f"SELECT {_COLUMNS}, articles.body, NULL, NULL FROM articles"
-               f" WHERE {' AND '.join(where) or '1'}"
-               " ORDER BY articles.published_at DESC, articles.id DESC LIMIT ?")
-        return sql, [*params, limit]
+    Without filters FTS5 ranks on its own. With filters that keep few articles, those
+    articles drive the join and each is looked up in the FTS index, so the cost follows
+    the filter rather than the term; otherwise every match is joined and filtered.
+    """
     weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-    if not where:  # no join needed: FTS5 ranks on its own, which is faster
-        return (f"SELECT rowid, bm25(articles_fts, {weights}) AS score FROM articles_fts"
-                " WHERE articles_fts MATCH ? ORDER BY score LIMIT ?", [match, limit])
-    sql = (f"SELECT articles.id, bm25(articles_fts, {weights}) AS score"
-           " FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid"
+    score = f"bm25(articles_fts, {weights}) AS score"
+    where, params = _row_conditions(plan)
+    if not where:
+        return (f"SELECT rowid, {score} FROM articles_fts WHERE articles_fts MATCH ?"
+                " ORDER BY score LIMIT ?", [plan.match, limit])
+    # CROSS JOIN fixes the loop order: SQLite cannot know how many rows MATCH yields.
+    join = ("articles CROSS JOIN articles_fts" if _selective(db, plan.filters)
+            else "articles_fts CROSS JOIN articles")
+    sql = (f"SELECT articles.id, {score} FROM {join} ON articles.id = articles_fts.rowid"
            f" WHERE articles_fts MATCH ? {''.join(' AND ' + w for w in where)}"
            " ORDER BY score, articles.published_at DESC LIMIT ?")
-    return sql, [match, *params, limit]
+    return sql, [plan.match, *params, limit]
+
+
+def _selective(db: Database, filters: Filters) -> bool:
+    """Whether the indexed filters (site, section, dates) keep at most SELECTIVE_ROWS
+    articles; counted with a cap, so the check itself stays cheap."""
+    where, params = replace(filters, source=None).where()
+    if not where:
+        return False
+    count = db.execute(f"SELECT count(*) FROM (SELECT 1 FROM articles WHERE {' AND '.join(where)}"
+                       " LIMIT ?)", [*params, SELECTIVE_ROWS + 1]).fetchone()[0]
+    return count <= SELECTIVE_ROWS
 
 
 def _hit(row: tuple[Any, ...], terms: list[str]) -> Hit:
