@@ -137,7 +137,8 @@ def median_ms(fn: Callable[[bytes, str | None], object], body: bytes, ctype: str
 
 
 def report() -> str:
-    sets = {"development (31)": load("encodings.jsonl"), "extra (ours)": load("extra.jsonl")}
+    sets = {"development (31)": load("encodings.jsonl"), "extra (ours)": load("extra.jsonl"),
+            "held-out (other sites' text)": load("heldout.jsonl")}
     lines = ["| tool | " + " | ".join(f"{n}: all / short" for n in sets) + " |",
              "|---|" + "---|" * len(sets)]
     for name, tool in TOOLS.items():
