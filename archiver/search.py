@@ -31,6 +31,9 @@ BM25_WEIGHTS = (10.0, 1.0, 0.5)
 # Filters keeping at most this many articles drive a ranked search (measured in
 # bench/search_bench.py: per-article FTS lookups beat joining every match up to here).
 SELECTIVE_ROWS = 400
+# A short word in at most this many articles is fetched from its matches; a commoner one
+# is found walking the date index (both measured in bench/search_bench.py).
+RARE_MATCHES = 2000
 _LIKE_ESCAPE = "\\"
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
@@ -175,8 +178,12 @@ def gram_phrase(term: str) -> str:
     return fts_phrase(term) + ("*" if len(term) == 1 else "")
 
 
-def _row_conditions(plan: _Plan) -> tuple[list[str], list[Any]]:
-    """Conditions on ``articles`` rows: filters, LIKE terms and the short-term index."""
+def _row_conditions(plan: _Plan, *, drive: bool = True) -> tuple[list[str], list[Any]]:
+    """Conditions on ``articles`` rows: filters, LIKE terms and the short-term index.
+
+    ``drive=False`` writes the index condition as ``+articles.id IN``, which SQLite cannot
+    use to look rows up, so it walks an index (dates, site) and tests each row instead.
+    """
     where, params = plan.filters.where()
     for term in plan.like_terms:
         pattern = f"%{like_escape(term)}%"
@@ -184,7 +191,8 @@ def _row_conditions(plan: _Plan) -> tuple[list[str], list[Any]]:
             f"articles.{c} LIKE ? ESCAPE '{_LIKE_ESCAPE}'" for c in ("title", "body", "source")) + ")")
         params += [pattern] * 3
     if plan.grams:
-        where.append(f"articles.id IN (SELECT rowid FROM {GRAMS_TABLE} WHERE {GRAMS_TABLE} MATCH ?)")
+        where.append(f"{'' if drive else '+'}articles.id IN"
+                     f" (SELECT rowid FROM {GRAMS_TABLE} WHERE {GRAMS_TABLE} MATCH ?)")
         params.append(plan.grams)
     return where, params
 
@@ -194,8 +202,15 @@ _COLUMNS = ("articles.id, articles.url, articles.title, articles.published_at,"
 
 
 def _newest(db: Database, plan: _Plan, limit: int) -> list[tuple[Any, ...]]:
-    """Short terms only: matching rows newest first (there is no text rank to sort by)."""
-    where, params = _row_conditions(plan)
+    """Short terms only: matching rows newest first (there is no text rank to sort by).
+
+    A rare word is cheapest from its few matches, fetched and sorted; a common one
+    (会议, 发展: most of the archive) from the date index, stopping at the ``limit``-th match.
+    """
+    rare = plan.grams and len(db.execute(
+        f"SELECT rowid FROM {GRAMS_TABLE} WHERE {GRAMS_TABLE} MATCH ? LIMIT ?",
+        [plan.grams, RARE_MATCHES + 1]).fetchall()) <= RARE_MATCHES
+    where, params = _row_conditions(plan, drive=bool(rare))
     sql = (f"SELECT {_COLUMNS}, articles.body, NULL, NULL FROM articles"
            f" WHERE {' AND '.join(where) or '1'}"
            " ORDER BY articles.published_at DESC, articles.id DESC LIMIT ?")

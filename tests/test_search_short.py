@@ -149,3 +149,14 @@ def test_search_text_reaches_the_grams_index_as_data(db: Database) -> None:
     for text in ('"', "*", "OR", "a:", "^"):
         search(db, text)  # no FTS syntax error
     assert db["articles"].count == len(ARTICLES)
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters(site="yuncheng"), Filters(source="运城"),
+                                     Filters(since="2022-05", until="2022-06")])
+@pytest.mark.parametrize("text", ["运城", "会议", "运城 通知", "局", "%"])
+def test_short_term_plans_agree(db: Database, monkeypatch: pytest.MonkeyPatch,
+                                filters: Filters, text: str) -> None:
+    monkeypatch.setattr(search_module, "RARE_MATCHES", 0)  # always walk the date index
+    walked = [h.id for h in search(db, text, filters)]
+    monkeypatch.setattr(search_module, "RARE_MATCHES", 10**6)  # always fetch the matches
+    assert [h.id for h in search(db, text, filters)] == walked
