@@ -15,6 +15,7 @@ one by one; every change is a re-reading of bytes or a decoded reference.
 from __future__ import annotations
 
 import logging
+import re
 from bisect import bisect_right
 from dataclasses import replace
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from archiver.mojibake.spans import ALL_FAMILIES, Candidate, apply, find_candida
 from archiver.mojibake.wholeline import whole_lines
 
 log = logging.getLogger(__name__)
+EXTRA_LAYER = re.compile(r"&amp;(?:amp;|#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 
 
 def _trad_pinyin() -> Callable[[str], Any] | None:
@@ -80,6 +82,10 @@ def repair(text: str, *, markup: bool = False) -> RepairReport:
     references are then markup, and only escaping beyond HTML's one level is undone.
     """
     marks = scan(text) if text else []
+    if markup:
+        # In HTML source "&gt;" or "&nbsp;" is markup, not damage: only escaping beyond
+        # one level ("&amp;ldquo;", "&amp;amp;") may send the text down the slow path.
+        marks = [m for m in marks if "entity" not in m[2] or EXTRA_LAYER.match(text, m[0])]
     if not marks:
         return RepairReport(text=text, changed=False)
     families: frozenset[str] = frozenset().union(*(fams for *_, fams in marks))
