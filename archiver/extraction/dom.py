@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lxml import etree, html
+from lxml import etree
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote body center dd details dialog div dl dt fieldset figcaption "
@@ -31,15 +31,18 @@ class Line:
     hidden: bool = False
 
 
-def parse(text: str) -> html.HtmlElement:
+def parse(text: str) -> etree._Element:
     """Parse HTML text; raises ValueError when nothing parseable remains."""
     text = _UNSAFE.sub("", text) if text else ""
     if not text.strip():
         raise ValueError("empty document")
-    # bytes + explicit utf-8: lxml refuses str input that carries an XML encoding declaration
-    parser = html.HTMLParser(encoding="utf-8", huge_tree=True, remove_blank_text=False)
+    # bytes + explicit utf-8: lxml refuses str input that carries an XML encoding declaration.
+    # A plain etree parser, not lxml.html's: that one looks up a Python element class for every
+    # element proxy, a third of the tree-walking cost; the tree itself is the same libxml2 tree.
+    # A new parser per call (0.5 µs) keeps parse() thread-safe.
+    parser = etree.HTMLParser(encoding="utf-8", huge_tree=True, remove_blank_text=False)
     try:
-        root = html.document_fromstring(text.encode("utf-8"), parser=parser)
+        root = etree.fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError) as exc:
         raise ValueError(f"unparseable document: {exc}") from exc
     if root is None:
