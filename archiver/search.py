@@ -28,9 +28,10 @@ MARK_OPEN, MARK_CLOSE = "【", "】"
 SNIPPET_CHARS = 30
 # bm25 weights per FTS column (title, body, source): a title hit outranks a body hit.
 BM25_WEIGHTS = (10.0, 1.0, 0.5)
-# Filters keeping at most this many articles drive a ranked search (measured in
-# bench/search_bench.py: per-article FTS lookups beat joining every match up to here).
+# Filters keeping at most this many articles may drive a ranked search, when the term
+# matches LOOKUP_COST times more articles (see _selective; measured in bench/search_bench.py).
 SELECTIVE_ROWS = 400
+LOOKUP_COST = 30
 # A short word in at most this many articles is fetched from its matches; a commoner one
 # is found walking the date index (both measured in bench/search_bench.py).
 RARE_MATCHES = 2000
@@ -256,7 +257,7 @@ def _rank_sql(db: Database, plan: _Plan, limit: int) -> tuple[str, list[Any]]:
         return (f"SELECT rowid, {score} FROM articles_fts WHERE articles_fts MATCH ?"
                 " ORDER BY score LIMIT ?", [plan.match, limit])
     # CROSS JOIN fixes the loop order: SQLite cannot know how many rows MATCH yields.
-    join = ("articles CROSS JOIN articles_fts" if _selective(db, plan.filters)
+    join = ("articles CROSS JOIN articles_fts" if _selective(db, plan)
             else "articles_fts CROSS JOIN articles")
     sql = (f"SELECT articles.id, {score} FROM {join} ON articles.id = articles_fts.rowid"
            f" WHERE articles_fts MATCH ? {''.join(' AND ' + w for w in where)}"
@@ -264,15 +265,24 @@ def _rank_sql(db: Database, plan: _Plan, limit: int) -> tuple[str, list[Any]]:
     return sql, [plan.match, *params, limit]
 
 
-def _selective(db: Database, filters: Filters) -> bool:
-    """Whether the indexed filters (site, section, dates) keep at most SELECTIVE_ROWS
-    articles; counted with a cap, so the check itself stays cheap."""
-    where, params = replace(filters, source=None).where()
+def _selective(db: Database, plan: _Plan) -> bool:
+    """Whether looking up each filtered article beats joining every match.
+
+    One FTS lookup per article costs about LOOKUP_COST times what one joined match costs,
+    so filters win when they keep at most SELECTIVE_ROWS articles and LOOKUP_COST times
+    fewer than the term matches. Both counts are capped, so the check stays cheap.
+    """
+    where, params = replace(plan.filters, source=None).where()
     if not where:
         return False
-    count = db.execute(f"SELECT count(*) FROM (SELECT 1 FROM articles WHERE {' AND '.join(where)}"
-                       " LIMIT ?)", [*params, SELECTIVE_ROWS + 1]).fetchone()[0]
-    return count <= SELECTIVE_ROWS
+    kept = db.execute(f"SELECT count(*) FROM (SELECT 1 FROM articles WHERE {' AND '.join(where)}"
+                      " LIMIT ?)", [*params, SELECTIVE_ROWS + 1]).fetchone()[0]
+    if kept > SELECTIVE_ROWS:
+        return False
+    cap = kept * LOOKUP_COST + 1
+    matches = db.execute("SELECT count(*) FROM (SELECT 1 FROM articles_fts"
+                         " WHERE articles_fts MATCH ? LIMIT ?)", [plan.match, cap]).fetchone()[0]
+    return matches >= cap
 
 
 def _hit(row: tuple[Any, ...], terms: list[str]) -> Hit:
