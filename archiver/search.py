@@ -1,10 +1,11 @@
 """Full-text search over the archive, for Chinese.
 
 FTS5's trigram tokenizer matches any substring of three or more characters, so
-terms of 3+ characters go to ``articles_fts`` and are ranked by bm25 with
-``snippet()`` highlights. One- and two-character terms (common Chinese words
-such as 政策) silently match nothing in a trigram index, so they fall back to
-LIKE over title, body and source, with a hand-made snippet.
+terms of 3+ characters go to ``articles_fts`` and are ranked by bm25. One- and
+two-character terms (common Chinese words such as 政策) match nothing in a trigram
+index; they go to ``articles_grams`` (every 2-character window as a token, see
+:mod:`archiver.schema`), or to LIKE when they hold punctuation or the archive
+predates that index. Snippets are cut by :mod:`archiver.snippets`.
 
 Every piece of user text reaches SQLite as a bound parameter. Terms are quoted
 as FTS5 strings, so quotes, ``AND``/``OR``/``NEAR`` or ``*`` in a query are
@@ -23,9 +24,8 @@ from sqlite_utils import Database
 
 from archiver.errors import ArchiverError
 from archiver.schema import GRAMS_TABLE
+from archiver.snippets import MARK_CLOSE, MARK_OPEN, SNIPPET_CHARS, make_snippet
 
-MARK_OPEN, MARK_CLOSE = "【", "】"
-SNIPPET_CHARS = 30
 # bm25 weights per FTS column (title, body, source): a title hit outranks a body hit.
 BM25_WEIGHTS = (10.0, 1.0, 0.5)
 # Filters keeping at most this many articles may drive a ranked search, when the term
@@ -292,44 +292,6 @@ def _hit(row: tuple[Any, ...], terms: list[str]) -> Hit:
     else:  # a LIKE hit, or an FTS hit only in the title/source: build one by hand
         snippet = make_snippet(body, terms)
     return Hit(row[0], row[1], row[2], row[3], row[4], row[5], row[6], snippet, score)
-
-
-def make_snippet(body: str, terms: list[str], width: int = SNIPPET_CHARS) -> str:
-    """Text around the place where the most distinct terms occur close together (the
-    first such place), every term occurrence in it marked 【like this】; ASCII case is
-    ignored, as the FTS indexes ignore it."""
-    hits = sorted((m.start(), m.end(), t) for t in terms if t
-                  for m in re.finditer(re.escape(t), body, re.IGNORECASE))
-    if not hits:
-        return body[: 2 * width].replace("\n", " ") + ("…" if len(body) > 2 * width else "")
-    first = _densest(hits, width)
-    start, end = max(0, first - width), first + width + max(map(len, terms))
-    parts, cursor = [], start
-    for s, e, _ in hits:
-        if s >= cursor and e <= end:
-            parts += [body[cursor:s], MARK_OPEN, body[s:e], MARK_CLOSE]
-            cursor = e
-    parts.append(body[cursor:end])
-    text = "".join(parts).replace("\n", " ")
-    return ("…" if start else "") + text + ("…" if end < len(body) else "")
-
-
-def _densest(hits: list[tuple[int, int, str]], width: int) -> int:
-    """Start of the first hit whose ``width`` characters hold the most distinct terms
-    (a sliding window: a body can hold thousands of hits of a one-character term)."""
-    counts: dict[str, int] = {}
-    best, best_count, right = hits[0][0], 0, 0
-    for left, (pos, _, _) in enumerate(hits):
-        while right < len(hits) and hits[right][0] < pos + width:
-            counts[hits[right][2]] = counts.get(hits[right][2], 0) + 1
-            right += 1
-        if len(counts) > best_count:
-            best, best_count = pos, len(counts)
-        term = hits[left][2]
-        counts[term] -= 1
-        if not counts[term]:
-            del counts[term]
-    return best
 
 
 def hit_dict(hit: Hit) -> dict[str, Any]:
