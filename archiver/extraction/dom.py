@@ -15,7 +15,8 @@ BLOCK_TAGS = frozenset(
     "figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table "
     "tbody thead tfoot tr ul br html caption".split()
 )
-_LINE_BREAKERS = BLOCK_TAGS | {"td", "th"}
+_CELLS = frozenset(("td", "th"))
+_LINE_BREAKERS = BLOCK_TAGS | _CELLS
 SKIP_TAGS = frozenset("script style noscript template iframe object embed select option button textarea svg head".split())
 _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 # C0 controls and lone surrogates (from surrogateescape decoding) are not XML-compatible:
@@ -80,80 +81,72 @@ def _is_data_cell(cell: etree._Element) -> bool:
     return sum(len(t) for t in cell.itertext()) < 300
 
 
-class _Renderer:
-    """Collects lines: block elements break lines, table cells join with one space."""
+# per open element, bit flags kept on a stack so the close event needs no second look-up
+_HID, _CELL, _BREAK, _SKIPPED, _TR = 1, 2, 4, 8, 16
 
-    def __init__(self, order: dict[etree._Element, int] | None, skip_hidden: bool) -> None:
-        self.order = order
-        self.skip_hidden = skip_hidden
-        self.lines: list[Line] = []
-        self.buf: list[str] = []
-        self.start = 0
-        self.cell_depth = 0
-        self.hidden_depth = 0
-        self.data_cells: set[etree._Element] = set()
 
-    def flush(self) -> None:
-        text = norm("".join(self.buf))
-        if text:
-            self.lines.append(Line(text, self.start, self.hidden_depth > 0))
-        self.buf = []
-
-    def add(self, text: str | None, el: etree._Element) -> None:
-        if text:
-            if not self.buf and self.order is not None:
-                self.start = self.order.get(el, self.start)
-            self.buf.append(text)
-
-    def run(self, root: etree._Element) -> list[Line]:
-        walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
-        state: list[int] = []  # per open element: 0 normal, 1 skipped, 2 hidden but rendered
-        for event, el in walker:
-            if event in ("comment", "pi"):  # only their tail is text: "<!-- 标题 begin -->标题"
-                self.add(el.tail, el.getparent())
+def _render(root: etree._Element, order: dict[etree._Element, int] | None, skip_hidden: bool) -> list[Line]:
+    """Block elements break lines, table cells join with one space. One iterwalk, inlined:
+    this loop sees every element of every page, so it avoids per-event method calls."""
+    lines: list[Line] = []
+    buf: list[str] = []
+    start = cell_depth = hidden_depth = 0
+    stack: list[int] = []
+    walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    for event, el in walker:
+        if event == "start":
+            tag = el.tag
+            tag = tag.lower() if isinstance(tag, str) else ""
+            style = el.get("style")
+            hidden = bool(style and _HIDDEN.search(style)) or el.get("hidden") is not None
+            if not tag or tag in SKIP_TAGS or (skip_hidden and hidden):
+                walker.skip_subtree()  # iterwalk still sends this element's "end"
+                stack.append(_SKIPPED)
                 continue
-            if event == "start":
-                tag = tag_of(el)
-                hidden = is_hidden(el)
-                if not tag or tag in SKIP_TAGS or (self.skip_hidden and hidden):
-                    walker.skip_subtree()  # iterwalk still sends this element's "end"
-                    state.append(1)
-                else:
-                    state.append(2 if hidden else 0)
-                    self.open(el, tag, hidden)
+            flags = _HID if hidden else 0
+            if tag in _CELLS and (cell_depth or _is_data_cell(el)):
+                flags |= _CELL
+                cell_depth += 1
+            elif tag in _LINE_BREAKERS and not cell_depth:
+                if buf:
+                    start, buf = _flush(lines, buf, start, hidden_depth)
+            flags |= (_BREAK if tag in _LINE_BREAKERS else 0) | (_TR if tag == "tr" else 0)
+            hidden_depth += hidden
+            stack.append(flags)
+            text = el.text
+        elif event == "end":
+            flags = stack.pop()
+            if not flags & _SKIPPED:
+                if flags & _CELL:
+                    cell_depth -= 1
+                    buf.append(" ")
+                elif (flags & _TR or (flags & _BREAK and not cell_depth)) and buf:
+                    start, buf = _flush(lines, buf, start, hidden_depth)
+                hidden_depth -= flags & _HID
+            if el is root:
                 continue
-            mode = state.pop()
-            if mode != 1:
-                self.close(el, tag_of(el), mode == 2)
-            if el is not root:
-                self.add(el.tail, el.getparent())
-        self.flush()
-        return self.lines
+            text, el = el.tail, el.getparent()
+        else:  # comments and PIs: only their tail is text ("<!-- 标题 begin -->标题")
+            text, el = el.tail, el.getparent()
+        if text:
+            if not buf and order is not None:
+                start = order.get(el, start)
+            buf.append(text)
+    if buf:
+        _flush(lines, buf, start, hidden_depth)
+    return lines
 
-    def open(self, el: etree._Element, tag: str, hidden: bool) -> None:
-        if tag in ("td", "th") and (self.cell_depth or _is_data_cell(el)):
-            self.data_cells.add(el)
-            self.cell_depth += 1
-        elif tag in _LINE_BREAKERS and not self.cell_depth:
-            self.flush()
-        if hidden:
-            self.hidden_depth += 1
-        self.add(el.text, el)
 
-    def close(self, el: etree._Element, tag: str, hidden: bool) -> None:
-        if el in self.data_cells:
-            self.cell_depth -= 1
-            self.buf.append(" ")
-        elif tag == "tr" or (tag in _LINE_BREAKERS and not self.cell_depth):
-            self.flush()
-        if hidden:
-            self.hidden_depth -= 1
+def _flush(lines: list[Line], buf: list[str], start: int, hidden_depth: int) -> tuple[int, list[str]]:
+    if text := norm("".join(buf)):
+        lines.append(Line(text, start, hidden_depth > 0))
+    return start, []
 
 
 def render(root: etree._Element, order: dict[etree._Element, int] | None = None,
            skip_hidden: bool = True) -> list[Line]:
     """Text lines of `root` in reading order (one per paragraph, one per table row)."""
-    return _Renderer(order, skip_hidden).run(root)
+    return _render(root, order, skip_hidden)
 
 
 def text_of(el: etree._Element) -> str:
