@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .dom import BLOCK_TAGS, SKIP_TAGS, is_hidden, tag_of
+from .dom import BLOCK_TAGS, HIDDEN_STYLE, SKIP_TAGS, tag_of
 
 _CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
 # name -> XPath. Strong hints from TRS, Hanweb, UCAP and 集约化 templates (research §2.2–2.4).
@@ -30,6 +30,7 @@ _COMPILED = {name: etree.XPath(expr) for name, expr in CONTAINERS.items()}
 # a container's XPath runs only if its marker occurs in the page text at all (cheap pre-test)
 _MARKERS = {name: name.lstrip("#.") for name in CONTAINERS}
 _MIN_CONTAINER_TEXT = 40
+_BLOCKS = BLOCK_TAGS | {"td", "th"}
 
 
 @dataclass(frozen=True)
@@ -66,51 +67,48 @@ class _Stats:
         self.total_link: dict[etree._Element, int] = {}
 
     def run(self, root: etree._Element) -> None:
+        # one loop with the credit and roll-up steps written inline: it sees every element of
+        # every page without a known container, so per-event method calls are most of its cost
+        own, link, total, total_link = self.own, self.link, self.total, self.total_link
         blocks: list[etree._Element] = []
-        skipped: list[bool] = []
+        state: list[int] = []  # per open element: 0 skipped, 1 counted, 2 counted link
         in_link = 0
         walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
         for event, el in walker:
-            if event in ("comment", "pi"):
-                self._credit(blocks, el.tail, in_link)
-                continue
             if event == "start":
-                tag = tag_of(el)
-                skip = not tag or tag in SKIP_TAGS or is_hidden(el)
-                skipped.append(skip)
-                if skip:
+                tag = el.tag
+                tag = tag.lower() if isinstance(tag, str) else ""
+                style = el.get("style")
+                if not tag or tag in SKIP_TAGS or (style and HIDDEN_STYLE.search(style)) or el.get("hidden") is not None:
+                    state.append(0)
                     walker.skip_subtree()
                     continue
-                if tag in BLOCK_TAGS or tag in ("td", "th"):
+                if tag in _BLOCKS:
                     blocks.append(el)
-                in_link += tag == "a"
-                self._credit(blocks, el.text, in_link)
-                continue
-            if not skipped.pop():
-                in_link -= tag_of(el) == "a"
-                if blocks and blocks[-1] is el:
-                    blocks.pop()
-                    self._roll_up(el, blocks)
-            self._credit(blocks, el.tail, in_link)
-
-    def _credit(self, blocks: list[etree._Element], text: str | None, in_link: int) -> None:
-        if not text or not blocks:
-            return
-        n = len(text.strip())
-        if n:
-            el = blocks[-1]
-            self.own[el] = self.own.get(el, 0) + n
-            if in_link:
-                self.link[el] = self.link.get(el, 0) + n
-
-    def _roll_up(self, el: etree._Element, blocks: list[etree._Element]) -> None:
-        total = self.total.get(el, 0) + self.own.get(el, 0)
-        link = self.total_link.get(el, 0) + self.link.get(el, 0)
-        self.total[el], self.total_link[el] = total, link
-        if blocks:
-            parent = blocks[-1]
-            self.total[parent] = self.total.get(parent, 0) + total
-            self.total_link[parent] = self.total_link.get(parent, 0) + link
+                is_link = tag == "a"
+                state.append(2 if is_link else 1)
+                in_link += is_link
+                text = el.text
+            elif event == "end":
+                mode = state.pop()
+                if mode:
+                    in_link -= mode == 2
+                    if blocks and blocks[-1] is el:
+                        blocks.pop()
+                        sub, sub_link = total.get(el, 0) + own.get(el, 0), total_link.get(el, 0) + link.get(el, 0)
+                        total[el], total_link[el] = sub, sub_link
+                        if blocks:
+                            up = blocks[-1]
+                            total[up] = total.get(up, 0) + sub
+                            total_link[up] = total_link.get(up, 0) + sub_link
+                text = el.tail
+            else:  # comments and PIs: only their tail is text
+                text = el.tail
+            if text and blocks and (n := len(text.strip())):
+                holder = blocks[-1]
+                own[holder] = own.get(holder, 0) + n
+                if in_link:
+                    link[holder] = link.get(holder, 0) + n
 
 
 def _block_parent(el: etree._Element) -> etree._Element | None:

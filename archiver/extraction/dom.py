@@ -22,7 +22,7 @@ _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 # C0 controls and lone surrogates (from surrogateescape decoding) are not XML-compatible:
 # lxml refuses them when the tree is edited or serialised, so they go before parsing
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
-_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def is_hidden(el: etree._Element) -> bool:
     if not attrib:
         return False
     style = attrib.get("style")
-    return bool(style and _HIDDEN.search(style)) or "hidden" in attrib
+    return bool(style and HIDDEN_STYLE.search(style)) or "hidden" in attrib
 
 
 def doc_order(root: etree._Element) -> dict[etree._Element, int]:
@@ -98,7 +98,7 @@ def _render(root: etree._Element, order: dict[etree._Element, int] | None, skip_
             tag = el.tag
             tag = tag.lower() if isinstance(tag, str) else ""
             style = el.get("style")
-            hidden = bool(style and _HIDDEN.search(style)) or el.get("hidden") is not None
+            hidden = bool(style and HIDDEN_STYLE.search(style)) or el.get("hidden") is not None
             if not tag or tag in SKIP_TAGS or (skip_hidden and hidden):
                 walker.skip_subtree()  # iterwalk still sends this element's "end"
                 stack.append(_SKIPPED)
