@@ -60,3 +60,29 @@ def test_spam_adverts(line: str) -> None:
 ])
 def test_spam_not_government_prose(line: str) -> None:
     assert not is_spam(line)
+
+
+@pytest.mark.parametrize(("line", "rule"), [
+    ("【1】【2】【3】【4】", "pager"),
+    ("[1] [2] [3]", "pager"),
+    ("医技药剂党支部、药剂科供稿 摄影/张艳 编辑/苏芳", "staff_credits"),
+    ("文/李四 图/王五 审核/赵六", "staff_credits"),
+    ("摄影：张艳 编辑：苏芳", "staff_credits"),
+    ("点击进入“文艺星青年”>>", "promo_link"),
+    ("点击查看专题>>", "promo_link"),
+])
+def test_chrome_lines_from_extract_real(line: str, rule: str) -> None:
+    from archiver.extraction.clean import boiler_rule
+    assert boiler_rule(line) == rule
+
+
+@pytest.mark.parametrize("line", [
+    "编辑部门负责人说，文件已经印发。",
+    "（文/图 刘玺东 易赛楠）",
+    "第【1】条",
+    "点击进入系统后，按提示填写申报信息并提交。",
+    "本站讯（职工通讯员 李琴雯 刘会）为深入推进党建与业务工作紧密结合",
+])
+def test_chrome_line_rules_spare_prose(line: str) -> None:
+    from archiver.extraction.clean import boiler_rule
+    assert boiler_rule(line) is None

@@ -35,6 +35,17 @@ BOILER_LINES: tuple[tuple[str, re.Pattern[str]], ...] = (
     )),
     ("footer", re.compile(r"ICP备|公网安备|网站标识码|版权所有|Copyright|©", re.I)),
     ("correction", re.compile(r"^【\s*纠错\s*】")),
+    # a page switcher of a multi-page article: 【1】【2】【3】 or [1] [2] (people.com.cn, TRS)
+    ("pager", re.compile(r"^([【\[]\s*\d{1,3}\s*[】\]]\s*){2,}$")),
+    # a closing staff-credit line: "…供稿 摄影/张艳 编辑/苏芳", "文/李四 图/王五 审核/赵六";
+    # two or more role/name pairs, so prose that mentions one 编辑 is safe
+    ("staff_credits", re.compile(
+        r"^(\S*(供稿|撰稿)\s*)?((文字|文|图|图片|摄影|摄像|编辑|责编|审核|校对|审校|终审|初审)\s*[/／:：]\s*"
+        r"[\u4e00-\u9fff]{2,4}[\s、,，]*){2,}$"
+        r"|^\S*(供稿|撰稿)\s+((摄影|编辑|审核|校对)\s*[/／:：]\s*[\u4e00-\u9fff]{2,4}\s*)+$"
+    )),
+    # a channel promo link heading the box: 点击进入“文艺星青年”>>
+    ("promo_link", re.compile(r"^(点击|点此)(进入|查看|阅读|关注)[^。！？]{0,30}(>>|＞＞|》》|→)$")),
 )
 # a heading after which only link lists follow (延伸阅读 …): cut the body there
 TAIL_CUT = re.compile(
