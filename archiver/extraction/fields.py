@@ -16,11 +16,12 @@ from .dom import BLOCK_TAGS, SKIP_TAGS, is_hidden, norm, render, tag_of
 from .metaline import Field
 
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|–|-\s|\s-)\s*")
-_HEADLINE_XPATH = etree.XPath(
-    "//h1 | //h2 | //h3 | //h4 | //h5 | //h6 | //*[self::div or self::p or self::span or self::td or self::strong]"
-    "[contains(translate(@class,'TITLE','title'),'title') or contains(translate(@id,'TITLE','title'),'title')"
-    " or contains(@class,'biaoti') or contains(@class,'bt')]"
-)
+# headline candidates: every heading, and these blocks when their class or id says title
+# ("title"/"Title"/"TITLE", or class "biaoti"/"bt"). Read by one C-level iter() over the tag
+# names plus a Python attribute test: the equivalent XPath union walked the tree seven times.
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_TITLED = ("div", "p", "span", "td", "strong")
+_TITLE_CASE = str.maketrans("TITLE", "title")  # XPath translate(@class,'TITLE','title')
 _NOT_INLINE = BLOCK_TAGS | SKIP_TAGS | {"td", "th", ""}
 _HEADING_POINTS = {"h1": 3, "h2": 2, "h3": 1, "h4": 1, "h5": 1, "h6": 1}
 _NEAR_BODY = 120
@@ -74,6 +75,19 @@ def _headline_score(el: etree._Element, text: str, title_tag: str, site_part: st
     return points
 
 
+def _headline_candidates(root: etree._Element) -> list[etree._Element]:
+    out = []
+    for el in root.iter(*_HEADINGS, *_TITLED):
+        if el.tag in _HEADINGS:
+            out.append(el)
+            continue
+        cls, id_ = el.get("class"), el.get("id")
+        if (cls is not None and ("title" in cls.translate(_TITLE_CASE) or "biaoti" in cls or "bt" in cls)) \
+                or (id_ is not None and "title" in id_.translate(_TITLE_CASE)):
+            out.append(el)
+    return out
+
+
 def headline(root: etree._Element, title_tag: str, order: dict[etree._Element, int],
              body_start: int | None) -> tuple[str, etree._Element, str] | None:
     """The visible headline: headings and title-classed blocks, scored by level, agreement with
@@ -81,7 +95,7 @@ def headline(root: etree._Element, title_tag: str, order: dict[etree._Element, i
     parts = [p for p in _TITLE_SPLIT.split(title_tag) if p]
     site_part = parts[-1] if len(parts) > 1 else ""
     best: tuple[int, str, etree._Element] | None = None
-    for el in _HEADLINE_XPATH(root):
+    for el in _headline_candidates(root):
         text = _first_line(el)
         if not 4 <= len(text) <= 150:
             continue
