@@ -138,7 +138,9 @@ def _render(root: etree._Element, order: dict[etree._Element, int] | None, skip_
 
 
 def _flush(lines: list[Line], buf: list[str], start: int, hidden_depth: int) -> tuple[int, list[str]]:
-    if text := norm("".join(buf)):
+    text = "".join(buf)
+    # most buffers are indentation between blocks: str.strip() rejects them before the regex
+    if text.strip() and (text := norm(text)):
         lines.append(Line(text, start, hidden_depth > 0))
     return start, []
 
