@@ -91,6 +91,7 @@ def _render(root: etree._Element, order: dict[etree._Element, int] | None, skip_
     lines: list[Line] = []
     buf: list[str] = []
     start = cell_depth = hidden_depth = 0
+    started = False  # a blank text opened the current line: it set `start` but is not buffered
     stack: list[int] = []
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, el in walker:
@@ -108,6 +109,7 @@ def _render(root: etree._Element, order: dict[etree._Element, int] | None, skip_
                 flags |= _CELL
                 cell_depth += 1
             elif tag in _LINE_BREAKERS and not cell_depth:
+                started = False
                 if buf:
                     start, buf = _flush(lines, buf, start, hidden_depth)
             flags |= (_BREAK if tag in _LINE_BREAKERS else 0) | (_TR if tag == "tr" else 0)
@@ -120,8 +122,10 @@ def _render(root: etree._Element, order: dict[etree._Element, int] | None, skip_
                 if flags & _CELL:
                     cell_depth -= 1
                     buf.append(" ")
-                elif (flags & _TR or (flags & _BREAK and not cell_depth)) and buf:
-                    start, buf = _flush(lines, buf, start, hidden_depth)
+                elif flags & _TR or (flags & _BREAK and not cell_depth):
+                    started = False
+                    if buf:
+                        start, buf = _flush(lines, buf, start, hidden_depth)
                 hidden_depth -= flags & _HID
             if el is root:
                 continue
@@ -129,8 +133,13 @@ def _render(root: etree._Element, order: dict[etree._Element, int] | None, skip_
         else:  # comments and PIs: only their tail is text ("<!-- 标题 begin -->标题")
             text, el = el.tail, el.getparent()
         if text:
-            if not buf and order is not None:
-                start = order.get(el, start)
+            if not buf:
+                if not started and order is not None:
+                    start = order.get(el, start)
+                # indentation between blocks: norm() would strip it from the line's start anyway
+                if not text.strip():
+                    started = True
+                    continue
             buf.append(text)
     if buf:
         _flush(lines, buf, start, hidden_depth)
