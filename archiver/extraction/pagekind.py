@@ -57,7 +57,8 @@ def classify_content(url: str, body_text: str, body_link_ratio: float, title_lin
     weak_body = text_len < 150 or body_link_ratio > 0.5 or (text_len < 400 and not has_date_line)
     if title_links >= 10 and weak_body:
         return "listing"
-    listing_hints = bool(LIST_MARKERS.search(raw[:500_000])) or bool(LIST_URL.search(urlsplit(url).path))
-    if listing_hints and not has_date_line and text_len < 400:
+    if has_date_line or text_len >= 400:  # tested first: the marker scan reads the whole page
+        return "article"
+    if LIST_MARKERS.search(raw[:500_000]) or LIST_URL.search(urlsplit(url).path):
         return "listing"
     return "article"
