@@ -23,6 +23,9 @@ _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 # C0 controls and lone surrogates (from surrogateescape decoding) are not XML-compatible:
 # lxml refuses them when the tree is edited or serialised, so they go before parsing
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+# the same C0 controls as UTF-8 bytes: below 0x80 a UTF-8 byte is always the ASCII character
+_C0_BYTES = bytes((*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)))
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
@@ -35,8 +38,9 @@ class Line:
 
 def parse(text: str) -> etree._Element:
     """Parse HTML text; raises ValueError when nothing parseable remains."""
-    text = _UNSAFE.sub("", text) if text else ""
-    if not text.strip():
+    head = text.lstrip() if text else ""
+    # blank once the unsafe characters go: only possible when one of them comes first
+    if not head or (_UNSAFE.match(head) and not _UNSAFE.sub("", text).strip()):
         raise ValueError("empty document")
     # bytes + explicit utf-8: lxml refuses str input that carries an XML encoding declaration.
     # A plain etree parser, not lxml.html's: that one looks up a Python element class for every
@@ -44,12 +48,22 @@ def parse(text: str) -> etree._Element:
     # A new parser per call (0.5 µs) keeps parse() thread-safe.
     parser = etree.HTMLParser(encoding="utf-8", huge_tree=True, remove_blank_text=False)
     try:
-        root = etree.fromstring(text.encode("utf-8"), parser=parser)
+        root = etree.fromstring(_safe_utf8(text), parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError) as exc:
         raise ValueError(f"unparseable document: {exc}") from exc
     if root is None:
         raise ValueError("unparseable document")
     return root
+
+
+def _safe_utf8(text: str) -> bytes:
+    """UTF-8 without the _UNSAFE characters; bytes.translate drops the controls four times
+    faster than the regex over a 100k-character page."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates
+        data = _SURROGATES.sub("", text).encode("utf-8")
+    return data.translate(None, _C0_BYTES)
 
 
 def norm(text: str | None) -> str:
