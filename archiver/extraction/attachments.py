@@ -11,6 +11,9 @@ from .dom import norm
 
 ATTACHMENT_EXTS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "zip", "rar", "ofd", "ceb", "et", "ppt", "pptx", "txt")
 _EXT = re.compile(r"\.(" + "|".join(ATTACHMENT_EXTS) + r")$", re.I)
+# necessary condition for _EXT on any candidate: most links (navigation, related articles)
+# fail it and skip URL splitting
+_EXT_ANYWHERE = re.compile(r"\.(?:" + "|".join(ATTACHMENT_EXTS) + r")", re.I)
 # pdf.js viewers and download handlers carry the file in a query parameter
 _QUERY_FILE = re.compile(r"(?:file|filename|path|url)=([^&#]+)", re.I)
 
@@ -31,7 +34,10 @@ def attachments(anchors: Iterable[etree._Element], base_url: str) -> list[dict[s
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
-        text = norm("".join(a.itertext())) or norm(a.get("title"))
+        raw_text = "".join(a.itertext())
+        if not (_EXT_ANYWHERE.search(href) or _EXT_ANYWHERE.search(raw_text) or _EXT_ANYWHERE.search(a.get("title") or "")):
+            continue
+        text = norm(raw_text) or norm(a.get("title"))
         ext = _ext(href, text)
         if ext is None:
             continue
