@@ -147,11 +147,11 @@ def generate(path: Path, count: int, body_chars: int, seed: int = 6) -> float:
 QUERIES: list[tuple[str, str, Filters]] = [
     ("place name, common (2 chars)", "北京", Filters()),
     ("place name (3 chars)", "太原市", Filters()),
-    ("place name, rare (2 chars)", "运城", Filters()),
+    ("place name (2 chars)", "运城", Filters()),
     ("word, very common (2 chars)", "发展", Filters()),
     ("word, common (2 chars)", "政策", Filters()),
-    ("word, rare (2 chars)", "冰雪", Filters()),
-    ("word, absent (2 chars)", "鲲鹏", Filters()),
+    ("word, uncommon (2 chars)", "冰雪", Filters()),
+    ("word, rare (2 chars)", "鲲鹏", Filters()),
     ("word (1 char)", "税", Filters()),
     ("topic (4 chars)", "疫情防控", Filters()),
     ("topic (4 chars), site + month", "疫情防控", Filters(site="site03", since="2022-05", until="2022-05")),
@@ -230,8 +230,12 @@ NOTES = """
   unicode61 token; contentless, `detail=none`). A word in at most 2,000 articles is fetched from
   its matches and sorted; a commoner one is found walking the date index, stopping at the 20th.
   Before this index they were a `LIKE` scan: ~0.5 s for a word in no article.
-- **Filters** that keep at most 400 articles (site + month) drive the search: each of those
-  articles is looked up in the FTS index. Wider filters rank every match and drop the rest.
+- **Filters** that keep at most 400 articles (site + month) drive the search when the term
+  matches 75 times more articles than they keep: each kept article is looked up in the FTS
+  index (~0.25 ms a lookup here, against ~3 µs per match when every match is joined). Otherwise
+  every match is ranked and the filtered-out ones dropped. Site + date filters use the
+  (site, published_at) index of migration 4. A filtered search so costs no more than the same
+  term unfiltered (before: the filter was applied after joining every match, always).
 - The machine is a shared 2-CPU VM with other work running; p95 spreads are mostly that noise.
 """
 
