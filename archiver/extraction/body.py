@@ -1,7 +1,7 @@
 """Find the article's content container: known CMS containers first, then text density.
 
-The density method is a single iterative pass (no recursion, no per-node regex): text is
-credited to its innermost block element, link text is counted apart, and each paragraph's
+The density method reads statistics gathered while the page is rendered to lines (one
+iterative pass, no recursion, no per-node regex): text is credited to its innermost block element, link text is counted apart, and each paragraph's
 length flows to the block that holds it and half to that block's parent.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .dom import BLOCK_TAGS, HIDDEN_STYLE, SKIP_TAGS, tag_of
+from .dom import BLOCK_TAGS, BlockStats, render, tag_of
 
 _CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
 # name -> XPath. Strong hints from TRS, Hanweb, UCAP and 集约化 templates (research §2.2–2.4).
@@ -30,7 +30,6 @@ _COMPILED = {name: etree.XPath(expr) for name, expr in CONTAINERS.items()}
 # a container's XPath runs only if its marker occurs in the page text at all (cheap pre-test)
 _MARKERS = {name: name.lstrip("#.") for name in CONTAINERS}
 _MIN_CONTAINER_TEXT = 40
-_BLOCKS = BLOCK_TAGS | {"td", "th"}
 
 
 @dataclass(frozen=True)
@@ -57,60 +56,6 @@ def by_container(root: etree._Element, raw: str | None = None) -> Choice | None:
     return None
 
 
-class _Stats:
-    """One iterwalk: per block element, its own text, its own link text, and subtree totals."""
-
-    def __init__(self) -> None:
-        self.own: dict[etree._Element, int] = {}
-        self.link: dict[etree._Element, int] = {}
-        self.total: dict[etree._Element, int] = {}
-        self.total_link: dict[etree._Element, int] = {}
-
-    def run(self, root: etree._Element) -> None:
-        # one loop with the credit and roll-up steps written inline: it sees every element of
-        # every page without a known container, so per-event method calls are most of its cost
-        own, link, total, total_link = self.own, self.link, self.total, self.total_link
-        blocks: list[etree._Element] = []
-        state: list[int] = []  # per open element: 0 skipped, 1 counted, 2 counted link
-        in_link = 0
-        walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
-        for event, el in walker:
-            if event == "start":
-                tag = el.tag
-                tag = tag.lower() if isinstance(tag, str) else ""
-                style = el.get("style")
-                if not tag or tag in SKIP_TAGS or (style and HIDDEN_STYLE.search(style)) or el.get("hidden") is not None:
-                    state.append(0)
-                    walker.skip_subtree()
-                    continue
-                if tag in _BLOCKS:
-                    blocks.append(el)
-                is_link = tag == "a"
-                state.append(2 if is_link else 1)
-                in_link += is_link
-                text = el.text
-            elif event == "end":
-                mode = state.pop()
-                if mode:
-                    in_link -= mode == 2
-                    if blocks and blocks[-1] is el:
-                        blocks.pop()
-                        sub, sub_link = total.get(el, 0) + own.get(el, 0), total_link.get(el, 0) + link.get(el, 0)
-                        total[el], total_link[el] = sub, sub_link
-                        if blocks:
-                            up = blocks[-1]
-                            total[up] = total.get(up, 0) + sub
-                            total_link[up] = total_link.get(up, 0) + sub_link
-                text = el.tail
-            else:  # comments and PIs: only their tail is text
-                text = el.tail
-            if text and blocks and (n := len(text.strip())):
-                holder = blocks[-1]
-                own[holder] = own.get(holder, 0) + n
-                if in_link:
-                    link[holder] = link.get(holder, 0) + n
-
-
 def _block_parent(el: etree._Element) -> etree._Element | None:
     parent = el.getparent()
     while parent is not None and tag_of(parent) not in BLOCK_TAGS and tag_of(parent) not in ("td", "th"):
@@ -118,10 +63,12 @@ def _block_parent(el: etree._Element) -> etree._Element | None:
     return parent
 
 
-def by_density(root: etree._Element) -> Choice | None:
-    """The block with the most paragraph text, discounted by its link density."""
-    stats = _Stats()
-    stats.run(root)
+def by_density(root: etree._Element, stats: BlockStats | None = None) -> Choice | None:
+    """The block with the most paragraph text, discounted by its link density. `stats` come
+    from the page's line rendering when the caller has one (core does), else one is made."""
+    if stats is None:
+        stats = BlockStats()
+        render(root, stats=stats)
     score: dict[etree._Element, float] = {}
     for el, own in stats.own.items():
         text = own - stats.link.get(el, 0)
@@ -144,5 +91,5 @@ def by_density(root: etree._Element) -> Choice | None:
     return Choice(best, "density")
 
 
-def choose(root: etree._Element, raw: str | None = None) -> Choice | None:
-    return by_container(root, raw) or by_density(root)
+def choose(root: etree._Element, raw: str | None = None, stats: BlockStats | None = None) -> Choice | None:
+    return by_container(root, raw) or by_density(root, stats)

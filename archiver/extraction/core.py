@@ -18,7 +18,7 @@ from . import fields as fl
 from . import meta as meta_tags
 from .article import Article
 from .clean import TAIL_CUT, boiler_rule, is_widget_label, prune
-from .dom import Line, doc_order, is_hidden, norm, parse, render
+from .dom import BlockStats, Line, doc_order, is_hidden, norm, parse, render
 from .metaline import best_fields, doc_fields, is_meta_line
 from .pagekind import classify_content, classify_raw
 from .selectors import select, select_text
@@ -141,10 +141,11 @@ def _title(root: etree._Element, meta: dict[str, str], sel: Mapping[str, Sequenc
     return (found[0], found[1], None) if found else (None, None, None)
 
 
-def _container(root: etree._Element, sel: Mapping[str, Sequence[str]], raw: str) -> body_mod.Choice | None:
+def _container(root: etree._Element, sel: Mapping[str, Sequence[str]], raw: str,
+               stats: BlockStats) -> body_mod.Choice | None:
     if sel.get("body") and (found := select(root, sel["body"])) and isinstance(found[0], etree._Element):
         return body_mod.Choice(found[0], found[1])
-    return body_mod.choose(root, raw)
+    return body_mod.choose(root, raw, stats)
 
 
 def _pick_field(name: str, root: etree._Element, meta: dict[str, str],
@@ -179,14 +180,15 @@ def _not_article(kind: str, base: dict[str, Any], flags: list[str], spam: list[s
 def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequence[str]],
                base: dict[str, Any], flags: list[str]) -> Article:
     order = doc_order(root)
-    lines = render(root, order, skip_hidden=False)
+    stats = BlockStats()  # filled by the page render: the density method then needs no walk
+    lines = render(root, order, skip_hidden=False, stats=stats)
     visible = sum(len(ln.text) for ln in lines if not ln.hidden)
     spam = _spam_lines(root, lines)
     flags += ["spam_injected"] if spam else []
     if kind := classify_raw(text, visible, fl.tag_title(root)):
         return _not_article(kind, base, flags, spam)
     meta = meta_tags.read_meta(root)
-    choice = _container(root, sel, text)
+    choice = _container(root, sel, text, stats)
     title, title_rule, title_el = _title(root, meta, sel, order, choice, lines)
     header, after, outside = _regions(lines, order, choice.element if choice else None, title_el)
     body_lines, edge_meta, body_html, hidden, body_tree = _body(choice, title)

@@ -96,16 +96,35 @@ def _is_data_cell(cell: etree._Element) -> bool:
     return sum(len(t) for t in cell.itertext()) < 300
 
 
+class BlockStats:
+    """Text-density statistics of the visible block elements (blocks are the line breakers):
+    own text and own link text, and subtree totals; stripped character counts, hidden
+    subtrees left out. Filled by `render` as a by-product, so the density method needs no
+    walk of its own. Keys keep the order in which blocks first got text."""
+
+    def __init__(self) -> None:
+        self.own: dict[etree._Element, int] = {}
+        self.link: dict[etree._Element, int] = {}
+        self.total: dict[etree._Element, int] = {}
+        self.total_link: dict[etree._Element, int] = {}
+
+
 # per open element, bit flags kept on a stack so the close event needs no second look-up
-_HID, _CELL, _BREAK, _SKIPPED, _TR = 1, 2, 4, 8, 16
+_HID, _CELL, _BREAK, _SKIPPED, _TR, _BLOCK, _LINK = 1, 2, 4, 8, 16, 32, 64
 
 
-def _render(root: etree._Element, order: dict[etree._Element, int] | None, skip_hidden: bool) -> list[Line]:
+def _render(root: etree._Element, order: dict[etree._Element, int] | None, skip_hidden: bool,
+            stats: BlockStats | None = None) -> list[Line]:
     """Block elements break lines, table cells join with one space. One iterwalk, inlined:
-    this loop sees every element of every page, so it avoids per-event method calls."""
+    this loop sees every element of every page, so it avoids per-event method calls (and
+    it fills `stats` on the way, which saved the density method a second walk)."""
     lines: list[Line] = []
     buf: list[str] = []
-    start = cell_depth = hidden_depth = 0
+    start = cell_depth = hidden_depth = in_link = 0
+    blocks: list[etree._Element] = []  # open visible blocks, for `stats`
+    counting = stats is not None
+    st = stats if stats is not None else BlockStats()
+    own, link, total, total_link = st.own, st.link, st.total, st.total_link
     started = False  # a blank text opened the current line: it set `start` but is not buffered
     stack: list[int] = []
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
@@ -129,6 +148,13 @@ def _render(root: etree._Element, order: dict[etree._Element, int] | None, skip_
                     start, buf = _flush(lines, buf, start, hidden_depth)
             flags |= (_BREAK if tag in _LINE_BREAKERS else 0) | (_TR if tag == "tr" else 0)
             hidden_depth += hidden
+            if counting and not hidden_depth:
+                if tag in _LINE_BREAKERS:
+                    blocks.append(el)
+                    flags |= _BLOCK
+                if tag == "a":
+                    in_link += 1
+                    flags |= _LINK
             stack.append(flags)
             text = el.text
         elif event == "end":
@@ -142,12 +168,27 @@ def _render(root: etree._Element, order: dict[etree._Element, int] | None, skip_
                     if buf:
                         start, buf = _flush(lines, buf, start, hidden_depth)
                 hidden_depth -= flags & _HID
+                if flags & _LINK:
+                    in_link -= 1
+                if flags & _BLOCK:
+                    blocks.pop()
+                    sub, sub_link = total.get(el, 0) + own.get(el, 0), total_link.get(el, 0) + link.get(el, 0)
+                    total[el], total_link[el] = sub, sub_link
+                    if blocks:
+                        up = blocks[-1]
+                        total[up] = total.get(up, 0) + sub
+                        total_link[up] = total_link.get(up, 0) + sub_link
             if el is root:
                 continue
             text, el = el.tail, el.getparent()
         else:  # comments and PIs: only their tail is text ("<!-- 标题 begin -->标题")
             text, el = el.tail, el.getparent()
         if text:
+            if blocks and not hidden_depth and (n := len(text.strip())):
+                holder = blocks[-1]
+                own[holder] = own.get(holder, 0) + n
+                if in_link:
+                    link[holder] = link.get(holder, 0) + n
             if not buf:
                 if not started and order is not None:
                     start = order.get(el, start)
@@ -170,9 +211,10 @@ def _flush(lines: list[Line], buf: list[str], start: int, hidden_depth: int) -> 
 
 
 def render(root: etree._Element, order: dict[etree._Element, int] | None = None,
-           skip_hidden: bool = True) -> list[Line]:
-    """Text lines of `root` in reading order (one per paragraph, one per table row)."""
-    return _render(root, order, skip_hidden)
+           skip_hidden: bool = True, stats: BlockStats | None = None) -> list[Line]:
+    """Text lines of `root` in reading order (one per paragraph, one per table row);
+    fills `stats` when given."""
+    return _render(root, order, skip_hidden, stats)
 
 
 def text_of(el: etree._Element) -> str:
