@@ -72,6 +72,9 @@ TABLES: dict[str, dict[str, Any]] = {
               "description": "Responses as served: zlib-compressed bytes, original headers."},
     "runs": {"title": "Crawl runs", "description": "One row per crawl, with counts.",
              "sort_desc": "id"},
+    # Internal: the short-word (1–2 character) index behind `archiver search`, not for browsing.
+    "articles_grams": {"hidden": True},
+    "_articles_gram_offsets": {"hidden": True},
 }
 
 
