@@ -111,6 +111,7 @@ class BlockStats:
 
 # per open element, bit flags kept on a stack so the close event needs no second look-up
 _HID, _CELL, _BREAK, _SKIPPED, _TR, _BLOCK, _LINK = 1, 2, 4, 8, 16, 32, 64
+_TAG_FLAGS = dict.fromkeys(_LINE_BREAKERS, _BREAK) | {"tr": _BREAK | _TR}
 
 
 def _render(root: etree._Element, order: dict[etree._Element, int] | None, skip_hidden: bool,
@@ -146,7 +147,7 @@ def _render(root: etree._Element, order: dict[etree._Element, int] | None, skip_
                 started = False
                 if buf:
                     start, buf = _flush(lines, buf, start, hidden_depth)
-            flags |= (_BREAK if tag in _LINE_BREAKERS else 0) | (_TR if tag == "tr" else 0)
+            flags |= _TAG_FLAGS.get(tag, 0)
             hidden_depth += hidden
             if counting and not hidden_depth:
                 if tag in _LINE_BREAKERS:
@@ -156,7 +157,7 @@ def _render(root: etree._Element, order: dict[etree._Element, int] | None, skip_
                     in_link += 1
                     flags |= _LINK
             stack.append(flags)
-            text = el.text
+            text, tail = el.text, False
         elif event == "end":
             flags = stack.pop()
             if not flags & _SKIPPED:
@@ -180,9 +181,9 @@ def _render(root: etree._Element, order: dict[etree._Element, int] | None, skip_
                         total_link[up] = total_link.get(up, 0) + sub_link
             if el is root:
                 continue
-            text, el = el.tail, el.getparent()
+            text, tail = el.tail, True
         else:  # comments and PIs: only their tail is text ("<!-- 标题 begin -->标题")
-            text, el = el.tail, el.getparent()
+            text, tail = el.tail, True
         if text:
             if blocks and not hidden_depth and (n := len(text.strip())):
                 holder = blocks[-1]
@@ -190,8 +191,8 @@ def _render(root: etree._Element, order: dict[etree._Element, int] | None, skip_
                 if in_link:
                     link[holder] = link.get(holder, 0) + n
             if not buf:
-                if not started and order is not None:
-                    start = order.get(el, start)
+                if not started and order is not None:  # a tail's line starts at its parent
+                    start = order.get(el.getparent() if tail else el, start)
                 # indentation between blocks: norm() would strip it from the line's start anyway
                 if not text.strip():
                     started = True
