@@ -59,6 +59,7 @@ WIDGET_LABELS = frozenset(
     "阅读 在看 赞 大 中 小 默认".split()
 )
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CAPTION_PREFIX = 600
 _PHOTO_CREDIT = re.compile(r"(摄|摄影|供图|图片来源.*)\s*[)）]?$")
 
 
@@ -89,9 +90,17 @@ def _is_caption(el: etree._Element) -> bool:
     tag = tag_of(el)
     if tag not in ("p", "div", "span", "font", "figcaption"):
         return False
-    text = norm("".join(el.itertext()))
-    if tag == "figcaption" or not text or len(text) > 120:
-        return tag == "figcaption"
+    if tag == "figcaption":
+        return True
+    raw = "".join(el.itertext())
+    # the norm of a prefix is a prefix of the norm: a wrapper holding the whole article is
+    # rejected without normalising all of its text
+    text = norm(raw[:_CAPTION_PREFIX])
+    if len(text) > 120:
+        return False
+    text = text if len(raw) <= _CAPTION_PREFIX else norm(raw)
+    if not text or len(text) > 120:
+        return False
     if _PHOTO_CREDIT.search(text):
         return True
     near_img = _has_img(el.getprevious()) or _has_img(el)
