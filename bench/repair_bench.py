@@ -136,7 +136,8 @@ def pages(bodies: list[str]) -> dict[str, str]:
     clean = ""
     while len(clean) < PAGE_CHARS:
         clean += "\n".join(bodies) + "\n"
-    clean = clean[:PAGE_CHARS]
+    # One corpus body carries real U+FFFD (a lossy source page): not clean text.
+    clean = clean.replace("\ufffd", "")[:PAGE_CHARS]
     trad = opencc.OpenCC("s2t").convert(clean)
     broken = clean
     makers = list(MAKERS.values())
