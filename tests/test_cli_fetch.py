@@ -122,3 +122,11 @@ def test_every_command_has_help_with_example() -> None:
         result = run_cli(name, "--help")
         assert result.returncode == 0, name
         assert "Example" in (command.help or ""), f"{name} --help has no example"
+
+
+def test_every_command_is_documented_in_readme() -> None:
+    from archiver.cli import cli
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in cli.commands if f"archiver {name}" not in readme]
+    assert not missing, f"commands not in README.md: {missing}"
