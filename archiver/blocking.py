@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+
 def _phrases(*words: str, extra: bytes | None = None) -> re.Pattern[bytes]:
     """Match the words in the raw bytes whether the page is UTF-8 or GBK (no decoding needed)."""
     alts = {re.escape(w.encode(enc)) for w in words for enc in ("utf-8", "gb18030")}

@@ -10,6 +10,7 @@ import click
 
 from archiver.errors import ArchiverError
 
+
 class ArchiverGroup(click.Group):
     """Turns library errors into ``Error: <one line>`` and exit status 1."""
 

@@ -17,8 +17,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archiver.errors import ArchiverError
-from archiver.profiles import (SITES_DIR, Profile, ProfileError, Section, find_profile,
-                               load_profile, profile_for_url, profile_paths)
+from archiver.profiles import (
+    SITES_DIR,
+    Profile,
+    ProfileError,
+    Section,
+    find_profile,
+    load_profile,
+    profile_for_url,
+    profile_paths,
+)
 from archiver.progress import summary_line
 from archiver.runlock import site_lock
 from archiver.table import render

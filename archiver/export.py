@@ -10,7 +10,7 @@ import csv
 import json
 import zlib
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
 from typing import Any, BinaryIO, TextIO
@@ -131,7 +131,7 @@ def warc_date(fetched_at: str | None) -> str:
     try:
         when = datetime.fromisoformat(fetched_at or "")
     except ValueError:
-        when = datetime.now(timezone.utc)
+        when = datetime.now(UTC)
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

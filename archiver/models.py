@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 
 def utc_now() -> str:
     """ISO 8601 UTC timestamp, second precision: what every *_at column holds."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class RawPage:
         return hashlib.sha256(self.body).hexdigest()
 
     @classmethod
-    def from_file(cls, path: str | Path, url: str | None = None) -> "RawPage":
+    def from_file(cls, path: str | Path, url: str | None = None) -> RawPage:
         """A saved page, for offline extraction: no headers, so the bytes decide."""
         path = Path(path)
         return cls(url=url or path.resolve().as_uri(), body=path.read_bytes())

@@ -45,8 +45,8 @@ from archiver.sitetree import (  # re-exported: tests and the demo generator imp
     Reply,
     RequestInfo,
     Route,
-    header_pairs,
     file_reply,
+    header_pairs,
     not_found_reply,
     query_file_name,
     resolve_file,
@@ -82,7 +82,7 @@ class _Log:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as Scrapy and real servers use
-    server: "_Server"
+    server: _Server
 
     def setup(self) -> None:
         super().setup()

@@ -13,7 +13,7 @@ class ProcessPipeline:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "ProcessPipeline":
+    def from_crawler(cls, crawler: Crawler) -> ProcessPipeline:
         return cls(crawler)
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:

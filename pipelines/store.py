@@ -29,7 +29,7 @@ class StorePipeline:
         self.run_id: int | None = None
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "StorePipeline":
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         pipeline = cls(crawler.settings.get("ARCHIVER_DB"))
         pipeline.crawler = crawler
         # spider_closed (not close_spider) carries the finish reason.

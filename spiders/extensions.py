@@ -26,7 +26,7 @@ class ProgressExtension:
         self.loop: task.LoopingCall | None = None
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "ProgressExtension":
+    def from_crawler(cls, crawler: Crawler) -> ProgressExtension:
         mode = crawler.settings.get("ARCHIVER_PROGRESS", "auto")
         if mode == "off":
             raise NotConfigured

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from datetime import datetime, timezone
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -32,7 +32,7 @@ def retry_after(value: bytes | str | None, now: datetime | None = None) -> float
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError):
         return None
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return max(0.0, (when - now).total_seconds())
 
 

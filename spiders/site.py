@@ -29,8 +29,8 @@ from archiver.listings import parse_listing
 from archiver.profiles import Profile, Section, find_profile, profile_for_url
 from archiver.storage import ArchiveDB
 from spiders.middlewares import slow_down
-from spiders.politeness import apply_politeness
 from spiders.pages import raw_page
+from spiders.politeness import apply_politeness
 from spiders.requests import listing_entry, to_request
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ class SiteSpider(scrapy.Spider):
         self._requested: set[str] = set()
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "SiteSpider":
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         apply_politeness(crawler, spider.profile)
         crawler.signals.connect(spider._scraped, signal=signals.item_scraped)

@@ -9,7 +9,7 @@ import re
 import subprocess
 import sys
 from collections import Counter
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -38,7 +38,7 @@ def _sidecar(path: str) -> dict:
     return json.loads(side.read_text("utf-8")) if side.is_file() else {}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _text(path: str) -> str:
     """A page decoded as the site's own pages say (listings and chrome are GB2312/GBK)."""
     data = _file(path).read_bytes()

@@ -7,8 +7,7 @@ import pathlib
 import random
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from archiver.charset_decl import header_charset, meta_charsets, normalise, sniff_bom
 from archiver.encoding import DecodeReport, _decode, decode, recover_bytes

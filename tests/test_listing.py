@@ -6,8 +6,17 @@ from urllib.parse import urljoin
 
 import pytest
 
-from archiver.listings import ListingHints, PageRequest, detect_family, parse_listing
-from archiver.listings import hanweb, jsonapi, nextlink, numbered, trs
+from archiver.listings import (
+    ListingHints,
+    PageRequest,
+    detect_family,
+    hanweb,
+    jsonapi,
+    nextlink,
+    numbered,
+    parse_listing,
+    trs,
+)
 from archiver.listings.model import clean_url
 from tests.conftest import FIXTURES
 

@@ -10,8 +10,7 @@ import pytest
 
 from archiver.listings import parse_listing
 from archiver.listings.model import clean_url
-from archiver.profiles import (ProfileError, find_profile, load_all, load_profile,
-                               profile_for_url)
+from archiver.profiles import ProfileError, find_profile, load_all, load_profile, profile_for_url
 from tests.conftest import FIXTURES
 
 REAL = FIXTURES / "sites" / "real"

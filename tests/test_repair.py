@@ -5,8 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from archiver.mojibake import Change, RepairReport, repair
 from archiver.mojibake.charsets import decode_strict, latin_chars
@@ -122,7 +121,7 @@ def test_repair_double_mojibake(make, sentence: str) -> None:
 
 
 def test_repair_only_the_broken_span() -> None:
-    broken = decode_strict("新闻发布".encode("utf-8"), "cp936")
+    broken = decode_strict("新闻发布".encode(), "cp936")
     text = f"来源：省政府{broken}会现场 2024-05-01"
     report = repair(text)
     assert report.text == "来源：省政府新闻发布会现场 2024-05-01"
@@ -193,7 +192,7 @@ def test_fast_path_proves_clean_text_clean() -> None:
 
 
 def test_report_is_replayable() -> None:
-    text = "来源：" + "朔州市融媒体中心".encode("utf-8").decode("latin-1") + " 作者"
+    text = "来源：" + "朔州市融媒体中心".encode().decode("latin-1") + " 作者"
     report = repair(text)
     replayed = text
     for change in sorted(report.changes, key=lambda c: -c.start):

@@ -32,6 +32,6 @@ def test_extract_shows_doubly_escaped_quotes_as_quotes() -> None:
     page = ("<html><head><title>t</title></head><body><h1>关于开展“双线”工作的通知</h1>"
             "<div class='TRS_Editor'><p>全市上下打好&amp;ldquo;双线&amp;rdquo;攻坚战，"
             "研发（R&amp;D）投入持续增长，各项工作取得明显成效，群众满意度不断提升。</p></div>"
-            "</body></html>").encode("utf-8")
+            "</body></html>").encode()
     article = extract(page, "http://127.0.0.1/a/t20220520_1.html")
     assert "“双线”" in article.body and "R&D" in article.body

@@ -6,8 +6,7 @@ import random
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from archiver.mojibake import cp936
 from archiver.mojibake.simulate import corrupt_like_seed, fold_width, to_traditional

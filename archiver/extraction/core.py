@@ -148,12 +148,14 @@ def _container(root: etree._Element, sel: Mapping[str, Sequence[str]], raw: str,
     return body_mod.choose(root, raw, stats)
 
 
-def _pick_field(name: str, root: etree._Element, meta: dict[str, str],
-                sel: Mapping[str, Sequence[str]], regions: list[dict]) -> tuple[str | None, str | None]:
+def _pick_field(name: str, root: etree._Element, meta: dict[str, str], sel: Mapping[str, Sequence[str]],
+                regions: list[dict], title: str | None = None) -> tuple[str | None, str | None]:
     """Selector, strong meta, labelled lines (in region order), weak meta."""
     if sel.get(name) and (found := select_text(root, sel[name])):
         return found
-    if found := meta_tags.pick(meta, name):
+    # Rule meta-echoes-title: templates that fill ContentSource (or an author tag) with the
+    # headline carry no source at all there; the page's own label line is the evidence then.
+    if (found := meta_tags.pick(meta, name)) and not _echoes_title(found[0], title):
         return found
     for best in regions:
         if f := best.get(name):
@@ -161,6 +163,10 @@ def _pick_field(name: str, root: etree._Element, meta: dict[str, str],
     if found := meta_tags.pick(meta, name, "weak"):
         return found
     return None, None
+
+
+def _echoes_title(value: str, title: str | None) -> bool:
+    return bool(title) and "".join(value.split()) == "".join((title or "").split())
 
 
 def _date(root: etree._Element, meta: dict[str, str], sel: Mapping[str, Sequence[str]],
@@ -201,9 +207,14 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
     prov = {"title": title_rule, "published_at": date_rule, "body": choice.rule if choice else None}
     values: dict[str, Any] = {}
     for name in ("source", "author", "editor"):
-        values[name], prov[name] = _pick_field(name, root, meta, sel, regions)
+        values[name], prov[name] = _pick_field(name, root, meta, sel, regions, title)
     if values["source"] is None and (found := fl.source_after_date(header)):
         values["source"], prov["source"] = found
+    documents = doc_fields(outside)
+    # Rule doc-table-publisher: a 政务公开 page without a 来源 line names its publisher in the
+    # document table (发布机构), which the issue counts as the source; 发文机关 is the issuer, not kept.
+    if values["source"] is None and documents.get("发布机构"):
+        values["source"], prov["source"] = documents["发布机构"], "doc-table:发布机构"
     if values["author"] is None and (author := fl.byline_author(header + body_lines[:2])):
         values["author"], prov["author"] = author, "byline"
     body_lines = [ln for ln in body_lines[:2] if ln != values["author"] and fl.byline_author([ln]) is None] + body_lines[2:]
@@ -215,7 +226,7 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
         body="\n".join(body_lines) or None, body_html=body_html,
         images=att.images(body_tree, url) if body_tree is not None else [],
         attachments=att.attachments(anchors + _after_anchors(root, order, choice), url),
-        doc_fields=doc_fields(outside), flags=flags, spam=spam,
+        doc_fields=documents, flags=flags, spam=spam,
         provenance={k: v for k, v in prov.items() if v} | ({"subtitle": "next-heading"} if subtitle else {}),
     )
 

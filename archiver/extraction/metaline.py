@@ -26,7 +26,12 @@ DOC_LABELS = (
     "索引号", "主题分类", "组配分类", "信息分类", "体裁分类", "发文机关", "发布机构", "成文日期", "发文字号", "文号",
     "发布日期", "生效日期", "实施日期", "失效日期", "废止日期", "有效性", "主题词", "公开方式", "公开范围",
 )
-DOC_RE = re.compile(r"(?<![\u4e00-\u9fff])(?P<label>" + "|".join(DOC_LABELS) + r")\s*[:：]?\s*")
+# Other cells of the same tables: they end the value before them but are not kept (rule doc-cell-stop),
+# so "发布机构 武汉市工商局 公开日期 2018-01-01" yields 发布机构 = 武汉市工商局 only.
+DOC_STOPS = ("公开日期", "生成日期", "公开时限", "关键词", "关 键 词", "语种", "信息格式", "内容概述", "相关信息",
+             "所属机构", "主题", "信息名称", "名称", "来源")
+DOC_RE = re.compile(r"(?<![\u4e00-\u9fff])(?P<label>" + "|".join(sorted(DOC_LABELS + DOC_STOPS, key=len, reverse=True))
+                    + r")\s*[:：]?\s*")
 
 # "发表于2014-08-24 21:30| 1164次阅读| 来源CSDN| 作者魏星": pipe-separated, labels without colons
 _SEGMENT_RE = re.compile(r"^(?P<label>" + "|".join(_ALL) + r")\s*[:：]?\s*(?P<value>.+)$")
@@ -104,6 +109,6 @@ def doc_fields(lines: list[str]) -> dict[str, str]:
         for i, m in enumerate(matches):
             end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
             value = text[m.end():end].strip()
-            if value and len(value) <= 100:
+            if value and len(value) <= 100 and m.group("label") in DOC_LABELS:
                 out.setdefault(m.group("label"), value)
     return out

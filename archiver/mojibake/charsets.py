@@ -185,4 +185,4 @@ def decode_strict(raw: bytes, codec: str) -> str | None:
         return None
 
 
-__all__ = ["CODECS", "CP1252_SPECIALS", "encode_run", "decode_strict", "encodable"]
+__all__ = ["CODECS", "CP1252_SPECIALS", "decode_strict", "encodable", "encode_run"]

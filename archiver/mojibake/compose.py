@@ -17,8 +17,8 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_right
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from archiver.mojibake.entities import unescape_entities, unescape_extra_layers

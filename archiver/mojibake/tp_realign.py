@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import re
 
-from archiver.mojibake import cp936
-from archiver.mojibake import pinyin_syllables as ps
+from archiver.mojibake import cp936, pinyin_syllables as ps
 from archiver.mojibake.report import Change
 from archiver.mojibake.tp_question import question_in_step, question_out_of_step
 from archiver.mojibake.tp_stream import LOST, Acc, Option, State, emit, pair
@@ -71,7 +70,7 @@ def _score(text: str, option, depth: int, fold: bool) -> float:  # type: ignore[
     trial = Acc(fold=fold)
     i, st = option(trial)
     st = _run(text, i, min(len(text), i + _LOOKAHEAD), st, trial, depth)
-    if st.dangling is not None or trial.out and trial.out[-1] == LOST:
+    if st.dangling is not None or (trial.out and trial.out[-1] == LOST):
         trial.score -= 0.5
     return trial.score
 
