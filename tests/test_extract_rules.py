@@ -86,3 +86,37 @@ def test_chrome_lines_from_extract_real(line: str, rule: str) -> None:
 def test_chrome_line_rules_spare_prose(line: str) -> None:
     from archiver.extraction.clean import boiler_rule
     assert boiler_rule(line) is None
+
+
+# --- rules from extract_real round 2 (政务公开 table pages) ---
+
+_TABLE_PAGE = """<html><head><meta name="ArticleTitle" content="某某管理办法">
+<meta name="PubDate" content="2018-03-14 11:30"><meta name="ContentSource" content="{source}"></head><body>
+<table><tr><td>索引号</td><td>Ab-16-02-010</td><td>信息分类</td><td></td></tr>
+<tr><td>发布机构</td><td>某市工商局</td><td>公开日期</td><td>2018-01-01</td></tr>
+<tr><td>文号</td><td></td><td>关键词</td><td></td></tr></table>
+<div class="TRS_Editor"><p>第一条 为了规范管理工作，保护当事人的合法权益，根据有关法律法规，制定本办法。</p>
+<p>第二条 本办法适用于本市行政区域内的相关管理活动，有关部门应当按照职责分工做好工作。</p>
+<p>第三条 本办法自发布之日起施行，由市工商局负责解释，此前规定与本办法不一致的以本办法为准。</p></div>
+</body></html>"""
+
+
+def test_doc_cell_stop_ends_table_values() -> None:
+    from archiver.extraction.metaline import doc_fields
+    fields = doc_fields(["发布机构 某市工商局 公开日期 2018-01-01", "文号 关键词", "索引号 Ab-16-02-010 信息分类"])
+    assert fields == {"发布机构": "某市工商局", "索引号": "Ab-16-02-010"}
+
+
+def test_meta_echoing_title_is_not_a_source_and_table_publisher_is() -> None:
+    from archiver.extraction import extract
+    art = extract(_TABLE_PAGE.format(source="某某管理办法").encode(), "http://example.gov.cn/t20180314_1.html")
+    assert art.title == "某某管理办法"
+    assert art.source == "某市工商局"
+    assert art.provenance["source"] == "doc-table:发布机构"
+    assert art.published_at.startswith("2018-03-14")
+
+
+def test_real_content_source_meta_still_wins() -> None:
+    from archiver.extraction import extract
+    art = extract(_TABLE_PAGE.format(source="某市人民政府办公室").encode(), "http://example.gov.cn/t20180314_1.html")
+    assert art.source == "某市人民政府办公室"
