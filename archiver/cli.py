@@ -3,7 +3,6 @@ one-line messages with a non-zero exit."""
 from __future__ import annotations
 
 import logging
-import sys
 from typing import Any
 
 import click
@@ -52,4 +51,4 @@ def main() -> None:  # pragma: no cover - console entry for `python -m archiver`
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()  # click's standalone mode exits with the command's status itself

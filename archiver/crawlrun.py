@@ -145,7 +145,8 @@ def _live_check(profile: Profile, timeout: float = 20.0) -> str:
 def check_profiles(sites_dir: Path | None = None, live: bool = False
                    ) -> tuple[list[list[Any]], list[str]]:
     """Rows for ``archiver sites`` and the list of problems found."""
-    rows, problems = [], []
+    rows: list[list[Any]] = []
+    problems: list[str] = []
     for path in profile_paths(sites_dir or SITES_DIR):
         try:
             p = load_profile(path, sites_dir)

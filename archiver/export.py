@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
-from typing import Any, BinaryIO, TextIO
+from typing import IO, Any, BinaryIO
 from urllib.parse import urlsplit
 
 from sqlite_utils import Database
@@ -37,7 +37,7 @@ def article_rows(db: Database, filters: Filters | None = None) -> Iterator[dict[
     yield from db.query(sql, params)
 
 
-def export_jsonl(db: Database, out: TextIO, filters: Filters | None = None) -> int:
+def export_jsonl(db: Database, out: IO[str], filters: Filters | None = None) -> int:
     """One JSON object per article (JSON columns nested, not strings). Returns the count."""
     count = 0
     for row in article_rows(db, filters):
@@ -46,7 +46,7 @@ def export_jsonl(db: Database, out: TextIO, filters: Filters | None = None) -> i
     return count
 
 
-def export_csv(db: Database, out: TextIO, filters: Filters | None = None) -> int:
+def export_csv(db: Database, out: IO[str], filters: Filters | None = None) -> int:
     """One CSV row per article; JSON columns stay JSON text. Returns the count."""
     writer: csv.DictWriter[str] | None = None
     count = 0

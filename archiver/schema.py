@@ -14,7 +14,7 @@ FTS_COLUMNS = ["title", "body", "source"]
 
 
 def _m1_core(db: Database) -> None:
-    db["pages"].create(
+    db.table("pages").create(
         {
             "id": int, "url": str, "final_url": str, "method": str, "status": int,
             "fetched_at": str, "request_headers": str, "headers": str,
@@ -22,9 +22,9 @@ def _m1_core(db: Database) -> None:
         },
         pk="id",
     )
-    db["pages"].create_index(["url"])
-    db["pages"].create_index(["body_sha256"])
-    db["articles"].create(
+    db.table("pages").create_index(["url"])
+    db.table("pages").create_index(["body_sha256"])
+    db.table("articles").create(
         {
             "id": int, "url": str, "site": str, "section": str, "title": str,
             "subtitle": str, "published_at": str, "source": str, "author": str,
@@ -40,10 +40,10 @@ def _m1_core(db: Database) -> None:
         not_null={"url"},
         foreign_keys=[("page_id", "pages", "id")],
     )
-    db["articles"].create_index(["url"], unique=True)
-    db["articles"].create_index(["site", "section"])
-    db["articles"].create_index(["published_at"])
-    db["versions"].create(
+    db.table("articles").create_index(["url"], unique=True)
+    db.table("articles").create_index(["site", "section"])
+    db.table("articles").create_index(["published_at"])
+    db.table("versions").create(
         {
             "id": int, "url": str, "version": int, "fetched_at": str, "page_id": int,
             "content_hash": str, "title": str, "published_at": str, "source": str,
@@ -52,8 +52,8 @@ def _m1_core(db: Database) -> None:
         pk="id",
         foreign_keys=[("page_id", "pages", "id")],
     )
-    db["versions"].create_index(["url", "version"], unique=True)
-    db["runs"].create(
+    db.table("versions").create_index(["url", "version"], unique=True)
+    db.table("runs").create(
         {
             "id": int, "site": str, "started": str, "finished": str, "status": str,
             "requests": int, "new": int, "changed": int, "unchanged": int,
@@ -63,12 +63,12 @@ def _m1_core(db: Database) -> None:
     )
     # trigram: any substring of 3+ characters matches, which is what Chinese needs
     # (unicode61 treats a run of hanzi as one token).
-    db["articles"].enable_fts(FTS_COLUMNS, tokenize="trigram", create_triggers=True)
+    db.table("articles").enable_fts(FTS_COLUMNS, tokenize="trigram", create_triggers=True)
 
 
 def _m2_frontier(db: Database) -> None:
     """The crawl frontier lives in the archive, so a killed run resumes where it stopped."""
-    db["frontier"].create(
+    db.table("frontier").create(
         {
             "id": int, "site": str, "key": str, "url": str, "kind": str, "section": str,
             "method": str, "form": str, "page": int, "status": str, "reason": str,
@@ -77,8 +77,8 @@ def _m2_frontier(db: Database) -> None:
         pk="id",
         not_null={"site", "key", "url", "status"},
     )
-    db["frontier"].create_index(["site", "key"], unique=True)
-    db["frontier"].create_index(["site", "status"])
+    db.table("frontier").create_index(["site", "key"], unique=True)
+    db.table("frontier").create_index(["site", "status"])
 
 
 GRAMS_TABLE = "articles_grams"
@@ -139,7 +139,7 @@ def _m3_short_term_index(db: Database) -> None:
 def _m4_site_date_index(db: Database) -> None:
     """Site + date range is the commonest filter ("this bureau, May 2022"): answered from
     one index instead of reading every article of the site to check its date."""
-    db["articles"].create_index(["site", "published_at"], if_not_exists=True)
+    db.table("articles").create_index(["site", "published_at"], if_not_exists=True)
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [

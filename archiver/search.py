@@ -142,7 +142,9 @@ def search(db: Database, text: str, filters: Filters | None = None, *, limit: in
     """
     filters = filters or Filters()
     if raw:
-        long_terms, short_terms, match = [], [], text.strip()
+        long_terms: list[str] = []
+        short_terms: list[str] = []
+        match = text.strip()
     else:
         long_terms, short_terms = split_terms(text)
         match = " AND ".join(fts_phrase(t) for t in long_terms)

@@ -207,6 +207,8 @@ class SiteServer:
         if self._server is None:
             raise RuntimeError("SiteServer is not running")
         host, port = self._server.server_address[:2]
+        if isinstance(host, bytes):  # typeshed's address type allows AF_UNIX bytes; ours is IPv4
+            host = host.decode()
         return f"http://{host}:{port}"
 
     @property

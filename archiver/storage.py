@@ -115,7 +115,7 @@ class ArchiveDB:
              _json(raw.request_headers), _json(raw.headers), zlib.compress(raw.body, 6),
              sha, len(raw.body), run_id],
         )
-        return int(cur.lastrowid)
+        return _rowid(cur)
 
     def _upsert_article(self, raw: RawPage, article: Mapping[str, Any], page_id: int) -> str:
         now = utc_now()
@@ -160,7 +160,7 @@ class ArchiveDB:
                 " blocked, errors, sections, args, pid) VALUES (?,?,?,0,0,0,0,0,0,?,?,?)",
                 [site, utc_now(), "running", _json({}), _json(dict(args or {})), os.getpid()],
             )
-        return int(cur.lastrowid)
+        return _rowid(cur)
 
     def interrupt_stale_runs(self, site: str) -> int:
         """Runs of ``site`` left "running" by a killed process become "interrupted".
@@ -219,3 +219,10 @@ def load_body(db: Database, page_id: int) -> bytes:
     if row is None:
         raise StorageError(f"no stored page {page_id}")
     return zlib.decompress(row[0])
+
+
+def _rowid(cur: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just added (sqlite3 types lastrowid as Optional)."""
+    if cur.lastrowid is None:
+        raise StorageError("INSERT returned no row id")
+    return cur.lastrowid

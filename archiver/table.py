@@ -11,7 +11,8 @@ def width(text: str) -> int:
 
 
 def clip(text: str, limit: int) -> str:
-    out, used = [], 0
+    out: list[str] = []
+    used = 0
     for char in text:
         w = width(char)
         if used + w > limit - 1 and used + w > limit:

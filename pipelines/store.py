@@ -23,6 +23,8 @@ def run_status(reason: str, sections: Mapping[str, Mapping[str, int]], errors: i
 
 
 class StorePipeline:
+    crawler: Crawler  # set by from_crawler
+
     def __init__(self, db_path: str) -> None:
         self.db_path = db_path
         self.archive: ArchiveDB | None = None
@@ -38,6 +40,8 @@ class StorePipeline:
 
     def open_spider(self, spider: Spider | None = None) -> None:
         spider = spider or self.crawler.spider
+        if spider is None:
+            raise RuntimeError("StorePipeline opened before the crawler has a spider")
         self.archive = ArchiveDB(self.db_path)
         args = {"spider": spider.name, "url": getattr(spider, "start_url", None)
                 or getattr(spider, "url", None), "section": getattr(spider, "section", None)}
@@ -45,7 +49,8 @@ class StorePipeline:
             if hasattr(spider, key):
                 args[key] = getattr(spider, key)
         self.run_id = self.archive.start_run(getattr(spider, "site", None) or spider.name, args)
-        spider.run_id = self.run_id
+        # The spider carries its run id and status back to the frontier and the CLI summary.
+        spider.run_id = self.run_id  # type: ignore[attr-defined]
 
     def process_item(self, item: dict[str, Any], spider: Spider | None = None) -> dict[str, Any]:
         assert self.archive is not None
@@ -79,5 +84,5 @@ class StorePipeline:
             status = "ok" if reason == "finished" and not errors else (
                 "partial" if reason == "finished" else "failed")
             sections = {getattr(spider, "section", None) or spider.name: counts}
-        spider.run_status = status
+        spider.run_status = status  # type: ignore[attr-defined]
         self.archive.finish_run(self.run_id, status, counts, sections)

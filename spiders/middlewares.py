@@ -15,6 +15,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_status_message
 
 log = logging.getLogger(__name__)
@@ -54,11 +55,12 @@ def slow_down(crawler: Crawler, request: Request, delay: float) -> None:
 
     from twisted.internet import reactor
 
-    reactor.callLater(delay, restore)  # type: ignore[attr-defined,arg-type]
+    # zope.interface declares IReactorTime.callLater without `self`, so mypy shifts its arguments.
+    reactor.callLater(delay, restore)  # type: ignore[arg-type]
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
-    def __init__(self, settings) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
         self.base = settings.getfloat("ARCHIVER_BACKOFF_BASE", 2.0)
         self.cap = settings.getfloat("ARCHIVER_BACKOFF_MAX", 300.0)

@@ -9,16 +9,19 @@ from archiver.models import RawPage
 def raw_page(response: Response, site: str | None = None, section: str | None = None) -> RawPage:
     headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1")
                for k, v in response.headers.items()}
+    request = response.request
+    if request is None:  # only a hand-built Response lacks one; a crawl always sets it
+        raise ValueError(f"response for {response.url} carries no request")
     req_headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1")
-                   for k, v in response.request.headers.items()}
-    original = response.request.meta.get("redirect_urls", [response.url])[0]
+                   for k, v in request.headers.items()}
+    original = request.meta.get("redirect_urls", [response.url])[0]
     return RawPage(
         url=original,
         final_url=response.url,
         body=response.body,
         status=response.status,
         headers=headers,
-        method=response.request.method,
+        method=request.method,
         request_headers=req_headers,
         site=site,
         section=section,

@@ -58,7 +58,7 @@ def extract(html: str | bytes, url: str, *, content_type: str | None = None,
     """Extract one article record from a page. Never raises on hostile HTML: unparseable or
     empty input gives page_kind "error" with the flag "empty"."""
     text, info = _to_text(html, content_type, url)
-    base = {"url": url, "decode": info.get("decode"), "repair": info.get("repair")}
+    base: dict[str, Any] = {"url": url, "decode": info.get("decode"), "repair": info.get("repair")}
     flags = list(info.get("flags", []))
     try:
         root = parse(text)

@@ -61,6 +61,7 @@ def _cn_number(text: str) -> int:
 
 def _fields(name: str, m: re.Match[str], year_hint: int | None) -> tuple[int, ...] | None:
     groups = m.groupdict()
+    year: int | None
     if name == "cn_numerals":
         year = int("".join(str(_CN_DIGITS.get(c, 0)) for c in groups["y"]))
         return year, _cn_number(groups["m"]), _cn_number(groups["d"])
@@ -97,7 +98,8 @@ def find_dates(text: str, year_hint: int | None = None) -> list[DateHit]:
                 continue
             iso, has_time = _iso(ymd, m)
             if gmt := _GMT.search(text, m.end(), m.end() + 40):  # BBC-style 格林尼治标准时间10:41
-                iso, has_time = "%04d-%02d-%02dT%02d:%s:00+00:00" % (*ymd, int(gmt["h"]), gmt["mi"]), True
+                y, mo, d = ymd[:3]
+                iso, has_time = "%04d-%02d-%02dT%02d:%s:00+00:00" % (y, mo, d, int(gmt["h"]), gmt["mi"]), True
             hits.append(DateHit(iso, name, has_time, m.start()))
     return sorted(hits, key=lambda h: h.start)
 

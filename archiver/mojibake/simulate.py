@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from pypinyin import Style, pinyin
 
@@ -42,7 +43,7 @@ def _s2t_char(char: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _opencc_s2t():  # type: ignore[no-untyped-def]
+def _opencc_s2t() -> Any:  # opencc ships no type information
     import opencc  # deferred: building the converter costs ~10 ms
 
     return opencc.OpenCC("s2tw")
@@ -58,7 +59,9 @@ def _reading_table(annotated_chars: str | None) -> dict[str, str]:
         return seed_table()
     table = {}
     for char in annotated_chars:
-        reading = pinyin(char, style=Style.TONE, errors=lambda _: [""])[0][0]
+        # pypinyin documents list results from `errors` (one reading per character); its stub
+        # types the callback as returning str only.
+        reading = pinyin(char, style=Style.TONE, errors=lambda _: [""])[0][0]  # type: ignore[arg-type,return-value]
         if reading:
             table[char] = reading
     return table

@@ -66,7 +66,7 @@ def _step(text: str, i: int, st: State, acc: Acc, depth: int) -> tuple[int, Stat
     return options[0](acc)
 
 
-def _score(text: str, option, depth: int, fold: bool) -> float:  # type: ignore[no-untyped-def]
+def _score(text: str, option: Option, depth: int, fold: bool) -> float:
     trial = Acc(fold=fold)
     i, st = option(trial)
     st = _run(text, i, min(len(text), i + _LOOKAHEAD), st, trial, depth)

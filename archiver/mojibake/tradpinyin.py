@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from archiver.mojibake import pinyin_syllables as ps
 from archiver.mojibake.report import Change
@@ -141,7 +142,7 @@ def _simplified_only(char: str) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _converter(config: str):  # type: ignore[no-untyped-def]
+def _converter(config: str) -> Any:  # opencc ships no type information
     import opencc  # deferred: building a converter costs milliseconds
 
     return opencc.OpenCC(config)
