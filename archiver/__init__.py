@@ -21,7 +21,7 @@ _EXPORTS = {
     "Archive": "archiver.archive",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = ["__version__", *_EXPORTS]  # noqa: PLE0604 - the lazy export table's keys are strings
 
 
 def __getattr__(name: str) -> Any:

@@ -90,7 +90,7 @@ def run_query(db: Database, sql: str, params: Sequence[Any] | dict[str, Any] = (
     try:
         cursor = db.execute(sql, params)
         names = [d[0] for d in cursor.description or []]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
     except (sqlite3.Warning, sqlite3.ProgrammingError) as exc:  # e.g. two statements
         raise QueryError(f"SQL error: {exc}") from exc
     except sqlite3.DatabaseError as exc:

@@ -104,7 +104,7 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
         outcomes = run_spiders(jobs, settings)
     elapsed = time.monotonic() - started
     statuses, summaries = {}, []
-    for profile, o in zip(profiles, outcomes):
+    for profile, o in zip(profiles, outcomes, strict=False):
         status = getattr(o.spider, "run_status", None) or "failed"
         if o.reason not in ("finished", None) and status != "failed":
             status = "failed"

@@ -256,8 +256,8 @@ def _rank_sql(db: Database, plan: _Plan, limit: int) -> tuple[str, list[Any]]:
     score = f"bm25(articles_fts, {weights}) AS score"
     where, params = _row_conditions(plan)
     if not where:
-        return (f"SELECT rowid, {score} FROM articles_fts WHERE articles_fts MATCH ?"
-                " ORDER BY score LIMIT ?", [plan.match, limit])
+        return ((f"SELECT rowid, {score} FROM articles_fts WHERE articles_fts MATCH ?"
+                 " ORDER BY score LIMIT ?"), [plan.match, limit])
     # CROSS JOIN fixes the loop order: SQLite cannot know how many rows MATCH yields.
     join = ("articles CROSS JOIN articles_fts" if _selective(db, plan)
             else "articles_fts CROSS JOIN articles")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 from dataclasses import asdict, dataclass
+from itertools import pairwise
 from typing import Any
 
 from sqlite_utils import Database
@@ -47,7 +48,7 @@ def show(db: Database, url_or_id: str | int) -> ShowReport:
         raise NotFound(f"no article with URL or id {url_or_id!r}")
     record.pop("body_html", None)
     versions = list_versions(db, record["url"])
-    diffs = [diff_versions(a, b) for a, b in zip(versions, versions[1:])]
+    diffs = [diff_versions(a, b) for a, b in pairwise(versions)]
     return ShowReport(record, versions, diffs)
 
 
@@ -79,8 +80,8 @@ def render(report: ShowReport) -> str:
     out += ["", f"versions ({len(report.versions)}):"]
     out += [f"  v{v.version}  fetched {v.fetched_at}  {v.title}" for v in report.versions]
     for diff in report.diffs:
-        out += ["", f"changes v{diff.from_version} -> v{diff.to_version}:"
-                    f" {', '.join(diff.changed_fields) or 'none'}", diff.diff]
+        out += ["", (f"changes v{diff.from_version} -> v{diff.to_version}:"
+                    f" {', '.join(diff.changed_fields) or 'none'}"), diff.diff]
     return "\n".join(out)
 
 

@@ -107,7 +107,7 @@ class _Handler(BaseHTTPRequestHandler):
             method=self.command,
             path=parts.path,
             query=parse_qs(parts.query, keep_blank_values=True),
-            headers={k: v for k, v in self.headers.items()},
+            headers=dict(self.headers.items()),
             body=body,
         )
 
@@ -137,7 +137,8 @@ class _Handler(BaseHTTPRequestHandler):
         return file_reply(file, info.headers)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib name)
-        log.debug("%s " + format, self.address_string(), *args)
+        # The stdlib hands over a %-format string and its args: join it, still lazily formatted.
+        log.debug("%s " + format, self.address_string(), *args)  # noqa: G003
 
 
 class _Server(ThreadingHTTPServer):

@@ -83,8 +83,8 @@ def bar_chart(counts: list[tuple[str, int]], bar_width: int = 40) -> str:
 def render(stats: Stats) -> str:
     """The stats as terminal text: totals, tables, then the per-month chart."""
     out = [f"articles: {stats.total}   versions: {stats.versions}",
-           f"repaired: {stats.repaired}   with lost characters: {stats.lost}"
-           f"   flagged: {stats.flagged}   spam removed: {stats.spam}"]
+           (f"repaired: {stats.repaired}   with lost characters: {stats.lost}"
+           f"   flagged: {stats.flagged}   spam removed: {stats.spam}")]
     for title, rows in (("site", stats.sites), ("section", stats.sections),
                         ("source", stats.sources)):
         out += ["", render_table([title, "articles"], rows)]

@@ -93,7 +93,7 @@ def child_bare(base: str, listings: list[str]) -> None:
 
     class Bare(scrapy.Spider):
         name = "bare"
-        start_urls = [base + p for p in listings]
+        start_urls = [base + p for p in listings]  # noqa: RUF012 - Scrapy's own class-attribute API
 
         def parse(self, response):  # type: ignore[no-untyped-def]
             for href in response.css("ul a::attr(href)").getall():
@@ -188,12 +188,12 @@ def _report(opts, pages, bare, full, again, full_req, again_req, stored) -> str:
                 f"{1000 * r['cpu_s'] / n:.1f} | {r['peak_mb']:.0f} |")
     return "\n".join([
         "# Crawl benchmark", "",
-        f"`python bench/crawl_bench.py --articles {opts.articles} --sections {opts.sections}` "
+        (f"`python bench/crawl_bench.py --articles {opts.articles} --sections {opts.sections}` "
         f"on {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d')}. A generated TRS-style site "
         f"({opts.articles} articles of ~5 KB in {opts.sections} sections, {PER_PAGE} per listing "
         "page) served by SiteServer on 127.0.0.1; politeness off for both crawlers "
         "(no delay, no AutoThrottle, 16 in flight). CPU and peak RSS are the crawling "
-        "process's own (getrusage); the server runs in the benchmark process.", "",
+        "process's own (getrusage); the server runs in the benchmark process."), "",
         "| crawl | pages | wall s | pages/s | CPU ms/page | peak RSS MB |",
         "|---|---|---|---|---|---|",
         row("bare Scrapy spider (download only)", bare, pages),
@@ -201,9 +201,9 @@ def _report(opts, pages, bare, full, again, full_req, again_req, stored) -> str:
         "", f"Archived {stored} of {opts.articles} articles; the full crawl made {full_req} requests.", "",
         "| incremental re-run of the unchanged site | requests | wall s |", "|---|---|---|",
         f"| archiver crawl (same profile, same archive) | {again_req} | {again['wall_s']:.1f} |", "",
-        f"The re-run fetches only the first listing page of each of the {opts.sections} sections "
+        (f"The re-run fetches only the first listing page of each of the {opts.sections} sections "
         "(no robots.txt here: ROBOTSTXT_OBEY is off in the benchmark); wall time is mostly "
-        "interpreter and Scrapy start-up.", ""])
+        "interpreter and Scrapy start-up."), ""])
 
 
 if __name__ == "__main__":

@@ -31,7 +31,8 @@ def load(pages: Path) -> list[tuple[str, bytes, dict]]:
     for html in sorted(pages.glob("*.html")):
         for name in (html.stem + ".truth.json", html.stem + ".json"):
             if (path := html.with_name(name)).exists():
-                out.append((f"{pages.name}/{html.stem}", html.read_bytes(), json.loads(path.read_text("utf-8"))))
+                truth = json.loads(path.read_text("utf-8"))
+                out.append((f"{pages.name}/{html.stem}", html.read_bytes(), truth))
                 break
     return out
 
@@ -79,7 +80,8 @@ def gne_run(raw: bytes, url: str) -> Record:
         log.warning("gne failed on %s: %s", url, exc)
         r = {}
     date = r.get("publish_time") or None
-    return {"title": r.get("title"), "date": date and date.replace("/", "-"), "source": None, "body": r.get("content")}
+    return {"title": r.get("title"), "date": date and date.replace("/", "-"), "source": None,
+            "body": r.get("content")}
 
 
 def ours_no_repair(raw: bytes, url: str) -> Record:
@@ -98,7 +100,8 @@ TOOLS: dict[str, Callable[[bytes, str], Record]] = {
 
 def run_timed(tool: Callable[[bytes, str], Record], pages: list) -> tuple[list[Record], float]:
     start = time.perf_counter()
-    results = [tool(raw, truth.get("url") or f"http://example.gov.cn/{pid}.html") for pid, raw, truth in pages]
+    results = [tool(raw, truth.get("url") or f"http://example.gov.cn/{pid}.html")
+               for pid, raw, truth in pages]
     return results, time.perf_counter() - start
 
 
@@ -116,7 +119,7 @@ def measure(names: list[str], pages: list, repeat: int) -> dict[str, tuple[list[
 
 def score(results: list[Record], elapsed: float, pages: list) -> dict:
     rows = []
-    for (pid, _, truth), got in zip(pages, results):
+    for (pid, _, truth), got in zip(pages, results, strict=False):
         rows.append({
             "id": pid,
             "title": norm(got["title"]) == norm(truth["title"]),
@@ -148,9 +151,11 @@ def by_set(results: dict[str, dict]) -> dict[str, dict[str, dict]]:
 
 
 def table(results: dict[str, dict], n: int) -> str:
-    head = "| tool | title | date | source | body F1 (mean) | body F1 (min) | pages/s |\n|---|---|---|---|---|---|---|\n"
+    head = ("| tool | title | date | source | body F1 (mean) | body F1 (min) | pages/s |\n"
+            "|---|---|---|---|---|---|---|\n")
     return head + "".join(
-        f"| {name} | {r['title']:.1%} | {r['date']:.1%} | {r['source']:.1%} | {r['f1']:.3f} | {r['f1_min']:.3f} "
+        f"| {name} | {r['title']:.1%} | {r['date']:.1%} | {r['source']:.1%} "
+        f"| {r['f1']:.3f} | {r['f1_min']:.3f} "
         f"| {r['pages_per_s']:.1f} |\n" for name, r in results.items()
     ) + f"\n{n} pages.\n"
 

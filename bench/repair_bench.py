@@ -119,7 +119,8 @@ def fresh_table(sents: list[str]) -> list[str]:
             broken = make(s)
             if broken is None or broken == s:
                 continue
-            for variant, inp, exp in (("whole", broken, s), ("span", f"来源：本站 {broken} 浏览次数：", f"来源：本站 {s} 浏览次数：")):
+            span = (f"来源：本站 {broken} 浏览次数：", f"来源：本站 {s} 浏览次数：")
+            for variant, inp, exp in (("whole", broken, s), ("span", *span)):
                 counts[(kind, variant, "n")] += 1
                 for name, fix in TOOLS.items():
                     counts[(kind, variant, name)] += fix(inp)[0] == exp
@@ -127,7 +128,8 @@ def fresh_table(sents: list[str]) -> list[str]:
     for kind in MAKERS:
         for variant in ("whole", "span"):
             n = counts[(kind, variant, "n")]
-            cells = [f"{counts[(kind, variant, t)]} ({100 * counts[(kind, variant, t)] / max(n, 1):.1f}%)" for t in TOOLS]
+            hits = [counts[(kind, variant, t)] for t in TOOLS]
+            cells = [f"{h} ({100 * h / max(n, 1):.1f}%)" for h in hits]
             rows.append(f"| {kind} | {variant} | {n} | " + " | ".join(cells) + " |")
     return rows
 

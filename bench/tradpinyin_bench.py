@@ -44,7 +44,7 @@ def _restores(restored: str, original: str) -> bool:
     expected = fold_width(original)
     return len(restored) == len(expected) and all(
         got == want or got == LOST or (got == "?" and cp936.encode_char(want) is None)
-        for got, want in zip(restored, expected)
+        for got, want in zip(restored, expected, strict=False)
     )
 
 

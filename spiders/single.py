@@ -16,7 +16,7 @@ from spiders.pages import raw_page
 class SinglePageSpider(scrapy.Spider):
     name = "single"
     # A person asked for this one page, as a browser would: robots.txt governs crawls.
-    custom_settings = {"ROBOTSTXT_OBEY": False, "RETRY_TIMES": 1}
+    custom_settings = {"ROBOTSTXT_OBEY": False, "RETRY_TIMES": 1}  # noqa: RUF012 - Scrapy reads, never mutates
 
     def __init__(self, url: str | None = None, site: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)

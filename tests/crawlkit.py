@@ -131,8 +131,8 @@ def write_profile(sites: Path, base_url: str, *, site_id: str = "fixture",
     sections = sections if sections is not None else [
         ("trs", "/trs/index.html", ""), ("next", "/next/list.html", ""),
         ("num", "/num/list.html", ""), ("hanweb", "/col/col100/index.html", ""),
-        ("json", "/api/list.json", 'pagination = "json"\npage_template = "?page={n}"\n'
-                                   'json_total = "totalPage"\n')]
+        ("json", "/api/list.json", ('pagination = "json"\npage_template = "?page={n}"\n'
+                                   'json_total = "totalPage"\n'))]
     text = f'id = "{site_id}"\nname = "测试市"\nextends = "generic"\nallowed_domains = ["127.0.0.1"]\n{extra}\n'
     for name, path, more in sections:
         text += f'\n[[sections]]\nname = "{name}"\nurl = "{base_url}{path}"\n{more}'

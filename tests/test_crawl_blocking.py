@@ -73,7 +73,7 @@ def test_block_limit_stops_the_site_and_fails(tmp_path: Path) -> None:
         r = cli("crawl", "fixture", "--sites-dir", str(tmp_path / "sites"),
                 "--db", str(tmp_path / "a.db"), *FAST, "-s", "ARCHIVER_BLOCK_LIMIT=1")
     assert r.returncode != 0 and "failed" in r.stderr
-    status, sections = rows(tmp_path / "a.db", "SELECT status, sections FROM runs")[0]
+    status, _sections = rows(tmp_path / "a.db", "SELECT status, sections FROM runs")[0]
     assert status == "failed"
 
 

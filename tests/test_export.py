@@ -65,8 +65,8 @@ def test_export_warc_keeps_original_bytes_and_headers(db: Database, tmp_path: Pa
     with path.open("wb") as out:
         export_warc(db, out, Filters(site="taiyuan"), history=False)
     with path.open("rb") as stream:
-        records = list((r.rec_type, r.rec_headers.get_header("WARC-Target-URI"), r.http_headers,
-                        r.content_stream().read()) for r in ArchiveIterator(stream))
+        records = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"), r.http_headers,
+                        r.content_stream().read()) for r in ArchiveIterator(stream)]
     assert [r[0] for r in records] == ["warcinfo", "response", "request"]  # warcio's pair order
     _, url, request, _ = records[2]
     assert url == BASE + "/zwyw/t20220415_4.html"

@@ -59,8 +59,8 @@ def test_detect_family_of_real_listings() -> None:
 
 ITEMS = "".join(f'<li><a href="./2022{m:02d}/t20220{m}01_{m}00.html">第{m}条 新闻标题很长</a></li>'
                 for m in range(1, 8))
-NAV = '<div class="nav"><a href="/">首页</a><a href="/xwzx/">新闻中心</a>' \
-      '<a href="/visitcount/articlehits.jsp?id=1">点击</a><a href="/a.pdf">附件</a></div>'
+NAV = ('<div class="nav"><a href="/">首页</a><a href="/xwzx/">新闻中心</a>'
+       '<a href="/visitcount/articlehits.jsp?id=1">点击</a><a href="/a.pdf">附件</a></div>')
 
 
 @pytest.mark.parametrize("text", ["下一页", "下页", "后页", ">", "下一页>>"])

@@ -39,7 +39,7 @@ def test_killed_crawls_resume_without_loss_or_duplicates(tmp_path: Path) -> None
             if threshold == 0:
                 assert wait_for(lambda: db.exists() and rows(db, "SELECT count(*) FROM frontier")[0][0] > 0)
             else:
-                assert wait_for(lambda: _count(db) >= threshold, timeout=60), proc.stderr.read()[-2000:]
+                assert wait_for(lambda t=threshold: _count(db) >= t, timeout=60), proc.stderr.read()[-2000:]
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=10)
             kills += 1

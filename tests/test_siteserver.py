@@ -91,7 +91,7 @@ def test_siteserver_replays_sidecar_headers_byte_exact(srv: SiteServer) -> None:
     assert head[0] == b"HTTP/1.1 200 OK"
     assert head[1] == b"Content-Type: text/html; charset=utf-8"
     assert head[2] == b"X-Powered-By: TRS WCM"
-    status, _, body = _get(srv, "/lying.html")
+    _status, _, body = _get(srv, "/lying.html")
     assert body == GBK_PAGE  # the header lies: the bytes stay GBK
 
 
@@ -143,10 +143,10 @@ def test_siteserver_query_string_maps_to_file(srv: SiteServer) -> None:
 
 def test_siteserver_gzip_only_when_accepted(srv: SiteServer) -> None:
     original = ("公告" * 500).encode("utf-8")
-    status, headers, body = _get(srv, "/big.html", headers={"Accept-Encoding": "gzip, deflate"})
+    _, headers, body = _get(srv, "/big.html", headers={"Accept-Encoding": "gzip, deflate"})
     assert dict(headers)["Content-Encoding"] == "gzip"
     assert gzip.decompress(body) == original and len(body) < len(original)
-    status, headers, body = _get(srv, "/big.html")
+    _status, headers, body = _get(srv, "/big.html")
     assert "Content-Encoding" not in dict(headers) and body == original
 
 

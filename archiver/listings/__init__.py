@@ -14,7 +14,7 @@ from parsel import Selector
 from archiver.listings import formapi, hanweb, jsonapi, nextlink, numbered, trs
 from archiver.listings.detect import detect_family
 from archiver.listings.links import article_links, filter_links
-from archiver.listings.model import Listing, PageRequest, clean_url
+from archiver.listings.model import Listing, PageRequest
 
 __all__ = ["Listing", "ListingHints", "PageRequest", "detect_family", "parse_listing"]
 
@@ -45,7 +45,7 @@ def _json_listing(text: str, url: str, hints: ListingHints, page: int) -> Listin
     total = jsonapi.total(text, hints.json_total)
     nxt = None
     if hints.page_template and links:
-        nxt = numbered.next_request(url if page > 1 else url, hints.page_template, page, total)
+        nxt = numbered.next_request(url, hints.page_template, page, total)
     return _done(links, [nxt] if nxt else [], "json", total, "json")
 
 

@@ -14,7 +14,7 @@ def page_url(listing_url: str, template: str, number: int) -> str:
     if number <= 1:
         return listing_url
     filled = template.replace("{n0}", str(number - 1)).replace("{n}", str(number))
-    if filled.startswith("?") or filled.startswith("&"):
+    if filled.startswith(("?", "&")):
         parts = urlsplit(listing_url)
         query = "&".join(q for q in (parts.query, filled.lstrip("?&")) if q)
         return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))

@@ -24,7 +24,8 @@ from archiver.mojibake.model import COMMON_PUNCT, is_han, load
 
 UTF8_LEADS = frozenset((0xE2, 0xE3, 0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9, 0xEF, 0xF0))
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-LATIN_FIRST = "\u00a1-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2020\u2021\u2030\u2039\u203a\u20ac\u2122"
+LATIN_FIRST = ("\u00a1-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+               "\u2020\u2021\u2030\u2039\u203a\u20ac\u2122")
 LATIN_NEXT = LATIN_FIRST + "\u0080-\u00a0\u2013\u2014\u2018-\u201e\u2022\u2026"
 
 
@@ -51,7 +52,8 @@ def big5_chars() -> set[str]:
 
 @lru_cache(maxsize=1)
 def latin_lead_gbk_chars() -> set[str]:
-    return {ch for pair, ch in cp936_pairs().items() if pair[0] in (0xC2, 0xC3, 0xC5, 0xC6, 0xCB) and 0x80 <= pair[1] <= 0xBF}
+    return {ch for pair, ch in cp936_pairs().items()
+            if pair[0] in (0xC2, 0xC3, 0xC5, 0xC6, 0xCB) and 0x80 <= pair[1] <= 0xBF}
 
 
 @lru_cache(maxsize=1)
@@ -89,7 +91,8 @@ def first_regex() -> re.Pattern[str]:
 def _plausible_char(ch: str) -> bool:
     if is_han(ch):
         return ch in load().unigram
-    return ch in COMMON_PUNCT or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or "\u2000" <= ch <= "\u206f"
+    return (ch in COMMON_PUNCT or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+            or "\u2000" <= ch <= "\u206f")
 
 
 def _confirmed(text: str, i: int, family: str) -> bool:

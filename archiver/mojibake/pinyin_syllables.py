@@ -15,7 +15,8 @@ TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _PUA_LETTERS = {"\ue7c8": "ǹ", "\ue7c7": "ḿ"}
 SYLLABLE_CHARS = "a-zü" + TONE_MARKS + "".join(_PUA_LETTERS)
 # A toned "(syllable)": the cheap signature the gate looks for.
-TONED_GROUP = re.compile(rf"\(([{SYLLABLE_CHARS}]{{0,6}}[{TONE_MARKS}\ue7c7\ue7c8][{SYLLABLE_CHARS}]{{0,6}})\)")
+TONED_GROUP = re.compile(
+    rf"\(([{SYLLABLE_CHARS}]{{0,6}}[{TONE_MARKS}\ue7c7\ue7c8][{SYLLABLE_CHARS}]{{0,6}})\)")
 
 
 @lru_cache(maxsize=8192)

@@ -29,7 +29,7 @@ def seed_table() -> dict[str, str]:
     """The seed mirror's annotated characters and their one reading each."""
     text = resources.files("archiver.mojibake").joinpath("data/tp_seed_table.tsv").read_text("utf-8")
     rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
-    return {char: reading for char, reading in rows}
+    return dict(rows)
 
 
 @lru_cache(maxsize=8192)

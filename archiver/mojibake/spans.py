@@ -170,7 +170,7 @@ def _exact(before: str, after: str, reading: Reading) -> bool:
 
 def run_candidates(text: str, base: int, reading: Reading, model: Model, depth: int) -> list[Candidate]:
     found = []
-    for cs, ce, units in chains(text, reading):
+    for _cs, _ce, units in chains(text, reading):
         span = _best_stretch(units, text, model)
         if span is not None:
             s, e = units[span[0]][0], units[span[1] - 1][1]

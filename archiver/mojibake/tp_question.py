@@ -43,7 +43,8 @@ def _keys(text: str, syllable: str, lead: int) -> list[tuple[str, int]]:
     syllable = ps.normalize(syllable)
     page = _page_keys(text)
     keys = ps.keys_with_byte(syllable, lead, 0)
-    return sorted(keys, key=lambda kv: ((kv[0], syllable) not in page, ps.rank(kv[0], syllable), rarity(kv[0])))
+    return sorted(keys, key=lambda kv: ((kv[0], syllable) not in page, ps.rank(kv[0], syllable),
+                                        rarity(kv[0])))
 
 
 @lru_cache(maxsize=4)
@@ -85,7 +86,7 @@ def question_out_of_step(text: str, i: int, st: State) -> list[Option]:
     match = _ORPHAN_GROUP.match(text, i + 1)
     options = []
     if match:
-        for key, trail in _keys(text, match.group(1), lead):
+        for key, _trail in _keys(text, match.group(1), lead):
             options.append(_aligned_key(text, i, match.end(), st, key))
     if options:
         return options

@@ -184,7 +184,7 @@ def _t2s_changes(before: str, after: str) -> list[Change]:
     if len(before) != len(after):
         return [Change(0, len(before), before, after, "t2s", 0.95)] if before != after else []
     changes: list[Change] = []
-    differing = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
+    differing = [i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b]
     start = prev = -2
     for index in differing + [-1]:
         if index != prev + 1:
