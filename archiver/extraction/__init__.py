@@ -2,4 +2,4 @@
 from .article import Article, explain
 from .core import extract
 
-__all__ = ["Article", "extract", "explain"]
+__all__ = ["Article", "explain", "extract"]

@@ -9,7 +9,8 @@ from lxml import etree
 
 from .dom import norm
 
-ATTACHMENT_EXTS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "zip", "rar", "ofd", "ceb", "et", "ppt", "pptx", "txt")
+ATTACHMENT_EXTS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "zip", "rar", "ofd", "ceb", "et", "ppt",
+                   "pptx", "txt")
 _EXT = re.compile(r"\.(" + "|".join(ATTACHMENT_EXTS) + r")$", re.I)
 # necessary condition for _EXT on any candidate: most links (navigation, related articles)
 # fail it and skip URL splitting
@@ -35,7 +36,8 @@ def attachments(anchors: Iterable[etree._Element], base_url: str) -> list[dict[s
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
         raw_text = "".join(a.itertext())
-        if not (_EXT_ANYWHERE.search(href) or _EXT_ANYWHERE.search(raw_text) or _EXT_ANYWHERE.search(a.get("title") or "")):
+        if not (_EXT_ANYWHERE.search(href) or _EXT_ANYWHERE.search(raw_text)
+                or _EXT_ANYWHERE.search(a.get("title") or "")):
             continue
         text = norm(raw_text) or norm(a.get("title"))
         ext = _ext(href, text)

@@ -1,8 +1,9 @@
 """Find the article's content container: known CMS containers first, then text density.
 
 The density method reads statistics gathered while the page is rendered to lines (one
-iterative pass, no recursion, no per-node regex): text is credited to its innermost block element, link text is counted apart, and each paragraph's
-length flows to the block that holds it and half to that block's parent.
+iterative pass, no recursion, no per-node regex): text is credited to its innermost block
+element, link text is counted apart, and each paragraph's length flows to the block that holds
+it and half to that block's parent.
 """
 from __future__ import annotations
 

@@ -23,7 +23,8 @@ _CENTER = re.compile(r"text-align\s*:\s*center", re.I)
 # short lines that are chrome, not article: (name, pattern)
 BOILER_LINES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("font_size", re.compile(r"^【?\s*(字体|字号)\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中")),
-    ("print_close", re.compile(r"^(【?\s*(打印本页|打印|关闭窗口|关闭|返回顶部|返回首页|收藏|纠错)\s*】?\s*)+$")),
+    ("print_close",
+     re.compile(r"^(【?\s*(打印本页|打印|关闭窗口|关闭|返回顶部|返回首页|收藏|纠错)\s*】?\s*)+$")),
     ("prev_next", re.compile(r"^(上一篇|下一篇|上一条|下一条)\s*[:：]?")),
     ("share", re.compile(r"^(分享到|分享|扫一扫|微信扫一扫|打开微信)")),
     ("editor", re.compile(r"^[【\[（(]?\s*(责任编辑|责编|编辑|审核|校对|监制)\s*[:：|｜]")),

@@ -12,10 +12,7 @@ from typing import Any
 
 from lxml import etree
 
-from . import attachments as att
-from . import body as body_mod
-from . import fields as fl
-from . import meta as meta_tags
+from . import attachments as att, body as body_mod, fields as fl, meta as meta_tags
 from .article import Article
 from .clean import TAIL_CUT, boiler_rule, is_widget_label, prune
 from .dom import BlockStats, Line, doc_order, is_hidden, norm, parse, render
@@ -217,7 +214,8 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
         values["source"], prov["source"] = documents["发布机构"], "doc-table:发布机构"
     if values["author"] is None and (author := fl.byline_author(header + body_lines[:2])):
         values["author"], prov["author"] = author, "byline"
-    body_lines = [ln for ln in body_lines[:2] if ln != values["author"] and fl.byline_author([ln]) is None] + body_lines[2:]
+    body_lines = [ln for ln in body_lines[:2]
+                  if ln != values["author"] and fl.byline_author([ln]) is None] + body_lines[2:]
     flags += [f for f, missing in (("no_date", not published), ("no_body", not body_lines)) if missing]
     subtitle = fl.subtitle(title_el, title or "")
     anchors = list(choice.element.iter("a")) if choice else []

@@ -18,14 +18,15 @@ BLOCK_TAGS = frozenset(
 )
 _CELLS = frozenset(("td", "th"))
 _LINE_BREAKERS = BLOCK_TAGS | _CELLS
-SKIP_TAGS = frozenset("script style noscript template iframe object embed select option button textarea svg head".split())
+SKIP_TAGS = frozenset(
+    "script style noscript template iframe object embed select option button textarea svg head".split())
 _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 # C0 controls and lone surrogates (from surrogateescape decoding) are not XML-compatible:
 # lxml refuses them when the tree is edited or serialised, so they go before parsing
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 # the same C0 controls as UTF-8 bytes: below 0x80 a UTF-8 byte is always the ASCII character
-_C0_BYTES = bytes((*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)))
+_C0_BYTES = bytes((*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)))
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 

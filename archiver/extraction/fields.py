@@ -25,13 +25,15 @@ _TITLE_CASE = str.maketrans("TITLE", "title")  # XPath translate(@class,'TITLE',
 _NOT_INLINE = BLOCK_TAGS | SKIP_TAGS | {"td", "th", ""}
 _HEADING_POINTS = {"h1": 3, "h2": 2, "h3": 1, "h4": 1, "h5": 1, "h6": 1}
 _NEAR_BODY = 120
-_CRUMB = re.compile(r"^(首页|当前位置|您的位置|所在位置)|>|»|›")  # elements between a headline and the start of the body
+# Elements between a headline and the start of the body.
+_CRUMB = re.compile(r"^(首页|当前位置|您的位置|所在位置)|>|»|›")
 _SUBTITLE_ATTR = re.compile(r"sub-?title|fbt|vice|subhead", re.I)
 # A byline is 1-3 credits: a role ("人民网记者", "通讯员：", "文/…专栏作者") then 1-4 names
 # ("人民网记者 张婷婷 运城日报记者 陈永年", "本报记者 张三 通讯员 李四"). Parsed token by token,
 # because one regex cannot tell the next credit's organisation from a further name.
 # (?<!工) keeps "…工作者的公告" (a title) from reading as "作者 的公告".
-_ROLE = re.compile(r"^(?:文\s*/\s*)?(?P<org>[\u4e00-\u9fff·]{0,12}?)(?:记者|专栏作者|(?<!工)作者|通讯员)(?P<rest>[\u4e00-\u9fff]*)$")
+_ROLE = re.compile(r"^(?:文\s*/\s*)?(?P<org>[\u4e00-\u9fff·]{0,12}?)"
+                   r"(?:记者|专栏作者|(?<!工)作者|通讯员)(?P<rest>[\u4e00-\u9fff]*)$")
 _NAME = re.compile(r"^(?![的之与和及等])[\u4e00-\u9fff]{2,4}$")
 _BYLINE_SPLIT = re.compile(r"[\s、，,:：/]+")
 _BYLINE_WRAP = re.compile(r"^[【\[（(]\s*|\s*(?:报道)?\s*[】\]）)]?$")
@@ -166,7 +168,7 @@ def resolve_date(meta: dict[str, str], fields: Sequence[tuple[dict[str, Field], 
     candidates: list[tuple[DateHit, str]] = []
     if found := meta_tags.pick(meta, "published_at"):
         candidates += [c for c in [date_from(found[0], found[1], year)] if c]
-    for best, region in fields:
+    for best, _region in fields:
         if f := best.get("published_at"):
             candidates += [c for c in [date_from(f.value, f"metaline:{f.label}", year)] if c]
     for line in header:

@@ -24,7 +24,8 @@ STRONG: dict[str, tuple[str, ...]] = {
 }
 # generic web metadata: after the labelled line (portals set it to an edit time), before guesses
 MEDIUM: dict[str, tuple[str, ...]] = {
-    "published_at": ("article:published_time", "og:release_date", "datepublished", "ld:datepublished", "ptime"),
+    "published_at": ("article:published_time", "og:release_date", "datepublished", "ld:datepublished",
+                     "ptime"),
 }
 WEAK: dict[str, tuple[str, ...]] = {
     "published_at": ("maketime", "dateupdate", "datemodified", "article:modified_time", "ld:datemodified"),

@@ -96,7 +96,7 @@ def best_fields(lines: list[str]) -> dict[str, Field]:
 def is_meta_line(text: str) -> bool:
     """A short line that starts with a label: a byline/metadata line, not body text."""
     text = text.lstrip("【[（( ")
-    return len(text) <= 80 and bool(LABEL_RE.match(text) or _SEGMENT_RE.match(text) and "|" in text[:8])
+    return len(text) <= 80 and bool(LABEL_RE.match(text) or (_SEGMENT_RE.match(text) and "|" in text[:8]))
 
 
 def doc_fields(lines: list[str]) -> dict[str, str]:

@@ -19,7 +19,8 @@ def _compile(expr: str) -> etree.XPath | None:
     try:
         xpath = expr if expr.startswith(("/", "(")) else HTMLTranslator().css_to_xpath(expr)
         return etree.XPath(xpath)
-    except (etree.XPathSyntaxError, ValueError, SyntaxError) as exc:  # cssselect raises SelectorError(SyntaxError)
+    # cssselect raises SelectorError, a SyntaxError.
+    except (etree.XPathSyntaxError, ValueError, SyntaxError) as exc:
         log.warning("bad selector %r skipped: %s", expr, exc)
         return None
 
