@@ -75,6 +75,14 @@ def _stage_trad_pinyin(text: str) -> tuple[str, list[Change], int, bool]:
     return result.text, list(result.changes), int(result.lost), True
 
 
+# Each stage's changes index the text that stage received (report.replay applies them in order).
+STEP_REALIGN, STEP_T2S, STEP_ENTITIES, STEP_SPANS, STEP_FFFD, STEP_FLAGS = range(6)
+
+
+def _at(change: Change, step: int) -> Change:
+    return replace(change, step=step)
+
+
 def repair(text: str, *, markup: bool = False) -> RepairReport:
     """Repair mojibake in `text` span by span and report every change and every loss.
 
@@ -92,18 +100,20 @@ def repair(text: str, *, markup: bool = False) -> RepairReport:
     changes: list[Change] = []
     current, lost, gbk_pipeline = text, 0, False
     if "pinyin" in families:
-        current, changes, lost, gbk_pipeline = _stage_trad_pinyin(text)
+        current, step, lost, gbk_pipeline = _stage_trad_pinyin(text)
+        # The stage re-aligns bytes first, then converts to simplified: two bases.
+        changes += [_at(c, STEP_T2S if c.kind == "t2s" else STEP_REALIGN) for c in step]
     if "entity" in families:
         current, step = (unescape_extra_layers if markup else unescape_entities)(current)
-        changes += step
+        changes += [_at(c, STEP_ENTITIES) for c in step]
     if current != text:
         marks = scan(current)  # earlier stages moved the text under the markers
     current, step = repair_spans(current, marks)
-    changes += step
+    changes += [_at(c, STEP_SPANS) for c in step]
     if "lost" in families or gbk_pipeline or step:
         current, step = restore_fffd(current)
         n_lost, flags = flag_lost(current, gbk_pipeline=gbk_pipeline)
-        changes += step + flags
+        changes += [_at(c, STEP_FFFD) for c in step] + [_at(c, STEP_FLAGS) for c in flags]
         lost += n_lost
     kinds = list(dict.fromkeys(c.kind for c in changes))
     return RepairReport(text=current, changed=current != text, kinds=kinds, lost=lost, changes=changes)

@@ -7,7 +7,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Change:
-    """One repaired span. ``start``/``end`` index the text the step was applied to."""
+    """One repaired span. ``start``/``end`` index the text that ``step`` was applied to:
+    the changes of one step share a base text, and steps run in order (see replay())."""
 
     start: int
     end: int
@@ -15,6 +16,7 @@ class Change:
     after: str
     kind: str
     confidence: float
+    step: int = 0
 
 
 @dataclass(frozen=True)
@@ -30,3 +32,19 @@ class RepairReport:
         if not include_text:
             data.pop("text")
         return data
+
+
+def replay(text: str, changes: list[Change]) -> str:
+    """Apply a report's changes to the original text again: the repair, explained.
+
+    Raises ValueError when a change does not fit the text (a different original).
+    """
+    for step in sorted({c.step for c in changes}):
+        out, pos = [], 0
+        for change in sorted((c for c in changes if c.step == step), key=lambda c: (c.start, c.end)):
+            if change.start < pos or text[change.start : change.end] != change.before:
+                raise ValueError(f"change {change} does not apply to this text")
+            out += [text[pos : change.start], change.after]
+            pos = change.end
+        text = "".join(out) + text[pos:]
+    return text
