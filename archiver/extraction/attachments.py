@@ -17,6 +17,26 @@ _EXT = re.compile(r"\.(" + "|".join(ATTACHMENT_EXTS) + r")$", re.I)
 _EXT_ANYWHERE = re.compile(r"\.(?:" + "|".join(ATTACHMENT_EXTS) + r")", re.I)
 # pdf.js viewers and download handlers carry the file in a query parameter
 _QUERY_FILE = re.compile(r"(?:file|filename|path|url)=([^&#]+)", re.I)
+# Rule script-link: onclick="window.open('….pdf')" and href="javascript:downloadFile('….doc')"
+# carry the file as a quoted string argument
+_SCRIPT_FILE = re.compile(
+    r"""['"]([^'"\s]+?\.(?:""" + "|".join(ATTACHMENT_EXTS) + r""")(?:\?[^'"]*)?)['"]""", re.I)
+
+
+def page_base(root: etree._Element, url: str) -> str:
+    """Rule base-href: relative links resolve against <base href> when the page has one."""
+    for el in root.iter("base"):
+        if href := (el.get("href") or "").strip():
+            return urljoin(url, href)
+    return url
+
+
+def _script_file(a: etree._Element) -> str | None:
+    href = (a.get("href") or "").strip()
+    script = (a.get("onclick") or "") + (href if href.lower().startswith("javascript:") else "")
+    if script and (m := _SCRIPT_FILE.search(script)):
+        return m.group(1)
+    return None
 
 
 def _ext(href: str, text: str) -> str | None:
@@ -32,7 +52,7 @@ def attachments(anchors: Iterable[etree._Element], base_url: str) -> list[dict[s
     seen: set[str] = set()
     out: list[dict[str, str]] = []
     for a in anchors:
-        href = (a.get("href") or "").strip()
+        href = _script_file(a) or (a.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
         raw_text = "".join(a.itertext())

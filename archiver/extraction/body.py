@@ -31,6 +31,7 @@ _COMPILED = {name: etree.XPath(expr) for name, expr in CONTAINERS.items()}
 # a container's XPath runs only if its marker occurs in the page text at all (cheap pre-test)
 _MARKERS = {name: name.lstrip("#.") for name in CONTAINERS}
 _MIN_CONTAINER_TEXT = 40
+MEDIA_TAGS = ("img", "video", "embed", "object", "iframe", "source")
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,16 @@ def _text_len(el: etree._Element) -> int:
     return sum(len(t.strip()) for t in el.itertext() if isinstance(t, str))
 
 
+def has_media(el: etree._Element) -> bool:
+    """An image, video or embedded player with a source inside `el`."""
+    return any(m.get("src") or m.get("data-src") for m in el.iter(*MEDIA_TAGS))
+
+
 def by_container(root: etree._Element, raw: str | None = None) -> Choice | None:
-    """The first known container that holds real text (the longest if several match)."""
+    """The first known container that holds real text (the longest if several match).
+    Rule media-container: when none holds text, the first one holding an image or a video is
+    the article (a photo or video page); the caller flags it, it never borrows other text."""
+    media: Choice | None = None
     for name, xpath in _COMPILED.items():
         if raw is not None and _MARKERS[name] not in raw:
             continue
@@ -54,7 +63,9 @@ def by_container(root: etree._Element, raw: str | None = None) -> Choice | None:
         best = max(found, key=_text_len)
         if _text_len(best) >= _MIN_CONTAINER_TEXT:
             return Choice(best, "container:" + name)
-    return None
+        if media is None and (with_media := [el for el in found if has_media(el)]):
+            media = Choice(with_media[0], "container-media:" + name)
+    return media
 
 
 def _block_parent(el: etree._Element) -> etree._Element | None:

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 _HEADER_LINES = 20
 _AFTER_LINES = 10
 _EDGE_HEAD, _EDGE_TAIL = 4, 6
+_MEDIA_TEXT = 40
 _LONG_ANCHORS = etree.XPath("//a[string-length(normalize-space(.)) >= 8]")
 
 
@@ -133,7 +134,8 @@ def _title(root: etree._Element, meta: dict[str, str], sel: Mapping[str, Sequenc
             return found[0], found[1], head_el
     if head:
         return head[0], head[2], head_el
-    found = fl.line_in_title_tag([ln.text for ln in lines if not ln.hidden], tag_title) \
+    visible = [ln.text for ln in lines if not ln.hidden]
+    found = fl.line_in_title_tag(visible, tag_title) or fl.line_above_metaline(visible) \
         or fl.title_from_tag(tag_title)
     return (found[0], found[1], None) if found else (None, None, None)
 
@@ -167,12 +169,13 @@ def _echoes_title(value: str, title: str | None) -> bool:
 
 
 def _date(root: etree._Element, meta: dict[str, str], sel: Mapping[str, Sequence[str]],
-          regions: list[dict], header: list[str], url: str) -> tuple[str | None, str | None]:
+          regions: list[dict], header: list[str], url: str, doc_date: str | None = None
+          ) -> tuple[str | None, str | None]:
     year = meta_tags.year_hint(meta)
     if sel.get("published_at") and (found := select_text(root, sel["published_at"])):
         if hit := fl.parse_date(found[0], year):
             return hit.iso, found[1]
-    resolved = fl.resolve_date(meta, [(r, "") for r in regions], header, url)
+    resolved = fl.resolve_date(meta, [(r, "") for r in regions], header, url, doc_date)
     return (resolved[0].iso, resolved[1]) if resolved else (None, None)
 
 
@@ -196,7 +199,8 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
     header, after, outside = _regions(lines, order, choice.element if choice else None, title_el)
     body_lines, edge_meta, body_html, hidden, body_tree = _body(choice, title)
     regions = [best_fields(header), best_fields(edge_meta), best_fields(after), best_fields(hidden)]
-    published, date_rule = _date(root, meta, sel, regions, header, url)
+    documents = doc_fields(outside)
+    published, date_rule = _date(root, meta, sel, regions, header, url, documents.get("发布日期"))
     body_text = "\n".join(body_lines)
     kind = classify_content(url, body_text, _link_ratio(body_tree), _title_links(root), bool(published), text)
     if kind != "article":
@@ -207,7 +211,6 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
         values[name], prov[name] = _pick_field(name, root, meta, sel, regions, title)
     if values["source"] is None and (found := fl.source_after_date(header)):
         values["source"], prov["source"] = found
-    documents = doc_fields(outside)
     # Rule doc-table-publisher: a 政务公开 page without a 来源 line names its publisher in the
     # document table (发布机构), which the issue counts as the source; 发文机关 is the issuer, not kept.
     if values["source"] is None and documents.get("发布机构"):
@@ -217,13 +220,17 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
     body_lines = [ln for ln in body_lines[:2]
                   if ln != values["author"] and fl.byline_author([ln]) is None] + body_lines[2:]
     flags += [f for f, missing in (("no_date", not published), ("no_body", not body_lines)) if missing]
+    # Rule media-only: a photo or video page keeps its caption, never text borrowed from elsewhere
+    if body_tree is not None and len(body_text) < _MEDIA_TEXT and body_mod.has_media(body_tree):
+        flags.append("media_only")
     subtitle = fl.subtitle(title_el, title or "")
     anchors = list(choice.element.iter("a")) if choice else []
+    base_url = att.page_base(root, url)
     return Article(
         **base, title=title, subtitle=subtitle, published_at=published, **values,
         body="\n".join(body_lines) or None, body_html=body_html,
-        images=att.images(body_tree, url) if body_tree is not None else [],
-        attachments=att.attachments(anchors + _after_anchors(root, order, choice), url),
+        images=att.images(body_tree, base_url) if body_tree is not None else [],
+        attachments=att.attachments(anchors + _after_anchors(root, order, choice), base_url),
         doc_fields=documents, flags=flags, spam=spam,
         provenance={k: v for k, v in prov.items() if v} | ({"subtitle": "next-heading"} if subtitle else {}),
     )

@@ -9,7 +9,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_TIME = r"(?:(?:\s*T\s*|\s*)(?P<h>[01]?\d|2[0-3])\s*[:时]\s*(?P<mi>[0-5]\d)(?:\s*[:分]\s*(?P<s>[0-5]\d))?)?"
+# The time may follow a "T" (ISO), spaces, or a hyphen ("2023-05-20-10:30:00" in firstpublishedtime).
+# Rule explicit-offset: an ISO zone written after the seconds ("Z", "+00:00") is kept, not replaced.
+_TIME = (r"(?:(?:\s*T\s*|\s*|-)(?P<h>[01]?\d|2[0-3])\s*[:时]\s*(?P<mi>[0-5]\d)(?:\s*[:分]\s*(?P<s>[0-5]\d)"
+         r"(?:\.\d{1,6})?(?P<tz>Z|[+-](?:0\d|1[0-4]):?[0-5]\d(?![\d:]))?)?)?")
 
 # name -> pattern. Order matters only for ties at the same position.
 PATTERNS: dict[str, re.Pattern[str]] = {
@@ -77,6 +80,8 @@ def _iso(ymd: tuple[int, ...], m: re.Match[str], tz: str = "+08:00") -> tuple[st
     if hour is None:
         return date, False
     sec = m.groupdict().get("s") or "00"
+    if given := m.groupdict().get("tz"):
+        tz = "+00:00" if given == "Z" else f"{given[:3]}:{given[-2:]}"
     return f"{date}T{int(hour):02d}:{m.group('mi')}:{sec}{tz}", True
 
 

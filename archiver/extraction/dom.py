@@ -141,7 +141,8 @@ def _render(root: etree._Element, order: dict[etree._Element, int] | None, skip_
                 stack.append(_SKIPPED)
                 continue
             flags = _HID if hidden else 0
-            if tag in _CELLS and (cell_depth or _is_data_cell(el)):
+            # the rendered root is never a data cell: a chosen cell is a layout cell holding the page
+            if tag in _CELLS and el is not root and (cell_depth or _is_data_cell(el)):
                 flags |= _CELL
                 cell_depth += 1
             elif tag in _LINE_BREAKERS and not cell_depth:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 
 from lxml import etree
 
 from . import meta as meta_tags
 from .dates import DateHit, date_from_url, find_dates, parse_date
 from .dom import BLOCK_TAGS, SKIP_TAGS, is_hidden, norm, render, tag_of
-from .metaline import Field
+from .metaline import Field, is_meta_line
 
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|–|-\s|\s-)\s*")
 # headline candidates: every heading, and these blocks when their class or id says title
@@ -21,8 +22,9 @@ _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|–|-\s|\s-)\s*")
 # names plus a Python attribute test: the equivalent XPath union walked the tree seven times.
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _TITLED = ("div", "p", "span", "td", "strong")
-_TITLE_CASE = str.maketrans("TITLE", "title")  # XPath translate(@class,'TITLE','title')
+_TITLE_CASE = str.maketrans("TIT", "tit")  # XPath translate(@class,'TIT','tit')
 _NOT_INLINE = BLOCK_TAGS | SKIP_TAGS | {"td", "th", ""}
+_INLINE_OR_BR = ({"br"} | {"span", "font", "b", "strong", "em", "i", "a", "u", "label"})
 _HEADING_POINTS = {"h1": 3, "h2": 2, "h3": 1, "h4": 1, "h5": 1, "h6": 1}
 _NEAR_BODY = 120
 # Elements between a headline and the start of the body.
@@ -38,6 +40,8 @@ _NAME = re.compile(r"^(?![的之与和及等])[\u4e00-\u9fff]{2,4}$")
 _BYLINE_SPLIT = re.compile(r"[\s、，,:：/]+")
 _BYLINE_WRAP = re.compile(r"^[【\[（(]\s*|\s*(?:报道)?\s*[】\]）)]?$")
 Result = tuple[str, str] | None
+_DOC_DATE_LABEL = re.compile(
+    r"(成文|实施|生效|施行|失效|废止|印发|发文|有效期至|截止)\s*(日\s*期|时\s*间)?\s*[:：]?\s*$")
 _DATE_THEN_NAME = re.compile(
     r"^\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s+(?P<name>[\u4e00-\u9fffA-Za-z·]{2,12})$"
 )
@@ -56,7 +60,18 @@ def _first_line(el: etree._Element) -> str:
     if not any(tag_of(d) in _NOT_INLINE for d in el.iterdescendants()) and not is_hidden(el):
         return norm("".join(el.itertext()))
     lines = render(el)
+    if len(lines) > 1 and all(tag_of(d) in _INLINE_OR_BR for d in el.iterdescendants()):
+        return _join_br(lines[0].text, lines[1].text) if len(lines) == 2 else lines[0].text
     return lines[0].text if lines else ""
+
+
+def _join_br(first: str, second: str) -> str:
+    """Rule title-br-join: a long headline wrapped with <br> is one title; a second line that
+    opens with a dash is a subtitle ("——在全市大会上的讲话") and stays apart."""
+    if second.startswith(("—", "-", "－", "——")):
+        return first
+    cjk = "\u4e00" <= first[-1] <= "\u9fff" or "\u4e00" <= second[0] <= "\u9fff"
+    return first + ("" if cjk else " ") + second
 
 
 def _in_link_list(el: etree._Element) -> bool:
@@ -84,8 +99,9 @@ def _headline_candidates(root: etree._Element) -> list[etree._Element]:
             out.append(el)
             continue
         cls, id_ = el.get("class"), el.get("id")
-        if (cls is not None and ("title" in cls.translate(_TITLE_CASE) or "biaoti" in cls or "bt" in cls)) \
-                or (id_ is not None and "title" in id_.translate(_TITLE_CASE)):
+        # "tit" covers title and the short class names of 集约化 templates (tit, xl_tit, con_tit)
+        if (cls is not None and ("tit" in cls.translate(_TITLE_CASE) or "biaoti" in cls or "bt" in cls)) \
+                or (id_ is not None and "tit" in id_.translate(_TITLE_CASE)):
             out.append(el)
     return out
 
@@ -118,6 +134,17 @@ def line_in_title_tag(lines: Sequence[str], title_tag: str) -> Result:
     floor = max(6, len(max(parts, key=len)) * 2 // 5)
     best = max((ln for ln in lines if len(ln) >= floor and ln in title_tag), key=len, default=None)
     return (best, "line-in-title-tag") if best else None
+
+
+def line_above_metaline(lines: Sequence[str]) -> Result:
+    """Rule line-above-metaline: on pages whose <title> is only the site name and whose headline
+    has no heading tag or title class, the headline is the line just above the first
+    "发布时间：… 来源：…" line."""
+    for prev, line in pairwise(lines):
+        if is_meta_line(line) and 5 <= len(prev) <= 100 and not _CRUMB.search(prev) \
+                and not is_meta_line(prev):
+            return prev, "line-above-metaline"
+    return None
 
 
 def source_after_date(header: Sequence[str]) -> Result:
@@ -159,11 +186,22 @@ def date_from(value: str, rule: str, year: int | None) -> tuple[DateHit, str] | 
     return (hit, rule) if hit else None
 
 
+def _header_date(header: Sequence[str], year: int | None) -> DateHit | None:
+    """The first header date that no document-date label names (rule doc-date-not-published:
+    成文日期, 实施日期 … in a 政务公开 table are not the publication date)."""
+    for line in header:
+        for hit in find_dates(line, year):
+            if not _DOC_DATE_LABEL.search(line[max(0, hit.start - 10):hit.start]):
+                return hit
+    return None
+
+
 def resolve_date(meta: dict[str, str], fields: Sequence[tuple[dict[str, Field], str]],
-                 header: list[str], url: str) -> tuple[DateHit, str] | None:
-    """Strong meta, then labelled lines (header, body edges, after body), then an unlabelled
-    header date, weak meta, and the URL last. A date-only winner borrows the time from a
-    later candidate of the same day ("2019-09-18" in meta, "2019-09-18 06:23" on the page)."""
+                 header: list[str], url: str, doc_date: str | None = None) -> tuple[DateHit, str] | None:
+    """Strong meta, then labelled lines (header, body edges, after body), the 政务公开 table's
+    发布日期, then an unlabelled header date, weak meta, and the URL last. A date-only winner
+    borrows the time from a later candidate of the same day ("2019-09-18" in meta,
+    "2019-09-18 06:23" on the page)."""
     year = meta_tags.year_hint(meta)
     candidates: list[tuple[DateHit, str]] = []
     if found := meta_tags.pick(meta, "published_at"):
@@ -171,10 +209,10 @@ def resolve_date(meta: dict[str, str], fields: Sequence[tuple[dict[str, Field], 
     for best, _region in fields:
         if f := best.get("published_at"):
             candidates += [c for c in [date_from(f.value, f"metaline:{f.label}", year)] if c]
-    for line in header:
-        if hits := find_dates(line, year):
-            candidates.append((hits[0], "header-date"))
-            break
+    if doc_date:
+        candidates += [c for c in [date_from(doc_date, "doc-table:发布日期", year)] if c]
+    if hit := _header_date(header, year):
+        candidates.append((hit, "header-date"))
     if found := meta_tags.pick(meta, "published_at", "medium"):
         candidates += [c for c in [date_from(found[0], found[1], year)] if c]
     if found := meta_tags.pick(meta, "published_at", "weak"):

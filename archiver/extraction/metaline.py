@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "published_at": ("发布时间", "发布日期", "发表时间", "发表于", "发稿时间", "更新时间", "上传时间", "时间", "日期"),
-    "source": ("信息来源", "文章来源", "新闻来源", "稿件来源", "来源于", "来源", "发布机构", "发布单位", "稿源"),
+    "source": ("信息来源", "文章来源", "新闻来源", "稿件来源", "来源于", "来源", "发布机构", "发布单位", "稿源", "出处"),
     "author": ("作者", "记者", "撰稿人", "撰稿", "通讯员"),
     "editor": ("责任编辑", "责编", "编辑"),
     "stop": ("点击率", "点击数", "点击量", "浏览次数", "浏览量", "阅读量", "阅读数", "访问量", "字号", "字体",
@@ -20,7 +20,24 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
 _LABEL_FIELD = {label: field for field, labels in FIELD_LABELS.items() for label in labels}
 _LABEL_RANK = {label: rank for labels in FIELD_LABELS.values() for rank, label in enumerate(labels)}
 _ALL = sorted(_LABEL_FIELD, key=len, reverse=True)
-LABEL_RE = re.compile(r"(?<![\u4e00-\u9fff])(?P<label>" + "|".join(_ALL) + r")\s*[:：]\s*")
+
+
+def _spaced(labels: list[str]) -> str:
+    """Rule spaced-label: templates pad labels to one width with spaces or U+3000
+    ("索 引 号：", "来　　源：", "文　　号"), so up to four spaces may sit between the characters."""
+    return "|".join(r"\s{0,4}".join(map(re.escape, label)) for label in labels)
+
+
+def label_of(m: re.Match[str]) -> str:
+    """The label of a match, its padding removed ("来　源" → "来源")."""
+    return "".join(m.group("label").split())
+
+
+LABEL_RE = re.compile(r"(?<![\u4e00-\u9fff])(?P<label>" + _spaced(_ALL) + r")\s*[:：]\s*")
+_GLUED_RE = re.compile(r"(?<!工)(?P<label>" + _spaced([x for x in _ALL if x not in ("时间", "日期", "编辑", "记者")])
+                       + r")\s*[:：]\s*")
+# Rule dangling-label: a label alone on its line (<dt>来源：</dt><dd>…</dd>) takes the next line
+_DANGLING = re.compile(r"^(?P<label>" + _spaced(_ALL) + r")\s*[:：]$")
 
 DOC_LABELS = (
     "索引号", "主题分类", "组配分类", "信息分类", "体裁分类", "发文机关", "发布机构", "成文日期", "发文字号", "文号",
@@ -30,11 +47,11 @@ DOC_LABELS = (
 # so "发布机构 武汉市工商局 公开日期 2018-01-01" yields 发布机构 = 武汉市工商局 only.
 DOC_STOPS = ("公开日期", "生成日期", "公开时限", "关键词", "关 键 词", "语种", "信息格式", "内容概述", "相关信息",
              "所属机构", "主题", "信息名称", "名称", "来源")
-DOC_RE = re.compile(r"(?<![\u4e00-\u9fff])(?P<label>" + "|".join(sorted(DOC_LABELS + DOC_STOPS, key=len, reverse=True))
+DOC_RE = re.compile(r"(?<![\u4e00-\u9fff])(?P<label>" + _spaced(sorted(DOC_LABELS + DOC_STOPS, key=len, reverse=True))
                     + r")\s*[:：]?\s*")
 
 # "发表于2014-08-24 21:30| 1164次阅读| 来源CSDN| 作者魏星": pipe-separated, labels without colons
-_SEGMENT_RE = re.compile(r"^(?P<label>" + "|".join(_ALL) + r")\s*[:：]?\s*(?P<value>.+)$")
+_SEGMENT_RE = re.compile(r"^(?P<label>" + _spaced(_ALL) + r")\s*[:：]?\s*(?P<value>.+)$")
 _CUT = re.compile(r"\s{2,}|\s*[|｜]\s*|[】\])）]$")
 _MAX_LEN = {"source": 30, "author": 24, "editor": 24, "published_at": 40}
 
@@ -60,20 +77,32 @@ def _clean(field: str, value: str) -> str:
 def _segments(text: str) -> list[Field]:
     fields = []
     for segment in re.split(r"\s*[|｜]\s*", text):
-        if (m := _SEGMENT_RE.match(segment)) and (field := _LABEL_FIELD[m["label"]]) != "stop":
+        if (m := _SEGMENT_RE.match(segment)) and (field := _LABEL_FIELD[label := label_of(m)]) != "stop":
             if value := _clean(field, m["value"]):
-                fields.append(Field(field, m["label"], value, _LABEL_RANK[m["label"]]))
+                fields.append(Field(field, label, value, _LABEL_RANK[label]))
     return fields
+
+
+def _glued(text: str, matches: list[re.Match[str]]) -> list[re.Match[str]]:
+    """Rule glued-label: templates without whitespace between spans render
+    "来源：示例日报发布时间：2023-05-20"; after a first label, a specific label (not 日期/时间,
+    which end 成文日期 and its kin) starts a new field even right after a Chinese character."""
+    taken = [(m.start(), m.end()) for m in matches]
+    extra = [m for m in _GLUED_RE.finditer(text, matches[0].end())
+             if not any(a <= m.start() < b for a, b in taken)]
+    return sorted(matches + extra, key=lambda m: m.start()) if extra else matches
 
 
 def parse_line(text: str) -> list[Field]:
     """All labelled fields on one line; values end where the next label starts."""
     matches = list(LABEL_RE.finditer(text))
+    if matches:
+        matches = _glued(text, matches)
     if not matches and ("|" in text or "｜" in text):
         return _segments(text)
     fields: list[Field] = []
     for i, m in enumerate(matches):
-        label = m.group("label")
+        label = label_of(m)
         field = _LABEL_FIELD[label]
         if field == "stop":
             continue
@@ -86,11 +115,22 @@ def parse_line(text: str) -> list[Field]:
 def best_fields(lines: list[str]) -> dict[str, Field]:
     """Per field, the most specific label; among equals, the first line."""
     best: dict[str, Field] = {}
-    for text in lines:
+    for text in join_dangling(lines):
         for f in parse_line(text):
             if f.field not in best or f.rank < best[f.field].rank:
                 best[f.field] = f
     return best
+
+
+def join_dangling(lines: list[str]) -> list[str]:
+    """Lines with a label alone joined to the value on the next line (dt/dd, stacked cells)."""
+    out: list[str] = []
+    for i, text in enumerate(lines):
+        if out and _DANGLING.match(lines[i - 1]) and not LABEL_RE.match(text):
+            out[-1] = f"{out[-1]}{text}"
+        else:
+            out.append(text)
+    return out
 
 
 def is_meta_line(text: str) -> bool:
@@ -109,6 +149,6 @@ def doc_fields(lines: list[str]) -> dict[str, str]:
         for i, m in enumerate(matches):
             end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
             value = text[m.end():end].strip()
-            if value and len(value) <= 100 and m.group("label") in DOC_LABELS:
-                out.setdefault(m.group("label"), value)
+            if value and len(value) <= 100 and (label := label_of(m)) in DOC_LABELS:
+                out.setdefault(label, value)
     return out
