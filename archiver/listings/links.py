@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml.html import HtmlElement
 from parsel import Selector
 
-from archiver.listings.model import clean_url
+from archiver.listings.model import clean_url, page_base
 
 ARTICLE_URL_PATTERNS = {
     "trs": re.compile(r"/t\d{8}_\d+\.s?html?$"),
@@ -47,13 +47,13 @@ def _site(host: str | None) -> str:
 
 def candidates(sel: Selector, url: str) -> list[tuple[str, str, HtmlElement]]:
     """(absolute URL, link text or title, element) for every plausible same-site link."""
-    site, here = _site(urlsplit(url).hostname), clean_url(url)
+    site, here, base = _site(urlsplit(url).hostname), clean_url(url), page_base(sel, url)
     found = []
     for a in sel.xpath("//a[@href]"):
         href = (a.attrib.get("href") or "").strip()
         if not href or href.lower().startswith(SKIP_SCHEMES):
             continue
-        link = clean_url(urljoin(url, href))
+        link = clean_url(urljoin(base, href))
         parts = urlsplit(link)
         if parts.scheme not in ("http", "https") or _site(parts.hostname) != site:
             continue
@@ -103,7 +103,8 @@ def article_links(sel: Selector, url: str, selector: str | None = None) -> list[
     if selector:
         nodes = sel.xpath(selector) if selector.startswith(("/", "(")) else sel.css(selector)
         hrefs = [n.attrib.get("href") or n.xpath("string(.//a/@href)").get() for n in nodes]
-        return list(dict.fromkeys(clean_url(urljoin(url, h.strip())) for h in hrefs if h))
+        base = page_base(sel, url)
+        return list(dict.fromkeys(clean_url(urljoin(base, h.strip())) for h in hrefs if h))
     cands = candidates(sel, url)
     shaped = [c for c in cands
               if any(p.search(urlsplit(c[0]).path) for p in ARTICLE_URL_PATTERNS.values())]

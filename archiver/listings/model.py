@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from parsel import Selector
 
 
 @dataclass(frozen=True)
@@ -35,3 +37,10 @@ def clean_url(url: str) -> str:
     """Drop the fragment: ``a.html#top`` and ``a.html`` are one page."""
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+
+
+def page_base(sel: Selector, url: str) -> str:
+    """Rule base-href: relative links resolve against the page's <base href> when it has one
+    (集约化 templates served from /module/… set it to the column's directory)."""
+    href = (sel.xpath("//base/@href").get() or "").strip()
+    return urljoin(url, href) if href else url

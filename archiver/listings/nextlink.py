@@ -6,7 +6,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from parsel import Selector
 
-from archiver.listings.model import PageRequest, clean_url
+from archiver.listings.model import PageRequest, clean_url, page_base
 
 NEXT_TEXTS = {"下一页", "下页", "后页", "下一頁", ">", "›", "»", ">>", "next", "next page",
               "下一页>", "下一页>>", "下一页 >", "[下一页]", "下一页»"}
@@ -44,7 +44,7 @@ def _anchors(sel: Selector, base: str) -> list[tuple[str, str]]:
 def next_request(sel: Selector, url: str) -> tuple[PageRequest | None, str | None]:
     """The next page by its link text, else by the pager's next number."""
     here = clean_url(url)
-    anchors = [(u, t) for u, t in _anchors(sel, url) if u != here]
+    anchors = [(u, t) for u, t in _anchors(sel, page_base(sel, url)) if u != here]
     number = current_page(url)
     for link, text in anchors:
         if " ".join(text.split()) in NEXT_TEXTS:
