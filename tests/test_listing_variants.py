@@ -87,3 +87,11 @@ def test_more_links_to_other_columns_are_not_articles() -> None:
     listing = parse_listing(_page(items), URL)
     assert len(listing.article_urls) == 5
     assert not any("more" in u or "list_" in u for u in listing.article_urls)
+
+
+def test_base_href_numbered_pager() -> None:
+    items = "<ul>" + "".join(f"<li><a href='content_{i}.html'>{t}</a></li>" for i, t in enumerate(TITLES)) + "</ul>"
+    html = _page(items, head="<base href='http://www.example.gov.cn/col/col12/'>",
+                 extra="<div class='page'><span>1</span><a href='index_2.html'>2</a><a href='index_3.html'>3</a></div>")
+    listing = parse_listing(html, "http://www.example.gov.cn/module/list.jsp?col=12")
+    assert listing.next_pages == ["http://www.example.gov.cn/col/col12/index_2.html"]

@@ -44,13 +44,14 @@ def _anchors(sel: Selector, base: str) -> list[tuple[str, str]]:
 def next_request(sel: Selector, url: str) -> tuple[PageRequest | None, str | None]:
     """The next page by its link text, else by the pager's next number."""
     here = clean_url(url)
-    anchors = [(u, t) for u, t in _anchors(sel, page_base(sel, url)) if u != here]
+    base = page_base(sel, url)
+    anchors = [(u, t) for u, t in _anchors(sel, base) if u != here]
     number = current_page(url)
     for link, text in anchors:
         if " ".join(text.split()) in NEXT_TEXTS:
             return PageRequest(link, page=number + 1), "next_link"
     for link, text in anchors:
-        if text.strip() == str(number + 1) and _same_listing(link, url):
+        if text.strip() == str(number + 1) and (_same_listing(link, url) or _same_listing(link, base)):
             return PageRequest(link, page=number + 1), "numbered"
     return None, None
 
