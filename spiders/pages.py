@@ -1,19 +1,22 @@
 """Turn a Scrapy response into the project's RawPage record (bytes and headers as sent)."""
 from __future__ import annotations
 
-from scrapy.http import Response
+from scrapy.http import Headers, Response
 
 from archiver.models import RawPage
 
 
+def headers_dict(headers: Headers) -> dict[str, str]:
+    """Scrapy's bytes headers as text, repeated fields joined as HTTP allows."""
+    return {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in headers.items()}
+
+
 def raw_page(response: Response, site: str | None = None, section: str | None = None) -> RawPage:
-    headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1")
-               for k, v in response.headers.items()}
+    headers = headers_dict(response.headers)
     request = response.request
     if request is None:  # only a hand-built Response lacks one; a crawl always sets it
         raise ValueError(f"response for {response.url} carries no request")
-    req_headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1")
-                   for k, v in request.headers.items()}
+    req_headers = headers_dict(request.headers)
     original = request.meta.get("redirect_urls", [response.url])[0]
     return RawPage(
         url=original,

@@ -29,7 +29,7 @@ from archiver.listings import parse_listing
 from archiver.profiles import Profile, Section, find_profile, profile_for_url
 from archiver.storage import ArchiveDB
 from spiders.middlewares import slow_down
-from spiders.pages import raw_page
+from spiders.pages import headers_dict, raw_page
 from spiders.politeness import apply_politeness
 from spiders.requests import listing_entry, to_request
 
@@ -41,11 +41,6 @@ COUNTERS = ("listings", "articles", "new", "changed", "unchanged", "skipped", "b
 
 def _flag(value: Any) -> bool:
     return str(value).lower() in {"1", "true", "yes"}
-
-
-def _headers(response: Response) -> dict[str, str]:
-    return {k.decode("latin-1"): b", ".join(v).decode("latin-1")
-            for k, v in response.headers.items()}
 
 
 class SiteSpider(scrapy.Spider):
@@ -159,7 +154,7 @@ class SiteSpider(scrapy.Spider):
 
     # -- callbacks ---------------------------------------------------------------
     def _blocked(self, response: Response, entry: Entry) -> bool:
-        verdict = classify(response.status, _headers(response), response.body)
+        verdict = classify(response.status, headers_dict(response.headers), response.body)
         if verdict is None:
             self.blocked_streak = 0
             return False
