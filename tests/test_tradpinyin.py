@@ -152,3 +152,22 @@ def test_simulator_is_deterministic_and_seeded() -> None:
     assert corrupt_like_seed(text) == corrupt_like_seed(text)
     assert "日?qǐng)?bào)" in corrupt_like_seed(text)
     assert corrupt_like_seed(text, annotated_chars="報") == "運城日報(bào)記者報(bào)道:河東大地,請戴好口罩?!?"  # a lone lead at the end: one '?'
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("國家統計局新聞(wén)發(fā)言人介紹國民經濟運行情況。", "国家统计局新闻发言人介绍国民经济运行情况。"),
+    ("有關負責(zé)人介紹(shào)《中華(huá)人民共和國(guó)條例》", "有关负责人介绍《中华人民共和国条例》"),
+])
+def test_everyday_characters_glossed_with_everyday_readings_are_a_mirror(line: str, expected: str) -> None:
+    result = undo_trad_pinyin(line)
+    assert result is not None and result.text == expected
+
+
+@pytest.mark.parametrize("line", [
+    "學(xué)而",                              # one gloss: a reading aid
+    "不亦說(yuè)乎？其為人也孝弟(tì)",          # unusual readings: a reading aid's tell
+    "這個字讀作「行(háng)」，不讀(xíng)",     # a lesson about readings
+    "古籍中的「兕(sì)」與「觥(gōng)」",      # rare characters glossed
+])
+def test_reading_aids_stay(line: str) -> None:
+    assert undo_trad_pinyin(line) is None

@@ -16,9 +16,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from archiver._cjk_rank import SIMPLIFIED
 from archiver.mojibake import pinyin_syllables as ps
 from archiver.mojibake.report import Change
 from archiver.mojibake.tp_realign import LOST, realign
+
+EVERYDAY = 1500  # how many of the most frequent characters count as everyday ones
 
 __all__ = ["LOST", "Evidence", "TradPinyinResult", "evidence", "t2s", "undo_trad_pinyin"]
 
@@ -51,6 +54,8 @@ class Evidence:
     # reading aid, which glosses a character once)
     usual: float = 1.0  # share of annotations giving the character's usual reading (rank 0):
     # the mirror's table does (all 91 of the seed's); a reading aid glosses 說 as yuè
+    common: bool = False  # every annotated character is an everyday one (simplified form
+    # among the most frequent characters)
 
     @property
     def convincing(self) -> bool:
@@ -60,6 +65,10 @@ class Evidence:
             return False
         dense = self.annotations >= 8 and self.distinct >= 5 and self.share >= 0.05
         if self.misaligned or self.mixed or self.repeated:
+            return True
+        if self.distinct >= 2 and self.common and self.usual == 1.0 and self.traditional == 1.0:
+            # A reading aid glosses a rare character or an unusual reading, once; the mirror
+            # glosses everyday characters (新聞, 國) with their everyday reading.
             return True
         # The width fold and density alone also fit a reading aid on a page typed with ASCII
         # commas; there, an unusual reading is the aid's tell.
@@ -120,7 +129,14 @@ def evidence(text: str) -> Evidence:
         share=count / cjk if cjk else 0.0,
         repeated=repeated,
         usual=usual / count if count else 1.0,
+        common=bool(readings) and all(_t2s_char(c) in _everyday() for c in readings),
     )
+
+
+@lru_cache(maxsize=1)
+def _everyday() -> frozenset[str]:
+    """The 1,500 most frequent simplified characters (rank table from jieba's dictionary)."""
+    return frozenset(SIMPLIFIED[:EVERYDAY])
 
 
 def _usual_reading(char: str, syllable: str) -> bool:
