@@ -9,6 +9,7 @@ import pytest
 from archiver.extraction import Article, explain, extract
 
 FIX = Path(__file__).parent / "fixtures" / "extract"
+LISTINGS = Path(__file__).parent / "fixtures" / "listings"  # shared with the listing tests
 URL = "http://www.example.gov.cn/zwgk/202205/t20220520_123456.html"
 
 
@@ -36,9 +37,9 @@ def test_extract_news_about_gambling_is_not_spam() -> None:
     assert "赌场" in (art.body or "")
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in (FIX / "listings").glob("*.html")))
+@pytest.mark.parametrize("name", sorted(p.name for p in LISTINGS.glob("*.html")))
 def test_extract_listing_is_not_an_article(name: str) -> None:
-    art = extract((FIX / "listings" / name).read_bytes(), "http://www.example.gov.cn/col/col123/index.html")
+    art = extract((LISTINGS / name).read_bytes(), "http://www.example.gov.cn/col/col123/index.html")
     assert art.page_kind == "listing"
     assert "not_article:listing" in art.flags
     assert art.title is None and art.body is None
