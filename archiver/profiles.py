@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -221,10 +221,6 @@ def profile_for_url(url: str) -> Profile:
     host = urlsplit(url).hostname or "site"
     return Profile(id=host, name=host, family="auto", allowed_domains=(site_domain(host),),
                    sections=(Section(urlsplit(url).path or "/", url),))
-
-
-def with_max_pages(profile: Profile, max_pages: int | None) -> Profile:
-    return profile if max_pages is None else replace(profile, max_pages=max_pages)
 
 
 def match_profile(url: str, sites_dir: Path = SITES_DIR) -> Profile | None:

@@ -69,10 +69,6 @@ class ArchiveDB:
             migrate(self.db)
 
     # -- reads used by the crawl ------------------------------------------------
-    def is_known(self, url: str) -> bool:
-        row = self.db.execute("SELECT 1 FROM articles WHERE url = ?", [url]).fetchone()
-        return row is not None
-
     def validators(self, url: str) -> dict[str, str]:
         """ETag / Last-Modified of the stored copy, for a conditional re-fetch."""
         row = self.db.execute(

@@ -35,8 +35,6 @@ from spiders.requests import listing_entry, to_request
 
 log = logging.getLogger(__name__)
 POLICY = re.compile(r"Forbidden by robots\.txt|Filtered offsite request")
-COUNTERS = ("listings", "articles", "new", "changed", "unchanged", "skipped", "blocked",
-            "errors", "empty")
 
 
 def _flag(value: Any) -> bool:
