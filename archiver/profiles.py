@@ -8,7 +8,7 @@ selector is a clear error before any request is sent.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,7 +140,7 @@ def _sections(where: str, data: dict[str, Any], domains: tuple[str, ...]) -> tup
         if not sec.get("url") or urlsplit(sec["url"]).scheme not in ("http", "https"):
             raise ProfileError(f"{here}: needs url = an http(s) listing URL")
         host = urlsplit(sec["url"]).hostname or ""
-        if domains and not any(host == d or host.endswith("." + d) for d in domains):
+        if domains and not in_domains(host, domains):
             raise ProfileError(f"{here}: {host} is not in allowed_domains")
         hints = _hints(here, _merge(defaults, sec))
         out.append(Section(sec.get("name") or urlsplit(sec["url"]).path, sec["url"], hints,
@@ -215,6 +215,11 @@ def site_domain(host: str) -> str:
     return ".".join(labels[-keep:])
 
 
+def in_domains(host: str, domains: Iterable[str]) -> bool:
+    """``host`` is one of ``domains`` or a subdomain of one (urlsplit lower-cases hostnames)."""
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
 def profile_for_url(url: str) -> Profile:
     """A one-section profile for a bare listing URL: the family is detected per page, and
     the whole registrable domain is the site (articles often sit on a sibling host)."""
@@ -225,8 +230,8 @@ def profile_for_url(url: str) -> Profile:
 
 def match_profile(url: str, sites_dir: Path = SITES_DIR) -> Profile | None:
     """The profile whose domains hold ``url`` (for a single fetch), or None."""
-    host = (urlsplit(url).hostname or "").lower()
+    host = urlsplit(url).hostname or ""
     for profile in load_all(sites_dir):
-        if any(host == d or host.endswith("." + d) for d in profile.allowed_domains):
+        if in_domains(host, profile.allowed_domains):
             return profile
     return None

@@ -26,7 +26,7 @@ from archiver.blocking import classify
 from archiver.encoding import decode
 from archiver.frontier import DONE, FAILED, Entry, Frontier
 from archiver.listings import parse_listing
-from archiver.profiles import Profile, Section, find_profile, profile_for_url
+from archiver.profiles import Profile, Section, find_profile, in_domains, profile_for_url
 from archiver.storage import ArchiveDB
 from spiders.middlewares import slow_down
 from spiders.pages import headers_dict, raw_page
@@ -129,8 +129,7 @@ class SiteSpider(scrapy.Spider):
 
     def allowed(self, url: str) -> bool:
         """Offsite links are never followed (listings bypass Scrapy's offsite filter)."""
-        host = (urlsplit(url).hostname or "").lower()
-        if any(host == d or host.endswith("." + d) for d in self.allowed_domains):
+        if in_domains(urlsplit(url).hostname or "", self.allowed_domains):
             return True
         self.crawler.stats.inc_value("archiver/offsite_skipped")
         log.info("%s: not following offsite %s", self.site, url)
