@@ -27,13 +27,11 @@ from archiver.profiles import (
     profile_for_url,
     profile_paths,
 )
-from archiver.progress import summary_line
+from archiver.progress import SECTION_COUNTS, summary_line
 from archiver.runlock import site_lock
 from archiver.table import render
 
 log = logging.getLogger(__name__)
-SECTION_COLUMNS = ["listings", "articles", "new", "changed", "unchanged", "skipped", "blocked",
-                   "errors"]
 
 
 @dataclass(frozen=True)
@@ -75,7 +73,7 @@ def _section_rows(outcomes: list[Any]) -> list[list[Any]]:
     for o in outcomes:
         spider = o.spider
         for name, counts in (getattr(spider, "section_counts", None) or {}).items():
-            rows.append([spider.site, name, *(counts.get(k, 0) for k in SECTION_COLUMNS),
+            rows.append([spider.site, name, *(counts.get(k, 0) for k in SECTION_COUNTS),
                          getattr(spider, "run_status", o.reason)])
     return rows
 
@@ -116,7 +114,7 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
                                 (getattr(o.spider, "section_counts", None) or {}).values())}
         summaries.append(summary_line(profile.id, status, counts, elapsed)
                          + (f" (stopped: {o.reason})" if o.reason not in ("finished", None) else ""))
-    table = render(["site", "section", *SECTION_COLUMNS, "status"], _section_rows(outcomes))
+    table = render(["site", "section", *SECTION_COUNTS, "status"], _section_rows(outcomes))
     return CrawlResult(table, summaries, [s for s, v in statuses.items() if v == "failed"],
                        statuses)
 

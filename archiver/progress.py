@@ -6,20 +6,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-LIVE_KEYS = ("listings", "articles", "new", "changed", "unchanged", "skipped", "blocked", "errors")
+# A section's counters, as shown live and in the crawl table.
+SECTION_COUNTS = ("listings", "articles", "new", "changed", "unchanged", "skipped", "blocked",
+                  "errors")
+# A run's counters: the summary line and the ``runs`` table's columns.
+RUN_COUNTS = ("requests", "new", "changed", "unchanged", "blocked", "errors")
 
 
 def section_line(site: str, section: str, counts: Mapping[str, int], elapsed: float) -> str:
     rate = counts.get("articles", 0) / elapsed if elapsed > 0 else 0.0
-    parts = " ".join(f"{k}={counts.get(k, 0)}" for k in LIVE_KEYS)
+    parts = " ".join(f"{k}={counts.get(k, 0)}" for k in SECTION_COUNTS)
     return f"{site}/{section}: {parts} rate={rate:.1f}/s"
 
 
 def summary_line(site: str, status: str, counts: Mapping[str, int], elapsed: float) -> str:
     """One line per site run, for cron mail and logs."""
-    keys = ("requests", "new", "changed", "unchanged", "blocked", "errors")
     return (f"{site}: {status} in {elapsed:.1f}s — "
-            + ", ".join(f"{counts.get(k, 0)} {k}" for k in keys))
+            + ", ".join(f"{counts.get(k, 0)} {k}" for k in RUN_COUNTS))
 
 
 def live_block(lines: list[str], previous: int) -> str:

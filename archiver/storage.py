@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from archiver.errors import StorageError
 from archiver.models import RawPage, utc_now
+from archiver.progress import RUN_COUNTS
 from archiver.schema import migrate
 
 log = logging.getLogger(__name__)
@@ -171,8 +172,7 @@ class ArchiveDB:
 
     def finish_run(self, run_id: int, status: str, counts: Mapping[str, int],
                    sections: Mapping[str, Any] | None = None) -> None:
-        fields = {k: int(counts.get(k, 0)) for k in
-                  ("requests", "new", "changed", "unchanged", "blocked", "errors")}
+        fields = {k: int(counts.get(k, 0)) for k in RUN_COUNTS}
         with self.db.atomic():
             self.db.execute(
                 "UPDATE runs SET finished = ?, status = ?, requests = ?, new = ?, changed = ?,"

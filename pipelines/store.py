@@ -9,8 +9,6 @@ from scrapy.crawler import Crawler
 
 from archiver.storage import ArchiveDB
 
-RUN_COUNTS = ("requests", "new", "changed", "unchanged", "blocked", "errors")
-
 
 def run_status(reason: str, sections: Mapping[str, Mapping[str, int]], errors: int,
                blocked: int) -> str:
