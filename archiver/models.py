@@ -32,12 +32,10 @@ class RawPage:
 
     @property
     def content_type(self) -> str | None:
-        for name, value in self.headers.items():
-            if name.lower() == "content-type":
-                return value
-        return None
+        return self.header("Content-Type")
 
     def header(self, name: str) -> str | None:
+        """A response header by name, case-insensitively (servers vary the case)."""
         for key, value in self.headers.items():
             if key.lower() == name.lower():
                 return value
