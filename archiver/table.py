@@ -15,7 +15,7 @@ def clip(text: str, limit: int) -> str:
     used = 0
     for char in text:
         w = width(char)
-        if used + w > limit - 1 and used + w > limit:
+        if used + w > limit:
             return "".join(out) + "…"
         out.append(char)
         used += w
