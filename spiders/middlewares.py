@@ -37,6 +37,14 @@ def retry_after(value: bytes | str | None, now: datetime | None = None) -> float
     return max(0.0, (when - now).total_seconds())
 
 
+def backoff_delay(settings: BaseSettings, tries: int, asked: float | None = None) -> float:
+    """Seconds to wait: what the server asked for (Retry-After), else ARCHIVER_BACKOFF_BASE
+    doubled per try; never more than ARCHIVER_BACKOFF_MAX."""
+    base = settings.getfloat("ARCHIVER_BACKOFF_BASE", 2.0)
+    return min(settings.getfloat("ARCHIVER_BACKOFF_MAX", 300.0),
+               asked if asked is not None else base * 2 ** tries)
+
+
 def slow_down(crawler: Crawler, request: Request, delay: float) -> None:
     """Space this host's requests ``delay`` seconds apart for the next ``delay`` seconds;
     then the slot's own delay (profile or AutoThrottle) applies again."""
@@ -62,13 +70,11 @@ def slow_down(crawler: Crawler, request: Request, delay: float) -> None:
 class BackoffRetryMiddleware(RetryMiddleware):
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
-        self.base = settings.getfloat("ARCHIVER_BACKOFF_BASE", 2.0)
-        self.cap = settings.getfloat("ARCHIVER_BACKOFF_MAX", 300.0)
+        self.backoff_settings = settings
 
     def _delay(self, request: Request, response: Response | None) -> float:
         asked = retry_after(response.headers.get("Retry-After")) if response is not None else None
-        tries = request.meta.get("retry_times", 0)
-        return min(self.cap, asked if asked is not None else self.base * 2 ** tries)
+        return backoff_delay(self.backoff_settings, request.meta.get("retry_times", 0), asked)
 
     async def _wait_and_retry(self, request: Request, reason: object,
                               response: Response | None) -> Request | None:

@@ -45,6 +45,13 @@ def _site(host: str | None) -> str:
     return ".".join(labels[-3:]) if len(labels) >= 3 else ".".join(labels)
 
 
+def _may_be_article(link: str, site: str) -> bool:
+    """An http(s) link of `site` that is not a file, a counter or a listing page."""
+    parts = urlsplit(link)
+    return parts.scheme in ("http", "https") and _site(parts.hostname) == site \
+        and not FILE_EXT.search(parts.path) and not NOT_ARTICLE.search(link)
+
+
 def candidates(sel: Selector, url: str) -> list[tuple[str, str, HtmlElement]]:
     """(absolute URL, link text or title, element) for every plausible same-site link."""
     site, here, base = _site(urlsplit(url).hostname), clean_url(url), page_base(sel, url)
@@ -54,10 +61,7 @@ def candidates(sel: Selector, url: str) -> list[tuple[str, str, HtmlElement]]:
         if not href or href.lower().startswith(SKIP_SCHEMES):
             continue
         link = clean_url(urljoin(base, href))
-        parts = urlsplit(link)
-        if parts.scheme not in ("http", "https") or _site(parts.hostname) != site:
-            continue
-        if link == here or FILE_EXT.search(parts.path) or NOT_ARTICLE.search(link):
+        if link == here or not _may_be_article(link, site):
             continue
         text = " ".join("".join(a.xpath(".//text()").getall()).split())
         found.append((link, text or a.attrib.get("title", "").strip(), a.root))
@@ -115,11 +119,5 @@ def article_links(sel: Selector, url: str, selector: str | None = None) -> list[
 def filter_links(links: list[str], url: str) -> list[str]:
     """Absolute, same-site, non-file, non-listing links from a record list (JSON, CDATA)."""
     site = _site(urlsplit(url).hostname)
-    out = []
-    for href in links:
-        link = clean_url(urljoin(url, href.strip()))
-        parts = urlsplit(link)
-        if parts.scheme in ("http", "https") and _site(parts.hostname) == site \
-                and not FILE_EXT.search(parts.path) and not NOT_ARTICLE.search(link):
-            out.append(link)
-    return list(dict.fromkeys(out))
+    found = (clean_url(urljoin(url, href.strip())) for href in links)
+    return list(dict.fromkeys(link for link in found if _may_be_article(link, site)))
