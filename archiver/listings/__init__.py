@@ -114,7 +114,7 @@ def parse_listing(text: str, url: str, hints: ListingHints | None = None, *,
     html = _uncomment(text)
     sel = Selector(text=html or "<html></html>")
     links = article_links(sel, url, hints.article_selector)
-    if (not links and family == "ucap") or (not links and jsonapi.embedded_links(text)):
+    if not links:  # a UCAP-style list the page's script renders from embedded JSON
         links = filter_links(jsonapi.embedded_links(text), url)
     if hints.page_template and hints.pagination == "numbered" and listing_url:
         reqs = [r for r in [numbered.next_request(listing_url, hints.page_template, page)] if r]
