@@ -67,9 +67,9 @@ def _hanweb_listing(text: str, url: str, hints: ListingHints,
 
 def _form_api_listing(text: str, url: str, request: PageRequest) -> Listing:
     """An answer of a POSTed search API (TRS trsapi, UCAP queryList): see ``formapi``."""
-    links = filter_links(formapi.links(text), url)
-    nxt = formapi.next_request(text, request)
-    return _done(links, [nxt] if nxt else [], "form_api", formapi.page_count(text), "json")
+    found, total = formapi.read_answer(text)
+    nxt = formapi.next_request(request, len(found), total)
+    return _done(filter_links(found, url), [nxt] if nxt else [], "form_api", total, "json")
 
 
 def _done(links: list[str], reqs: list[PageRequest], style: str | None, total: int | None,

@@ -97,30 +97,24 @@ def _link(record: dict[str, Any]) -> str | None:
     return None
 
 
-def links(text: str) -> list[str]:
-    """The record links of one API answer, in order."""
+def read_answer(text: str) -> tuple[list[str], int | None]:
+    """(record links in order, the answer's pageCount) of one API answer: parsed once, as
+    both the links and the next request need it."""
     try:
         data = json.loads(text)
     except ValueError:
-        return []
-    return [u for u in map(_link, _records(data)) if u]
-
-
-def page_count(text: str) -> int | None:
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return None
+        return [], None
     value = data.get("pageCount") if isinstance(data, dict) else None
-    return int(value) if isinstance(value, int | str) and str(value).isdigit() else None
+    count = int(value) if isinstance(value, int | str) and str(value).isdigit() else None
+    return [u for u in map(_link, _records(data)) if u], count
 
 
-def next_request(text: str, request: PageRequest) -> PageRequest | None:
-    """The page after ``request``: None once an answer is short, empty or the last one."""
+def next_request(request: PageRequest, got: int, total: int | None) -> PageRequest | None:
+    """The page after ``request``, whose answer held ``got`` links and said it has ``total``
+    pages: None once an answer is short, empty or the last one."""
     form = dict(request.form)
     key, size_key = ("page", "prepage") if "page" in form else ("current", "pageSize")
     page, per = _int(form.get(key), 1), _int(form.get(size_key), 15)
-    got, total = len(links(text)), page_count(text)
     if got == 0 or got < per or (total is not None and page >= total):
         return None
     form[key] = str(page + 1)
