@@ -28,7 +28,7 @@ from archiver.frontier import DONE, FAILED, Entry, Frontier
 from archiver.listings import parse_listing
 from archiver.profiles import Profile, Section, find_profile, in_domains, profile_for_url
 from archiver.storage import ArchiveDB
-from spiders.middlewares import slow_down
+from spiders.middlewares import backoff_delay, slow_down
 from spiders.pages import headers_dict, raw_page
 from spiders.politeness import apply_politeness
 from spiders.requests import listing_entry, to_request
@@ -162,9 +162,8 @@ class SiteSpider(scrapy.Spider):
         log.warning("%s: blocked at %s: %s", self.site, response.url, verdict.reason)
         if verdict.back_off:
             self.blocked_streak += 1
-            base = self.settings.getfloat("ARCHIVER_BACKOFF_BASE", 2.0)
-            slow_down(self.crawler, response.request or Request(response.url), min(
-                self.settings.getfloat("ARCHIVER_BACKOFF_MAX", 300.0), base * 2 ** self.blocked_streak))
+            slow_down(self.crawler, response.request or Request(response.url),
+                      backoff_delay(self.settings, self.blocked_streak))
             if self.blocked_streak >= self.settings.getint("ARCHIVER_BLOCK_LIMIT", 3):
                 raise CloseSpider("blocked")
         return True
