@@ -69,7 +69,7 @@ def _clean(field: str, value: str) -> str:
         return value.strip()[:_MAX_LEN[field]]
     value = _CUT.split(value.strip(), maxsplit=1)[0].strip(" :：,，;；、【】[]()（）")
     value = value.split(" ", 1)[0] if field == "source" else value  # "新华社 举报": widget text follows
-    if field != "published_at" and re.search(r"\d{4}[-/年.]\d{1,2}", value):
+    if re.search(r"\d{4}[-/年.]\d{1,2}", value):  # "新华网2023-05-20 10:30": a glued date ends it
         value = re.split(r"\s*\d{4}[-/年.]\d{1,2}", value, maxsplit=1)[0].strip()
     return value if len(value) <= _MAX_LEN[field] else ""
 
