@@ -26,8 +26,8 @@ _TITLE_CASE = str.maketrans("TIT", "tit")  # XPath translate(@class,'TIT','tit')
 _NOT_INLINE = BLOCK_TAGS | SKIP_TAGS | {"td", "th", ""}
 _INLINE_OR_BR = ({"br"} | {"span", "font", "b", "strong", "em", "i", "a", "u", "label"})
 _HEADING_POINTS = {"h1": 3, "h2": 2, "h3": 1, "h4": 1, "h5": 1, "h6": 1}
+# at most this many elements (in document order) between a headline and the start of the body
 _NEAR_BODY = 120
-# Elements between a headline and the start of the body.
 _CRUMB = re.compile(r"^(首页|当前位置|您的位置|所在位置)|>|»|›")
 _SUBTITLE_ATTR = re.compile(r"sub-?title|fbt|vice|subhead", re.I)
 # A byline is 1-3 credits: a role ("人民网记者", "通讯员：", "文/…专栏作者") then 1-4 names
@@ -50,6 +50,11 @@ _DATE_THEN_NAME = re.compile(
 def tag_title(root: etree._Element) -> str:
     """All <title> texts joined (some saved pages carry several)."""
     return " ".join(norm("".join(el.itertext())) for el in root.iter("title"))
+
+
+def _title_parts(title_tag: str) -> list[str]:
+    """"标题_栏目_站名" → ["标题", "栏目", "站名"]."""
+    return [p for p in _TITLE_SPLIT.split(title_tag) if p]
 
 
 def _first_line(el: etree._Element) -> str:
@@ -110,7 +115,7 @@ def headline(root: etree._Element, title_tag: str, order: dict[etree._Element, i
              body_start: int | None) -> tuple[str, etree._Element, str] | None:
     """The visible headline: headings and title-classed blocks, scored by level, agreement with
     <title>, closeness above the body, and not being a link (related lists repeat titles)."""
-    parts = [p for p in _TITLE_SPLIT.split(title_tag) if p]
+    parts = _title_parts(title_tag)
     site_part = parts[-1] if len(parts) > 1 else ""
     best: tuple[int, str, etree._Element] | None = None
     for el in _headline_candidates(root):
@@ -128,7 +133,7 @@ def headline(root: etree._Element, title_tag: str, order: dict[etree._Element, i
 
 def line_in_title_tag(lines: Sequence[str], title_tag: str) -> Result:
     """The longest visible line that the <title> tag repeats ("标题 栏目_站名" → "标题")."""
-    parts = [p for p in _TITLE_SPLIT.split(title_tag) if p]
+    parts = _title_parts(title_tag)
     if not parts:
         return None
     floor = max(6, len(max(parts, key=len)) * 2 // 5)
@@ -157,7 +162,7 @@ def source_after_date(header: Sequence[str]) -> Result:
 
 def title_from_tag(title_tag: str) -> Result:
     """The longest part of "标题_栏目_站名" (sites put the headline first or last)."""
-    parts = [p for p in _TITLE_SPLIT.split(title_tag) if p]
+    parts = _title_parts(title_tag)
     return (max(parts, key=len), "title-tag") if parts else None
 
 
