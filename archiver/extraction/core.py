@@ -175,7 +175,7 @@ def _date(root: etree._Element, meta: dict[str, str], sel: Mapping[str, Sequence
     if sel.get("published_at") and (found := select_text(root, sel["published_at"])):
         if hit := fl.parse_date(found[0], year):
             return hit.iso, found[1]
-    resolved = fl.resolve_date(meta, [(r, "") for r in regions], header, url, doc_date)
+    resolved = fl.resolve_date(meta, regions, header, url, doc_date)
     return (resolved[0].iso, resolved[1]) if resolved else (None, None)
 
 

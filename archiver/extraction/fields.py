@@ -201,27 +201,22 @@ def _header_date(header: Sequence[str], year: int | None) -> DateHit | None:
     return None
 
 
-def resolve_date(meta: dict[str, str], fields: Sequence[tuple[dict[str, Field], str]],
+def resolve_date(meta: dict[str, str], fields: Sequence[dict[str, Field]],
                  header: list[str], url: str, doc_date: str | None = None) -> tuple[DateHit, str] | None:
     """Strong meta, then labelled lines (header, body edges, after body), the 政务公开 table's
-    发布日期, then an unlabelled header date, weak meta, and the URL last. A date-only winner
-    borrows the time from a later candidate of the same day ("2019-09-18" in meta,
-    "2019-09-18 06:23" on the page)."""
+    发布日期, then an unlabelled header date, generic then weak meta, and the URL last. A
+    date-only winner borrows the time from a later candidate of the same day ("2019-09-18" in
+    meta, "2019-09-18 06:23" on the page)."""
     year = meta_tags.year_hint(meta)
-    candidates: list[tuple[DateHit, str]] = []
-    if found := meta_tags.pick(meta, "published_at"):
-        candidates += [c for c in [date_from(found[0], found[1], year)] if c]
-    for best, _region in fields:
-        if f := best.get("published_at"):
-            candidates += [c for c in [date_from(f.value, f"metaline:{f.label}", year)] if c]
-    if doc_date:
-        candidates += [c for c in [date_from(doc_date, "doc-table:发布日期", year)] if c]
+    texts = [meta_tags.pick(meta, "published_at"),
+             *[(f.value, f"metaline:{f.label}") for best in fields if (f := best.get("published_at"))],
+             (doc_date, "doc-table:发布日期") if doc_date else None]
+    candidates = [c for t in texts if t and (c := date_from(*t, year))]
     if hit := _header_date(header, year):
         candidates.append((hit, "header-date"))
-    if found := meta_tags.pick(meta, "published_at", "medium"):
-        candidates += [c for c in [date_from(found[0], found[1], year)] if c]
-    if found := meta_tags.pick(meta, "published_at", "weak"):
-        candidates += [c for c in [date_from(found[0], found[1], year)] if c]
+    for strength in ("medium", "weak"):
+        if (found := meta_tags.pick(meta, "published_at", strength)) and (c := date_from(*found, year)):
+            candidates.append(c)
     if hit := date_from_url(url):
         candidates.append((hit, hit.pattern))
     if not candidates:
