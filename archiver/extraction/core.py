@@ -104,10 +104,7 @@ def _regions(lines: list[Line], order: dict[etree._Element, int], container: etr
     """(header lines between headline and body, lines after the body, all lines outside it)."""
     if container is None:
         return [], [], [ln.text for ln in lines]
-    start = order.get(container, 0)
-    end = start
-    for end_el in container.iter():
-        end = order.get(end_el, end)
+    start, end = order.get(container, 0), _end(order, container)
     # from the headline's parent: a line's order is where its first text sits, often a wrapper
     anchor = title_el.getparent() if title_el is not None else None
     low = order.get(anchor, -1) if anchor is not None and order.get(anchor, -1) < start else -1
@@ -264,5 +261,10 @@ def _after_anchors(root: etree._Element, order: dict[etree._Element, int],
     """Links just after the body: attachment lists often sit below the content container."""
     if choice is None:
         return []
-    end = max((order.get(el, 0) for el in choice.element.iter()), default=0)
+    end = _end(order, choice.element)
     return [a for a in root.iter("a") if end < order.get(a, 0) <= end + 300]
+
+
+def _end(order: dict[etree._Element, int], el: etree._Element) -> int:
+    """Document order of the last element inside `el`."""
+    return max((order.get(d, 0) for d in el.iter()), default=0)
