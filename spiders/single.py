@@ -29,8 +29,7 @@ class SinglePageSpider(scrapy.Spider):
             profile = None
         self.site = site or (profile.id if profile else urlsplit(url).hostname)
         # A known site's per-field selector overrides apply to a single fetch too.
-        self.selectors = ({k: list(v) for k, v in profile.selectors.items()} or None
-                          if profile else None)
+        self.selectors = (dict(profile.selectors) or None) if profile else None
         self.failure: str | None = None
 
     async def start(self) -> AsyncIterator[scrapy.Request]:

@@ -59,7 +59,7 @@ class SiteSpider(scrapy.Spider):
             10_000 if self.backfill else profile.max_pages)
         self.sections = {s.name: s for s in profile.sections}
         # Per-field extraction overrides, read by pipelines.process.ProcessPipeline.
-        self.selectors = {k: list(v) for k, v in profile.selectors.items()} or None
+        self.selectors = dict(profile.selectors) or None
         self.section_counts: dict[str, Counter[str]] = {s: Counter() for s in self.sections}
         self.blocked_streak = 0
         self._archive: ArchiveDB | None = None
