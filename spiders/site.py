@@ -12,6 +12,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -223,8 +224,7 @@ class SiteSpider(scrapy.Spider):
             entry = listing_entry(section.name, req)
             if entry.key not in self._listing_keys and self.allowed(entry.url):
                 self._listing_keys.add(entry.key)
-                out.append(Entry(entry.url, "listing", section.name, entry.method, entry.form,
-                                 req.page or page + 1))
+                out.append(replace(entry, page=req.page or page + 1))
         return out
 
     def parse_article(self, response: Response) -> Any:
