@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from archiver.models import RawPage, utc_now
 from archiver.search import Filters
-from archiver.storage import article_row, content_hash, load_body
+from archiver.storage import add_version, article_row, content_hash, load_body
 
 log = logging.getLogger(__name__)
 
@@ -111,9 +111,4 @@ def _write(db: Database, old: dict[str, Any], new: dict[str, Any], raw: RawPage,
     assignments = ", ".join(f"{c} = ?" for c in record)
     db.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*record.values(), old["id"]])
     if content_changed:
-        db.execute(
-            "INSERT INTO versions (url, version, fetched_at, page_id, content_hash, title,"
-            " published_at, source, author, body) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            [old["url"], new["version"], raw.fetched_at, old["page_id"], new["content_hash"],
-             article.get("title"), article.get("published_at"), article.get("source"),
-             article.get("author"), article.get("body")])
+        add_version(db, raw, article, old["page_id"], new["content_hash"], new["version"])

@@ -140,13 +140,7 @@ class ArchiveDB:
             self.db.execute(
                 f"UPDATE articles SET {assignments} WHERE id = ?", [*record.values(), row[0]]
             )
-        self.db.execute(
-            "INSERT INTO versions (url, version, fetched_at, page_id, content_hash, title,"
-            " published_at, source, author, body) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            [raw.url, version, raw.fetched_at, page_id, digest, article.get("title"),
-             article.get("published_at"), article.get("source"), article.get("author"),
-             article.get("body")],
-        )
+        add_version(self.db, raw, article, page_id, digest, version)
         return "new" if row is None else "changed"
 
     # -- runs -------------------------------------------------------------------
@@ -208,6 +202,18 @@ def article_row(raw: RawPage, article: Mapping[str, Any], page_id: int, digest: 
         "last_seen": now,
         "updated_at": now,
     }
+
+
+def add_version(db: Database, raw: RawPage, article: Mapping[str, Any], page_id: int,
+                digest: str, version: int) -> None:
+    """Append ``article`` to its URL's history (both a crawl and a re-extraction do)."""
+    db.execute(
+        "INSERT INTO versions (url, version, fetched_at, page_id, content_hash, title,"
+        " published_at, source, author, body) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [raw.url, version, raw.fetched_at, page_id, digest, article.get("title"),
+         article.get("published_at"), article.get("source"), article.get("author"),
+         article.get("body")],
+    )
 
 
 def load_body(db: Database, page_id: int) -> bytes:
