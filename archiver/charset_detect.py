@@ -143,10 +143,10 @@ def _chardet_tiebreak(body: bytes, tied: list[Reading]) -> Reading | None:
     return family.get(guess or "")
 
 
-def chardet_reading(body: bytes, exclude: str | None = None) -> Reading | None:
+def chardet_reading(body: bytes) -> Reading | None:
     """chardet's pick, when it is confident and decodes strictly (not CJK pages)."""
     guess, confidence = _chardet_guess(body)
-    if guess is None or guess == exclude or confidence < CHARDET_MIN_CONFIDENCE:
+    if guess is None or confidence < CHARDET_MIN_CONFIDENCE:
         return None
     text = strict(body, guess)
     if text is None:

@@ -15,10 +15,7 @@ import re
 from functools import lru_cache
 from itertools import accumulate
 
-from archiver.mojibake.model import CP1252_SPECIALS
-
 SINGLE_BYTE = ("latin", "mac_roman")
-CODECS = ("cp936", "big5", *SINGLE_BYTE)
 
 
 def _is_pua(ch: str) -> bool:
@@ -185,4 +182,4 @@ def decode_strict(raw: bytes, codec: str) -> str | None:
         return None
 
 
-__all__ = ["CODECS", "CP1252_SPECIALS", "decode_strict", "encodable", "encode_run"]
+__all__ = ["decode_strict", "encodable", "encode_run"]

@@ -5,7 +5,6 @@ byte lost under a misaligned annotation from its pinyin key (qǐng + lead D5 -> 
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from archiver.mojibake import cp936
@@ -14,9 +13,6 @@ TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 # CP936 decodes the GBK pinyin letters ǹ (A8BF) and ḿ (A8BC) to private-use code points.
 _PUA_LETTERS = {"\ue7c8": "ǹ", "\ue7c7": "ḿ"}
 SYLLABLE_CHARS = "a-zü" + TONE_MARKS + "".join(_PUA_LETTERS)
-# A toned "(syllable)": the cheap signature the gate looks for.
-TONED_GROUP = re.compile(
-    rf"\(([{SYLLABLE_CHARS}]{{0,6}}[{TONE_MARKS}\ue7c7\ue7c8][{SYLLABLE_CHARS}]{{0,6}})\)")
 
 
 @lru_cache(maxsize=8192)
