@@ -115,11 +115,12 @@ _HID, _CELL, _BREAK, _SKIPPED, _TR, _BLOCK, _LINK = 1, 2, 4, 8, 16, 32, 64
 _TAG_FLAGS = dict.fromkeys(_LINE_BREAKERS, _BREAK) | {"tr": _BREAK | _TR}
 
 
-def _render(root: etree._Element, order: dict[etree._Element, int] | None, skip_hidden: bool,
-            stats: BlockStats | None = None) -> list[Line]:
-    """Block elements break lines, table cells join with one space. One iterwalk, inlined:
-    this loop sees every element of every page, so it avoids per-event method calls (and
-    it fills `stats` on the way, which saved the density method a second walk)."""
+def render(root: etree._Element, order: dict[etree._Element, int] | None = None,
+           skip_hidden: bool = True, stats: BlockStats | None = None) -> list[Line]:
+    """Text lines of `root` in reading order (one per paragraph, one per table row); fills
+    `stats` when given. Block elements break lines, table cells join with one space. One
+    iterwalk, inlined: this loop sees every element of every page, so it avoids per-event
+    method calls (and it fills `stats` on the way, which saved the density method a second walk)."""
     lines: list[Line] = []
     buf: list[str] = []
     start = cell_depth = hidden_depth = in_link = 0
@@ -211,13 +212,6 @@ def _flush(lines: list[Line], buf: list[str], start: int, hidden_depth: int) -> 
     if text.strip() and (text := norm(text)):
         lines.append(Line(text, start, hidden_depth > 0))
     return start, []
-
-
-def render(root: etree._Element, order: dict[etree._Element, int] | None = None,
-           skip_hidden: bool = True, stats: BlockStats | None = None) -> list[Line]:
-    """Text lines of `root` in reading order (one per paragraph, one per table row);
-    fills `stats` when given."""
-    return _render(root, order, skip_hidden, stats)
 
 
 def text_of(el: etree._Element) -> str:
