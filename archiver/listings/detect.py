@@ -11,7 +11,6 @@ FAMILY_MARKERS = [
     ("trs", re.compile(r"createPageHTML|TRS_Editor|TRS_UEDITOR|WCM置标|/t\d{8}_\d+\.s?html?", re.I)),
     ("ucap", re.compile(r"UCAP|ucap|jquery\.jpage|var\s+listData", re.I)),
 ]
-FAMILIES = ("hanweb", "trs", "ucap", "json", "generic")
 
 
 def detect_family(text: str) -> str:
