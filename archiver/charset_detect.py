@@ -5,6 +5,7 @@ and the Big5 family; chardet (7+) breaks near-ties and detects anything else.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from dataclasses import dataclass, replace
@@ -25,7 +26,13 @@ BIG5_FAMILY = ("big5", "cp950", "big5hkscs")  # plain code page first, then supe
 # form those by chance (丝路 = CB BF C2 B7 = "˿·").
 UTF8_BONUS = 0.3
 UTF8_BONUS_2BYTE = 0.15
+# Valid UTF-8 with this many characters from 3-byte sequences, or this many
+# non-ASCII characters in all, is UTF-8 whatever was declared: other CJK
+# encodings practically never form that many valid UTF-8 sequences.
+UTF8_SURE_CHARS = 4
+UTF8_SURE_2BYTE = 16
 _BEYOND_2BYTE = re.compile("[\u0800-\U0010ffff]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # A .tw/.hk/.mo (or .cn) host makes Big5 (or GB18030) slightly more likely.
 HOST_BONUS = 0.05
 # Readings closer than this are a tie, broken by chardet.
@@ -93,6 +100,19 @@ def _host_bonus(url: str | None, encoding: str) -> float:
 
 def utf8_bonus(text: str) -> float:
     return UTF8_BONUS if _BEYOND_2BYTE.search(text) else UTF8_BONUS_2BYTE
+
+
+def utf8_sure(text: str | None) -> bool:
+    """Is valid UTF-8 `text` certainly UTF-8? Yes with a few 3-byte characters, or
+    many 2-byte ones: GBK text made of characters like 学 (D1 A7) is valid UTF-8
+    Cyrillic ("ѧ"), but never for long."""
+    if text is None:
+        return False
+    wide = itertools.islice(_BEYOND_2BYTE.finditer(text), UTF8_SURE_CHARS)
+    if sum(1 for _ in wide) >= UTF8_SURE_CHARS:
+        return True
+    return sum(1 for _ in itertools.islice(_NON_ASCII.finditer(text), UTF8_SURE_2BYTE)) \
+        >= UTF8_SURE_2BYTE
 
 
 def candidates(body: bytes, utf8: str | None, url: str | None,

@@ -24,9 +24,7 @@ with the incomplete tail escaped the same way.
 """
 from __future__ import annotations
 
-import itertools
 import logging
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -41,6 +39,7 @@ from archiver.charset_detect import (
     strict,
     strict_big5,
     utf8_bonus,
+    utf8_sure,
 )
 
 __all__ = ["DecodeReport", "decode", "recover_bytes"]
@@ -54,16 +53,9 @@ ACCEPT_SCORE = 0.5
 ACCEPT_UTF8_SCORE = 0.1
 # Another reading must beat the declared one by this much to overrule it.
 OVERRULE_MARGIN = 0.15
-# Valid UTF-8 with this many characters from 3-byte sequences, or this many
-# non-ASCII characters in all, is UTF-8 whatever was declared: other CJK
-# encodings practically never form that many valid UTF-8 sequences.
-UTF8_SURE_CHARS = 4
-UTF8_SURE_2BYTE = 16
-_BEYOND_2BYTE = re.compile("[\u0800-\U0010ffff]")
 # A fallback reading this plausible, with few escaped bytes, beats chardet's guess.
 FALLBACK_SCORE = 0.4
 _ASCII_BYTES = bytes(range(0x80))
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 @dataclass(frozen=True)
@@ -142,9 +134,9 @@ def _judge_declared(body: bytes, reading: Reading, source: str, label: str, utf8
     """Keep a strictly-decoding declaration unless the bytes clearly say otherwise."""
     if body.isascii():
         return _report(reading, source, 1.0, declared, notes)
-    if reading.encoding == "utf-8" and _utf8_sure(utf8):
+    if reading.encoding == "utf-8" and utf8_sure(utf8):
         return _report(reading, source, 0.99, declared, notes)
-    if utf8 is not None and _utf8_sure(utf8):
+    if utf8 is not None and utf8_sure(utf8):
         notes.append(f"{source} {label} decodes but the bytes are valid UTF-8")
         return _report(Reading("utf-8", utf8, 1.0, 0), "detected", 0.97, declared, notes)
     is_utf8 = reading.encoding == "utf-8"
@@ -163,7 +155,7 @@ def _judge_declared(body: bytes, reading: Reading, source: str, label: str, utf8
 def _undeclared(body: bytes, utf8: str | None, url: str | None, declared: dict,
                 notes: list[str]) -> DecodeReport:
     """No usable declaration: UTF-8 if valid, else the most plausible strict reading."""
-    if utf8 is not None and (body.isascii() or _utf8_sure(utf8)):
+    if utf8 is not None and (body.isascii() or utf8_sure(utf8)):
         return _report(Reading("utf-8", utf8, 1.0, 0), "detected", 1.0 if body.isascii()
                        else 0.99, declared, notes)
     best = best_reading(body, utf8, url)
@@ -199,19 +191,6 @@ def _declaration_conflicts(header: str | None, metas: list[str]) -> list[str]:
 def _declared_codecs(declared: dict) -> list[str]:
     labels = [declared["header"], *declared["meta_all"]]
     return [c for c in map(charset_decl.normalise, labels) if c]
-
-
-def _utf8_sure(text: str | None) -> bool:
-    """Is valid UTF-8 `text` certainly UTF-8? Yes with a few 3-byte characters, or
-    many 2-byte ones: GBK text made of characters like 学 (D1 A7) is valid UTF-8
-    Cyrillic ("ѧ"), but never for long."""
-    if text is None:
-        return False
-    wide = itertools.islice(_BEYOND_2BYTE.finditer(text), UTF8_SURE_CHARS)
-    if sum(1 for _ in wide) >= UTF8_SURE_CHARS:
-        return True
-    return sum(1 for _ in itertools.islice(_NON_ASCII.finditer(text), UTF8_SURE_2BYTE)) \
-        >= UTF8_SURE_2BYTE
 
 
 def _margin_confidence(margin: float) -> float:
