@@ -55,7 +55,7 @@ class Reading:
     confidence: float = 0.0
 
     def scored(self, bonus: float = 0.0) -> Reading:
-        return replace(self, score=plausibility(self.text)[0] + bonus)
+        return replace(self, score=plausibility(self.text) + bonus)
 
 
 def strict(body: bytes, codec: str) -> str | None:
