@@ -21,9 +21,9 @@ from functools import lru_cache
 
 from archiver.mojibake.charsets import cp936_chars, cp936_pairs
 from archiver.mojibake.model import COMMON_PUNCT, is_han, load
+from archiver.mojibake.pinyin_syllables import TONE_MARKS
 
 UTF8_LEADS = frozenset((0xE2, 0xE3, 0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9, 0xEF, 0xF0))
-TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 LATIN_FIRST = ("\u00a1-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
                "\u2020\u2021\u2030\u2039\u203a\u20ac\u2122")
 LATIN_NEXT = LATIN_FIRST + "\u0080-\u00a0\u2013\u2014\u2018-\u201e\u2022\u2026"
@@ -74,7 +74,7 @@ def marker_regex() -> re.Pattern[str]:
         f"(?P<single>[{_class(set(single_families()))}])",
         f"(?P<gbk>[\ue000-\uf8ff]|[{_class(latin_lead_gbk_chars())}]{{3}})",
         f"(?P<latin>[\u0080-\u009f]|[{LATIN_FIRST}][{LATIN_NEXT}])",
-        f"(?P<pinyin>(?<=[\u4e00-\u9fff?])\\([a-zü]*[{TONED}][a-zü]*\\))",
+        f"(?P<pinyin>(?<=[\u4e00-\u9fff?])\\([a-zü]*[{TONE_MARKS}][a-zü]*\\))",
         r"(?P<entity>&(?:#[0-9]|#[xX][0-9a-fA-F]|[A-Za-z][A-Za-z0-9]{1,31};))",
     ]
     return re.compile("|".join(branches))

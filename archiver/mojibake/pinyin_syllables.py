@@ -5,6 +5,7 @@ byte lost under a misaligned annotation from its pinyin key (qǐng + lead D5 -> 
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from archiver.mojibake import cp936
@@ -13,6 +14,8 @@ TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 # CP936 decodes the GBK pinyin letters ǹ (A8BF) and ḿ (A8BC) to private-use code points.
 _PUA_LETTERS = {"\ue7c8": "ǹ", "\ue7c7": "ḿ"}
 SYLLABLE_CHARS = "a-zü" + TONE_MARKS + "".join(_PUA_LETTERS)
+# "運(yùn)": a character and a "(syllable)" group after it (confirmed by reads_as).
+ANNOTATION = re.compile(rf"([\u3400-\u9fff])\(([{SYLLABLE_CHARS}]{{1,7}})\)")
 
 
 @lru_cache(maxsize=8192)

@@ -14,7 +14,6 @@ from archiver.mojibake import pinyin_syllables as ps
 from archiver.mojibake.report import Change
 from archiver.mojibake.tp_stream import LOST, Acc, Option, State, emit, foldable, is_cjk, rarity
 
-_ANNOTATION = re.compile(rf"([\u3400-\u9fff])\(([{ps.SYLLABLE_CHARS}]{{1,7}})\)")
 _ORPHAN_GROUP = re.compile(rf"([{ps.SYLLABLE_CHARS}]{{1,7}})\)")
 _QUESTION_PARTICLES = frozenset("吗嗎呢么麼吧啊呀乎否嘛谁誰哪何")
 _LEAKED_TAG = re.compile(r"/?[a-zA-Z][a-zA-Z0-9]*[^<>\n]{0,80}>")
@@ -49,7 +48,7 @@ def _keys(text: str, syllable: str, lead: int) -> list[tuple[str, int]]:
 
 @lru_cache(maxsize=4)
 def _page_keys(text: str) -> frozenset[tuple[str, str]]:
-    return frozenset((char, ps.normalize(py)) for char, py in _ANNOTATION.findall(text))
+    return frozenset((char, ps.normalize(py)) for char, py in ps.ANNOTATION.findall(text))
 
 
 def _orphan_key(text: str, i: int, end: int, st: State, lead: int, key: str) -> Option:

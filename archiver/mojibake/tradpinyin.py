@@ -27,7 +27,6 @@ __all__ = ["LOST", "Evidence", "TradPinyinResult", "evidence", "t2s", "undo_trad
 
 # Cheap enough for every page: a tone-marked letter closing a group, "(yùn)" or "?qǐng)".
 _PRECHECK = re.compile(rf"[{ps.TONE_MARKS}\ue7c7\ue7c8][a-zü{ps.TONE_MARKS}]{{0,5}}\)")
-_ANNOTATION = re.compile(rf"([\u3400-\u9fff])\(([{ps.SYLLABLE_CHARS}]{{1,7}})\)")
 _MISALIGNED = re.compile(
     rf"[\u3400-\u9fff\ue000-\uf8ff]\?(?:!|[{ps.SYLLABLE_CHARS}]{{0,5}}[{ps.TONE_MARKS}][{ps.SYLLABLE_CHARS}]{{0,5}}\))"
 )
@@ -105,7 +104,7 @@ def evidence(text: str) -> Evidence:
     readings: dict[str, set[str]] = defaultdict(set)
     counts: dict[str, int] = defaultdict(int)
     count = usual = 0
-    for match in _ANNOTATION.finditer(text):
+    for match in ps.ANNOTATION.finditer(text):
         char, syllable = match.groups()
         if ps.reads_as(char, syllable) or ps.reads_as(_t2s_char(char), syllable):
             readings[char].add(ps.normalize(syllable))
