@@ -15,13 +15,12 @@ one by one; every change is a re-reading of bytes or a decoded reference.
 from __future__ import annotations
 
 import logging
-import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from archiver.mojibake.entities import unescape_entities, unescape_extra_layers
+from archiver.mojibake.entities import EXTRA_LAYER, unescape_entities, unescape_extra_layers
 from archiver.mojibake.lossy import flag_lost, restore_fffd
 from archiver.mojibake.markers import Mark, scan, windows
 from archiver.mojibake.report import Change, RepairReport
@@ -29,7 +28,6 @@ from archiver.mojibake.spans import ALL_FAMILIES, Candidate, apply, find_candida
 from archiver.mojibake.wholeline import whole_lines
 
 log = logging.getLogger(__name__)
-EXTRA_LAYER = re.compile(r"&amp;(?:amp;|#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 
 
 def _trad_pinyin() -> Callable[[str], Any] | None:

@@ -12,9 +12,11 @@ import re
 
 from archiver.mojibake.report import Change
 
-ENTITY = re.compile(
-    r"&(?:amp;)*(?:#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)|&(?:amp;)+"
-)
+# One character reference with its closing ';': &#36816; &#x8FD0; &ldquo;
+REFERENCE = r"#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};"
+ENTITY = re.compile(rf"&(?:amp;)*(?:{REFERENCE})|&(?:amp;)+")
+# In HTML source, escaping beyond the one level markup needs: "&amp;ldquo;", "&amp;amp;".
+EXTRA_LAYER = re.compile(rf"&amp;(?:amp;|{REFERENCE})")
 MAX_ROUNDS = 5  # escaping more than five times is not something pages do
 
 
@@ -51,7 +53,7 @@ def unescape_entities(text: str) -> tuple[str, list[Change]]:
     return "".join(out) + text[pos:], changes
 
 
-_MARKUP_LAYERS = re.compile(r"&((?:amp;)+)(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)?")
+_MARKUP_LAYERS = re.compile(rf"&((?:amp;)+)({REFERENCE})?")
 
 
 def unescape_extra_layers(markup: str) -> tuple[str, list[Change]]:
