@@ -18,9 +18,11 @@ META_SCAN_BYTES = 8192
 # tolerates what w3lib's stricter regex misses (scrapy/w3lib#155): "httpequiv",
 # "http_equiv", content before http-equiv, missing or odd quotes, uppercase.
 _META_TAG = re.compile(rb"<meta\b[^>]*>", re.IGNORECASE)
-_CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.IGNORECASE)
+# One charset parameter, read alike in a Content-Type header (str) and in a meta tag (bytes).
+_CHARSET_PARAM = r"""charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)"""
+_CHARSET = re.compile(_CHARSET_PARAM.encode("ascii"), re.IGNORECASE)
+_HEADER_CHARSET = re.compile(_CHARSET_PARAM, re.IGNORECASE)
 _XML_DECL = re.compile(rb"""^\s*<\?xml\b[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._:\-]+)""")
-_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.IGNORECASE)
 
 # GB2312 and GBK pages routinely contain GBK-only or GB18030-only characters (镕, 堃,
 # 䶮); browsers decode all three labels as GB18030, a strict superset.
