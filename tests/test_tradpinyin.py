@@ -6,7 +6,7 @@ import random
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from archiver.mojibake import cp936
 from archiver.mojibake.simulate import corrupt_like_seed, fold_width, to_traditional
@@ -105,10 +105,14 @@ def test_simulator_reproduces_real_corruption(original: str, case_id: str) -> No
     assert corrupt_like_seed(original) == case["input"]
 
 
-def _matches(restored: str, original: str) -> bool:
+def _matches(restored: str, original: str, corrupted: str = "") -> bool:
     """Equal except where the corruption destroyed information: a lost mark, or '?' standing
     for a character GBK cannot encode."""
     expected = fold_width(original)
+    if corrupted.endswith("?") and len(restored) == len(expected) - 1 and expected[-1].isascii():
+        # An orphan lead byte at the very end swallowed the ASCII byte after it ("。”\n" ->
+        # "?!?"): that byte is gone, and nothing after it shows it was ever there.
+        expected = expected[:-1]
     if len(restored) != len(expected):
         return False
     return all(
@@ -124,6 +128,7 @@ def test_tradpinyin_round_trips_simulated_page(index: int) -> None:
     assert result is not None and _matches(result.text, body)
 
 
+@example(index=1, seed=1, start=0, size=512)  # a slice ending "。”\n": the last byte is swallowed
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, len(BODIES) - 1), st.integers(1, 10_000), st.integers(0, 2000), st.integers(200, 1500))
 def test_tradpinyin_round_trips_random_tables(index: int, seed: int, start: int, size: int) -> None:
@@ -132,8 +137,9 @@ def test_tradpinyin_round_trips_random_tables(index: int, seed: int, start: int,
     if len(converted) < 10:
         return
     table = "".join(random.Random(seed).sample(converted, min(len(converted), 40)))
-    result = undo_trad_pinyin(corrupt_like_seed(body, table, seed))
-    assert result is not None and _matches(result.text, body)
+    corrupted = corrupt_like_seed(body, table, seed)
+    result = undo_trad_pinyin(corrupted)
+    assert result is not None and _matches(result.text, body, corrupted)
 
 
 _FUZZ_ALPHABET = "運城黨建網日報河東說王明睿的了一是在?!()<>/p|\\Ufyùnqǐngbàoxùnshuō,:。”“ \n\ue7c8\ue1b6€学"
