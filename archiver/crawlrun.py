@@ -107,11 +107,9 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
         if o.reason not in ("finished", None) and status != "failed":
             status = "failed"
         statuses[profile.id] = status
-        counts = {"requests": o.stats.get("downloader/request_count", 0),
-                  **{k: o.stats.get(f"archiver/{k}", 0)
-                     for k in ("new", "changed", "unchanged", "blocked")},
-                  "errors": sum(c.get("errors", 0) for c in
-                                (getattr(o.spider, "section_counts", None) or {}).values())}
+        # What StorePipeline recorded in the runs row (none if the run never opened).
+        counts = getattr(o.spider, "run_counts", None) or {
+            "requests": o.stats.get("downloader/request_count", 0)}
         summaries.append(summary_line(profile.id, status, counts, elapsed)
                          + (f" (stopped: {o.reason})" if o.reason not in ("finished", None) else ""))
     table = render(["site", "section", *SECTION_COUNTS, "status"], _section_rows(outcomes))

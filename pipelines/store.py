@@ -83,4 +83,6 @@ class StorePipeline:
                 "partial" if reason == "finished" else "failed")
             sections = {getattr(spider, "section", None) or spider.name: counts}
         spider.run_status = status  # type: ignore[attr-defined]
+        # The same counts go to the runs row and to the CLI's summary line.
+        spider.run_counts = counts  # type: ignore[attr-defined]
         self.archive.finish_run(self.run_id, status, counts, sections)
