@@ -11,15 +11,18 @@ def width(text: str) -> int:
 
 
 def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` columns, the cut marked with "…" (one column)."""
+    if width(text) <= limit:
+        return text
     out: list[str] = []
     used = 0
     for char in text:
         w = width(char)
-        if used + w > limit:
-            return "".join(out) + "…"
+        if used + w > limit - 1:
+            break
         out.append(char)
         used += w
-    return "".join(out)
+    return "".join(out) + "…"
 
 
 def render(headers: Sequence[str], rows: Sequence[Sequence[Any]], max_col: int = 40) -> str:
