@@ -185,3 +185,21 @@ def test_gansu_create_page_html_variant_counts_from_one() -> None:
         "https://jyt.gansu.gov.cn/jyt/c110634/zwgklist_3.shtml"]
     last = html.replace("createPageHTML('page_div',10, 1,", "createPageHTML('page_div',10, 10,")
     assert parse_listing(last, url).next_pages == []
+
+
+def test_numbered_query_template_replaces_the_page_parameter() -> None:
+    from archiver.listings.numbered import page_url
+
+    assert page_url("http://x.gov.cn/list.jsp?page=2", "?page={n}", 3) == "http://x.gov.cn/list.jsp?page=3"
+    assert page_url("http://x.gov.cn/list.jsp?col=5", "&pageNo={n}", 2) == "http://x.gov.cn/list.jsp?col=5&pageNo=2"
+
+
+def test_numbered_guess_builds_on_the_section_url_not_the_current_page() -> None:
+    from archiver.listings import ListingHints, parse_listing
+
+    hints = ListingHints(page_template="?page={n}")
+    html = "<ul>" + "".join(f'<li><a href="/art/t2023050{i}_{i}.html">第{i}条新闻标题很长</a></li>'
+                            for i in range(1, 6)) + "</ul>"
+    listing = parse_listing(html, "http://x.gov.cn/list.jsp?page=2", hints, page=2,
+                            listing_url="http://x.gov.cn/list.jsp")
+    assert [r.url for r in listing.requests] == ["http://x.gov.cn/list.jsp?page=3"]

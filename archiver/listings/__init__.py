@@ -78,8 +78,8 @@ def _done(links: list[str], reqs: list[PageRequest], style: str | None, total: i
     return Listing(links, [r.url for r in reqs], style, total, family, tuple(reqs), problem)
 
 
-def _html_pages(html: str, sel: Selector, url: str, hints: ListingHints,
-                page: int) -> tuple[list[PageRequest], str | None, int | None]:
+def _html_pages(html: str, sel: Selector, url: str, hints: ListingHints, page: int,
+                listing_url: str | None = None) -> tuple[list[PageRequest], str | None, int | None]:
     style = hints.pagination
     if style in ("none", "api"):
         return [], None, None
@@ -93,7 +93,8 @@ def _html_pages(html: str, sel: Selector, url: str, hints: ListingHints,
     nxt, found = nextlink.next_request(sel, url)
     if nxt is not None:
         return [PageRequest(nxt.url, page=page + 1)], found, None
-    if hints.page_template and (guess := numbered.next_request(url, hints.page_template, page)):
+    if hints.page_template and (guess := numbered.next_request(listing_url or url, hints.page_template,
+                                                               page)):
         return [guess], "numbered", None
     return [], None, None
 
@@ -119,7 +120,7 @@ def parse_listing(text: str, url: str, hints: ListingHints | None = None, *,
     if hints.page_template and hints.pagination == "numbered" and listing_url:
         reqs = [r for r in [numbered.next_request(listing_url, hints.page_template, page)] if r]
         return _done(links, reqs, "numbered", None, family)
-    reqs, style, total = _html_pages(html, sel, url, hints, page)
+    reqs, style, total = _html_pages(html, sel, url, hints, page, listing_url)
     if not reqs and page == 1 and hints.pagination in ("auto", "api") \
             and (api := formapi.first_request(text, url, len(links))):
         reqs, style = [api], "form_api"

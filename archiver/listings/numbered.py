@@ -5,7 +5,7 @@ index_1.html). Page 1 is the section's own listing URL.
 """
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from archiver.listings.model import PageRequest
 
@@ -15,9 +15,13 @@ def page_url(listing_url: str, template: str, number: int) -> str:
         return listing_url
     filled = template.replace("{n0}", str(number - 1)).replace("{n}", str(number))
     if filled.startswith(("?", "&")):
+        # The template's parameters replace any of the same name (a listing URL that is
+        # itself page 2 must not become "?page=2&page=3").
         parts = urlsplit(listing_url)
-        query = "&".join(q for q in (parts.query, filled.lstrip("?&")) if q)
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+        ours = parse_qsl(filled.lstrip("?&"), keep_blank_values=True)
+        names = {k for k, _ in ours}
+        kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in names]
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept + ours), ""))
     return urljoin(listing_url, filled)
 
 
