@@ -16,9 +16,9 @@ _EXPORTS = {
     "DecodeReport": "archiver.encoding",
     "repair": "archiver.mojibake",
     "RepairReport": "archiver.mojibake",
-    "extract": "archiver.extraction",
+    "extract": "archiver.process",
     "Article": "archiver.extraction",
-    "Archive": "archiver.archive",
+    "Archive": "archiver.store.reader",
 }
 
 __all__ = ["__version__", *_EXPORTS]  # noqa: PLE0604 - the lazy export table's keys are strings

@@ -1,4 +1,4 @@
-from archiver.cli import cli
+from archiver.cli.main import cli
 
 if __name__ == "__main__":
     cli()

@@ -17,10 +17,10 @@ from urllib.parse import urlsplit
 from lxml import etree
 from parsel.csstranslator import HTMLTranslator
 
+from archiver.data import SITES_DIR
 from archiver.errors import ArchiverError
 from archiver.listings import PAGINATIONS, ListingHints
 
-SITES_DIR = Path(__file__).resolve().parent.parent / "data" / "sites"
 TOP_KEYS = {"id", "name", "extends", "family", "verified", "notes", "allowed_domains",
             "max_pages", "listing", "sections", "selectors", "politeness"}
 LISTING_KEYS = {"article_selector", "pagination", "page_template", "json_items", "json_link",

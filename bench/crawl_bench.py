@@ -146,7 +146,7 @@ def main() -> int:
             child_archiver(rest)
         return 0
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    from archiver.siteserver import SiteServer
+    from archiver.testing.siteserver import SiteServer
 
     tmp = Path(tempfile.mkdtemp(prefix="crawl-bench-"))
     try:

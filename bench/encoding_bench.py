@@ -22,7 +22,7 @@ from collections.abc import Callable
 import chardet
 from w3lib.encoding import html_to_unicode
 
-from archiver.encoding import decode
+from archiver.encoding.decoder import decode
 
 log = logging.getLogger(__name__)
 ROOT = pathlib.Path(__file__).resolve().parent.parent

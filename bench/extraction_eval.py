@@ -60,7 +60,7 @@ def date_ok(got: str | None, truth: dict) -> bool:
 
 
 def ours(raw: bytes, url: str) -> Record:
-    from archiver.extraction import extract
+    from archiver.process import extract
     a = extract(raw, url, content_type="text/html")
     return {"title": a.title, "date": a.published_at, "source": a.source, "body": a.body}
 
@@ -86,8 +86,8 @@ def gne_run(raw: bytes, url: str) -> Record:
 
 def ours_no_repair(raw: bytes, url: str) -> Record:
     """Extraction alone (decode included, mojibake repair skipped): shows where time goes."""
-    from archiver.encoding import decode
-    from archiver.extraction import extract
+    from archiver.encoding.decoder import decode
+    from archiver.process import extract
     a = extract(decode(raw, "text/html", url).text, url)
     return {"title": a.title, "date": a.published_at, "source": a.source, "body": a.body}
 

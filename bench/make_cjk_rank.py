@@ -1,8 +1,8 @@
-"""Build archiver/_cjk_rank.py: Chinese characters ranked by frequency in real pages.
+"""Build archiver/textmodel/rank.py: Chinese characters ranked by frequency in real pages.
 
 Run by hand (never at import or test time):
-    .venv/bin/python bench/make_cjk_rank.py jieba > archiver/_cjk_rank.py
-    .venv/bin/python bench/make_cjk_rank.py ../shared/corpus/pages > archiver/_cjk_rank.py
+    .venv/bin/python bench/make_cjk_rank.py jieba > archiver/textmodel/rank.py
+    .venv/bin/python bench/make_cjk_rank.py ../shared/corpus/pages > archiver/textmodel/rank.py
 
 "jieba" ranks characters by their summed word frequencies in jieba's dictionary
 (built from a large general corpus; `pip install jieba`, needed only here); a

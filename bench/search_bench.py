@@ -21,8 +21,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from archiver.search import Filters, search
-from archiver.storage import open_database
+from archiver.store.search import Filters, search
+from archiver.store.writer import open_database
 
 log = logging.getLogger("search_bench")
 REPO = Path(__file__).resolve().parent.parent
@@ -200,7 +200,7 @@ def sizes(path: Path) -> dict[str, int]:
 def backfill_seconds(path: Path) -> float:
     """What upgrading this archive to the short-word index costs: migration 3's backfill,
     run into a temp table so the benchmark archive itself is not changed."""
-    from archiver.schema import FTS_COLUMNS, grams_sql
+    from archiver.store.schema import FTS_COLUMNS, grams_sql
 
     conn = sqlite3.connect(path)
     columns = ", ".join(FTS_COLUMNS)
@@ -251,7 +251,7 @@ def report(count: int, body_chars: int, insert_s: float, results: list, size: di
         (f"Archive: {count:,} generated articles (body ≈ {body_chars} characters on average,"
         f" 20 sites, 2015–2024), inserted through the real schema in {insert_s:.0f} s"
         f" ({count / insert_s:,.0f} articles/s with both FTS indexes' triggers)."), "",
-        f"## Latency (`archiver.search.search`, limit 20, {repeats} runs each)", "",
+        f"## Latency (`archiver.store.search.search`, limit 20, {repeats} runs each)", "",
         "| query | text | matching articles | median ms | p95 ms |", "|---|---|---:|---:|---:|",
         *(f"| {label} | {text} | {hits} | {med:.1f} | {p95:.1f} |"
           for label, text, hits, med, p95 in results),

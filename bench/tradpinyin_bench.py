@@ -1,10 +1,10 @@
-"""Traditional+pinyin reversal: accuracy and speed of archiver.mojibake.tradpinyin.
+"""Traditional+pinyin reversal: accuracy and speed of archiver.mojibake.tradpinyin.reverse.
 
     .venv/bin/python bench/tradpinyin_bench.py [--write docs/benchmarks/tradpinyin.md]
 
 Accuracy: the development cases (tests/fixtures/seed/tp_cases.jsonl; reversible restored
 exactly, lossy flagged, clean controls left alone) and pages made afresh with
-archiver.mojibake.simulate from the round-trip bodies (random annotated tables and
+archiver.testing.simulate from the round-trip bodies (random annotated tables and
 replacement orders): restored exactly except where information is destroyed and flagged.
 Speed: median time per call: the gate on clean ~50 KB pages, the seed page, a ~50 KB
 corrupted page. ftfy.fix_text is shown for the same inputs when it is installed.
@@ -20,9 +20,9 @@ import statistics
 import time
 from collections.abc import Callable
 
-from archiver.mojibake import cp936
-from archiver.mojibake.simulate import corrupt_like_seed, fold_width, to_traditional
-from archiver.mojibake.tradpinyin import LOST, undo_trad_pinyin
+from archiver.mojibake.tradpinyin import cp936
+from archiver.mojibake.tradpinyin.reverse import LOST, undo_trad_pinyin
+from archiver.testing.simulate import corrupt_like_seed, fold_width, to_traditional
 
 log = logging.getLogger(__name__)
 ROOT = pathlib.Path(__file__).resolve().parent.parent

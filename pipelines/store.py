@@ -7,7 +7,7 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from archiver.storage import ArchiveDB
+from archiver.store.writer import ArchiveDB
 
 
 def run_status(reason: str, sections: Mapping[str, Mapping[str, int]], errors: int,

@@ -6,7 +6,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from archiver.validate import rejection
+from archiver.crawl.validate import rejection
 
 
 class ValidatePipeline:

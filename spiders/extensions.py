@@ -1,4 +1,4 @@
-"""Scrapy extension printing crawl progress (archiver.progress formats it)."""
+"""Scrapy extension printing crawl progress (archiver.crawl.progress formats it)."""
 from __future__ import annotations
 
 import logging
@@ -11,9 +11,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from archiver.progress import live_block, section_line
+from archiver.crawl.progress import live_block, section_line
 
-log = logging.getLogger("archiver.progress")
+log = logging.getLogger("archiver.crawl.progress")
 
 
 class ProgressExtension:

@@ -5,7 +5,7 @@ from typing import Any
 
 import scrapy
 
-from archiver.frontier import Entry
+from archiver.crawl.frontier import Entry
 from archiver.listings import PageRequest
 from archiver.listings.hanweb import PROXY_PATH
 

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archiver.profiles import Section, profile_for_url
-from spiders.site import SiteSpider
+from archiver.spiders.site import SiteSpider
 
 
 class SectionSpider(SiteSpider):

@@ -10,7 +10,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from archiver.profiles import ProfileError, match_profile
-from spiders.pages import raw_page
+from archiver.spiders.pages import raw_page
 
 
 class SinglePageSpider(scrapy.Spider):

@@ -23,16 +23,16 @@ from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from archiver.blocking import classify
-from archiver.encoding import decode
-from archiver.frontier import DONE, FAILED, Entry, Frontier
+from archiver.crawl.blocking import classify
+from archiver.crawl.frontier import DONE, FAILED, Entry, Frontier
+from archiver.encoding.decoder import decode
 from archiver.listings import parse_listing
 from archiver.profiles import Profile, Section, find_profile, in_domains, profile_for_url
-from archiver.storage import ArchiveDB
-from spiders.middlewares import backoff_delay, slow_down
-from spiders.pages import headers_dict, raw_page
-from spiders.politeness import apply_politeness
-from spiders.requests import listing_entry, to_request
+from archiver.spiders.middlewares import backoff_delay, slow_down
+from archiver.spiders.pages import headers_dict, raw_page
+from archiver.spiders.politeness import apply_politeness
+from archiver.spiders.requests import listing_entry, to_request
+from archiver.store.writer import ArchiveDB
 
 log = logging.getLogger(__name__)
 POLICY = re.compile(r"Forbidden by robots\.txt|Filtered offsite request")
@@ -59,7 +59,7 @@ class SiteSpider(scrapy.Spider):
         self.max_pages = int(max_pages) if max_pages else (
             10_000 if self.backfill else profile.max_pages)
         self.sections = {s.name: s for s in profile.sections}
-        # Per-field extraction overrides, read by pipelines.process.ProcessPipeline.
+        # Per-field extraction overrides, read by archiver.pipelines.process.ProcessPipeline.
         self.selectors = dict(profile.selectors) or None
         self.section_counts: dict[str, Counter[str]] = {s: Counter() for s in self.sections}
         self.blocked_streak = 0

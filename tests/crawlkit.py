@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from archiver.siteserver import RequestInfo
+from archiver.testing.siteserver import RequestInfo
 from tests.conftest import REPO
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=false",

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 import archiver
-from archiver.archive import Archive, QueryError
 from archiver.errors import ArchiverError
+from archiver.store.reader import Archive, QueryError
 from tests.test_search_samples import BASE, EDITED_BODY, build_archive
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver.siteserver import SiteServer
+from archiver.testing.siteserver import SiteServer
 from tests.clihelp import run_cli
 
 SITE = Path(__file__).parent / "fixtures" / "cli" / "site"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from archiver.blocking import classify
-from archiver.runlock import LockedError, site_lock
-from archiver.siteserver import SiteServer
+from archiver.crawl.blocking import classify
+from archiver.crawl.lock import LockedError, site_lock
+from archiver.testing.siteserver import SiteServer
 from tests.crawlkit import FAST, article_html, cli, rows, write_profile
 
 CHALLENGES = {

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archiver.siteserver import SiteServer
+from archiver.testing.siteserver import SiteServer
 from tests.crawlkit import FAST, cli, make_site, rows, write_profile
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver.siteserver import SiteServer
+from archiver.testing.siteserver import SiteServer
 from tests.crawlkit import FAST, article_html, cli, hanweb_proxy, make_site, rows, write_profile
 
 PROXY = "/module/web/jpage/dataproxy.jsp"

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from archiver.siteserver import RequestInfo, SiteServer
+from archiver.testing.siteserver import RequestInfo, SiteServer
 from tests.conftest import FIXTURES, REPO
 from tests.crawlkit import FAST, cli, rows
 

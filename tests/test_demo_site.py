@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 import parsel
 import pytest
 
-from archiver.siteserver import SiteServer, resolve_file
+from archiver.testing.siteserver import SiteServer, resolve_file
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 SITE = DEMO / "site"

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from archiver.demo import DEMO_ROOT, demo_expected
-from archiver.siteserver import SiteServer
+from archiver.crawl.demo import DEMO_ROOT, demo_expected
+from archiver.testing.siteserver import SiteServer
 from tests.clihelp import REPO, run_cli
 
 EXPECTED = demo_expected()

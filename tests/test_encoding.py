@@ -1,4 +1,4 @@
-"""archiver.encoding.decode: development and extra cases, properties, meta sniffing."""
+"""archiver.encoding.decoder.decode: development and extra cases, properties, meta sniffing."""
 from __future__ import annotations
 
 import base64
@@ -9,8 +9,8 @@ import random
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from archiver.charset_decl import header_charset, meta_charsets, normalise, sniff_bom
-from archiver.encoding import DecodeReport, _decode, decode, recover_bytes
+from archiver.encoding.declared import header_charset, meta_charsets, normalise, sniff_bom
+from archiver.encoding.decoder import DecodeReport, _decode, decode, recover_bytes
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "encodings"
 SOURCES = {"bom", "header", "meta", "detected", "fallback"}

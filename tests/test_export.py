@@ -13,9 +13,9 @@ import pytest
 from sqlite_utils import Database
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.archive import open_readonly
-from archiver.export import export_csv, export_jsonl, export_warc, response_headers
-from archiver.search import Filters
+from archiver.store.export import export_csv, export_jsonl, export_warc, response_headers
+from archiver.store.reader import open_readonly
+from archiver.store.search import Filters
 from tests.test_search_samples import ARTICLES, BASE, build_archive, page_html
 
 WARCIO = Path(sys.executable).with_name("warcio")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver.extraction import extract
+from archiver.process import extract
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 PAGES = sorted(p.stem for p in CORPUS.glob("*.html"))

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from archiver.extraction import Article, explain, extract
+from archiver.extraction import Article, explain
+from archiver.process import extract
 
 FIX = Path(__file__).parent / "fixtures" / "extract"
 LISTINGS = Path(__file__).parent / "fixtures" / "listings"  # shared with the listing tests

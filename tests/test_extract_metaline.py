@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from archiver.extraction import extract
 from archiver.extraction.metaline import best_fields, doc_fields, is_meta_line, parse_line
+from archiver.process import extract
 
 LINES = [
     ("发布时间：2022年05月20日 来源：运城日报 点击率：1986", {"published_at": "2022年05月20日", "source": "运城日报"}),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver.extraction import extract
+from archiver.process import extract
 
 REAL = Path(__file__).parent / "fixtures" / "extract_real"
 PAGES = sorted(p.stem for p in REAL.glob("*.html"))

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from archiver.extraction import Article, extract
+from archiver.extraction import Article
+from archiver.process import extract
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 URL = "http://www.example.gov.cn/a/t20220520_1.html"

@@ -108,7 +108,7 @@ def test_doc_cell_stop_ends_table_values() -> None:
 
 
 def test_meta_echoing_title_is_not_a_source_and_table_publisher_is() -> None:
-    from archiver.extraction import extract
+    from archiver.process import extract
     art = extract(_TABLE_PAGE.format(source="某某管理办法").encode(), "http://example.gov.cn/t20180314_1.html")
     assert art.title == "某某管理办法"
     assert art.source == "某市工商局"
@@ -117,6 +117,6 @@ def test_meta_echoing_title_is_not_a_source_and_table_publisher_is() -> None:
 
 
 def test_real_content_source_meta_still_wins() -> None:
-    from archiver.extraction import extract
+    from archiver.process import extract
     art = extract(_TABLE_PAGE.format(source="某市人民政府办公室").encode(), "http://example.gov.cn/t20180314_1.html")
     assert art.source == "某市人民政府办公室"

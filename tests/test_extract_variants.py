@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from archiver.extraction import extract
 from archiver.extraction.dates import parse_date
 from archiver.extraction.metaline import doc_fields, join_dangling, parse_line
+from archiver.process import extract
 
 URL = "https://www.example.gov.cn/xwzx/zwyw/202305/t20230520_123456.html"
 PARA = ("近日，市政府召开常务会议，研究部署优化营商环境、推进项目建设等重点工作。会议强调，"

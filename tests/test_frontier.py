@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archiver.frontier import DONE, FAILED, Entry, Frontier
-from archiver.runlock import lock_path
-from archiver.storage import open_database
+from archiver.crawl.frontier import DONE, FAILED, Entry, Frontier
+from archiver.crawl.lock import lock_path
+from archiver.store.writer import open_database
 
 
 def test_frontier_lifecycle(tmp_path: Path) -> None:

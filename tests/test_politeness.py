@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver.siteserver import RequestInfo, SiteServer
+from archiver.testing.siteserver import RequestInfo, SiteServer
 from tests.crawlkit import FAST, article_html, cli, rows, write_profile
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from archiver.listings import PageRequest, formapi, parse_listing
 from archiver.profiles import find_profile
-from archiver.siteserver import RequestInfo, SiteServer
+from archiver.testing.siteserver import RequestInfo, SiteServer
 from tests.conftest import FIXTURES, REPO
 from tests.crawlkit import FAST, article_html, cli, rows
 

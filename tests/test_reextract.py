@@ -4,11 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from archiver.archive import Archive
 from archiver.models import RawPage
-from archiver.reextract import reextract
-from archiver.search import Filters, search
-from archiver.storage import open_database
+from archiver.store.reader import Archive
+from archiver.store.reextract import reextract
+from archiver.store.search import Filters, search
+from archiver.store.writer import open_database
 from tests.test_search_samples import ARTICLES, BASE, build_archive
 
 STORED = {BASE + path: record for _, _, path, record in ARTICLES}

@@ -27,7 +27,7 @@ def test_repair_markup_removes_extra_layers(source: str, fixed: str) -> None:
 
 
 def test_extract_shows_doubly_escaped_quotes_as_quotes() -> None:
-    from archiver.extraction import extract
+    from archiver.process import extract
 
     page = ("<html><head><title>t</title></head><body><h1>关于开展“双线”工作的通知</h1>"
             "<div class='TRS_Editor'><p>全市上下打好&amp;ldquo;双线&amp;rdquo;攻坚战，"

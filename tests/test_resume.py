@@ -6,7 +6,7 @@ import signal
 import time
 from pathlib import Path
 
-from archiver.siteserver import RequestInfo, SiteServer
+from archiver.testing.siteserver import RequestInfo, SiteServer
 from tests.crawlkit import FAST, cli, hanweb_proxy, make_site, popen, rows, wait_for, write_profile
 
 PROXY = "/module/web/jpage/dataproxy.jsp"

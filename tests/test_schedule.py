@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from archiver.crawl.progress import live_block, section_line, summary_line
+from archiver.crawl.schedule import cron_expr, crontab_line, parse_every, systemd_units
 from archiver.errors import ArchiverError
-from archiver.progress import live_block, section_line, summary_line
-from archiver.schedule import cron_expr, crontab_line, parse_every, systemd_units
 from tests.crawlkit import cli
 
 

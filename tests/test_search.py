@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from archiver.archive import open_readonly
-from archiver.search import Filters, SearchError, make_snippet, search
-from archiver.storage import ArchiveDB
+from archiver.store.reader import open_readonly
+from archiver.store.search import Filters, SearchError, make_snippet, search
+from archiver.store.writer import ArchiveDB
 from tests.test_search_samples import ARTICLES, build_archive, raw_page
 
 

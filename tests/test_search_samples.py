@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver.models import RawPage
-from archiver.storage import ArchiveDB
+from archiver.store.writer import ArchiveDB
 
 BASE = "http://www.yuncheng.gov.cn"
 

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from sqlite_utils import Database
 
-from archiver import search as search_module
-from archiver.archive import open_readonly
-from archiver.schema import GRAMS_TABLE, MIGRATIONS, grams_sql
-from archiver.search import Filters, search
-from archiver.storage import ArchiveDB, open_database
+from archiver.store import search as search_module
+from archiver.store.reader import open_readonly
+from archiver.store.schema import GRAMS_TABLE, MIGRATIONS, grams_sql
+from archiver.store.search import Filters, search
+from archiver.store.writer import ArchiveDB, open_database
 from tests.test_search_samples import ARTICLES, build_archive
 
 # Hanzi, digits and punctuation: windows that cross punctuation are the edge cases.

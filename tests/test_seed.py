@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from archiver.mojibake.tradpinyin import LOST, undo_trad_pinyin
+from archiver.mojibake.tradpinyin.reverse import LOST, undo_trad_pinyin
 
 FIXTURES = Path(__file__).parent / "fixtures" / "seed"
 

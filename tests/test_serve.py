@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
-from archiver.datasette_metadata import QUERIES, build_metadata
+from archiver.store.datasette import QUERIES, build_metadata
 from tests.test_search_samples import build_archive
 
 REPO = Path(__file__).resolve().parent.parent

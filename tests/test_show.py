@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from archiver.archive import open_readonly
-from archiver.show import NotFound, render, show
+from archiver.store.reader import open_readonly
+from archiver.store.show import NotFound, render, show
 from tests.test_search_samples import BASE, build_archive
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver.siteserver import RequestInfo, SiteServer, query_file_name
+from archiver.testing.siteserver import RequestInfo, SiteServer, query_file_name
 
 GBK_PAGE = "<html><head><meta charset=gb2312></head><body>朱镕基 王堃 通知公告</body></html>".encode("gbk")
 
@@ -192,7 +192,7 @@ def test_siteserver_stops_and_frees_port(tree: Path) -> None:
 
 
 def test_siteserver_main_usage_and_missing_root(tmp_path: Path) -> None:
-    from archiver.siteserver import main
+    from archiver.testing.siteserver import main
 
     assert main([]) == 2
     with pytest.raises(FileNotFoundError):

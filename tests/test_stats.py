@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archiver.archive import open_readonly
-from archiver.search import Filters
-from archiver.stats import bar_chart, compute_stats, render
+from archiver.store.reader import open_readonly
+from archiver.store.search import Filters
+from archiver.store.stats import bar_chart, compute_stats, render
 from tests.test_search_samples import build_archive
 
 

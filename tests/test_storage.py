@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from archiver.errors import StorageError
 from archiver.models import RawPage
-from archiver.storage import ArchiveDB, load_body, open_database
+from archiver.store.writer import ArchiveDB, load_body, open_database
 
 GBK_PAGE = "<html><head><title>运城市召开会议</title></head><body>正文</body></html>".encode("gbk")
 

@@ -1,5 +1,5 @@
 """Plain-text tables: Chinese takes two columns, clipped cells never exceed the limit."""
-from archiver.table import clip, render, width
+from archiver.cli.table import clip, render, width
 
 
 def test_table_width_counts_wide_characters_twice() -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from hypothesis import example, given, settings, strategies as st
 
-from archiver.mojibake import cp936
-from archiver.mojibake.simulate import corrupt_like_seed, fold_width, to_traditional
-from archiver.mojibake.tradpinyin import LOST, undo_trad_pinyin
+from archiver.mojibake.tradpinyin import cp936
+from archiver.mojibake.tradpinyin.reverse import LOST, undo_trad_pinyin
+from archiver.testing.simulate import corrupt_like_seed, fold_width, to_traditional
 
 FIXTURES = Path(__file__).parent / "fixtures" / "seed"
 CASES = [json.loads(line) for line in (FIXTURES / "tp_cases.jsonl").read_text("utf-8").splitlines()]

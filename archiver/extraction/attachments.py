@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from .dom import norm
+from archiver.extraction.dom import norm
 
 ATTACHMENT_EXTS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "zip", "rar", "ofd", "ceb", "et", "ppt",
                    "pptx", "txt")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .dom import BLOCK_TAGS, BlockStats, render, tag_of
+from archiver.extraction.dom import BLOCK_TAGS, BlockStats, render, tag_of
 
 _CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
 # name -> XPath. Strong hints from TRS, Hanweb, UCAP and 集约化 templates (research §2.2–2.4).

@@ -10,7 +10,7 @@ import re
 
 from lxml import etree
 
-from .dom import SKIP_TAGS, is_hidden, norm, tag_of
+from archiver.extraction.dom import SKIP_TAGS, is_hidden, norm, tag_of
 
 # class/id fragments of widgets that live inside article containers
 BOILER_ATTR = re.compile(

@@ -1,8 +1,8 @@
 """`extract`: one composition of the extraction stages.
 
-Stage order: bytes → decode → repair → parse → page kind (challenge/error) → spam scan →
-meta tags → content container → clean body → metadata lines around it → fields → page kind
-(listing/search) → Article. Every field records the rule that produced it.
+Text in (archiver.process decodes and repairs first). Stage order: parse → page kind
+(challenge/error) → spam scan → meta tags → content container → clean body → metadata lines
+around it → fields → page kind (listing/search) → Article. Every field records the rule that produced it.
 """
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from typing import Any
 
 from lxml import etree
 
-from . import attachments as att, body as body_mod, fields as fl, meta as meta_tags
-from .article import Article
-from .clean import TAIL_CUT, boiler_rule, is_widget_label, prune
-from .dom import BlockStats, Line, doc_order, is_hidden, norm, parse, render
-from .metaline import best_fields, doc_fields, is_meta_line
-from .pagekind import classify_content, classify_raw
-from .selectors import select, select_text
-from .spam import is_spam, may_hold_spam
+from archiver.extraction import attachments as att, body as body_mod, fields as fl, meta as meta_tags
+from archiver.extraction.article import Article
+from archiver.extraction.clean import TAIL_CUT, boiler_rule, is_widget_label, prune
+from archiver.extraction.dom import BlockStats, Line, doc_order, is_hidden, norm, parse, render
+from archiver.extraction.metaline import best_fields, doc_fields, is_meta_line
+from archiver.extraction.pagekind import classify_content, classify_raw
+from archiver.extraction.selectors import select, select_text
+from archiver.extraction.spam import is_spam, may_hold_spam
 
 log = logging.getLogger(__name__)
 _HEADER_LINES = 20
@@ -29,41 +29,20 @@ _MEDIA_TEXT = 40
 _LONG_ANCHORS = etree.XPath("//a[string-length(normalize-space(.)) >= 8]")
 
 
-def _to_text(raw: str | bytes, content_type: str | None, url: str) -> tuple[str, dict[str, Any]]:
-    """Decode and repair bytes; str input is taken as already decoded (and repaired)."""
-    if isinstance(raw, str):
-        return raw, {}
-    if not isinstance(raw, (bytes, bytearray)):
-        raise TypeError(f"extract() needs str or bytes, not {type(raw).__name__}")
-    from archiver.encoding import decode  # imported here: sibling stages stay optional for str input
-    from archiver.mojibake import repair
-
-    decoded = decode(bytes(raw), content_type, url)
-    info: dict[str, Any] = {"decode": decoded.to_dict(), "flags": []}
-    try:
-        repaired = repair(decoded.text, markup=True)
-    except (UnicodeError, ValueError) as exc:  # a repair bug must not lose the page: keep the decoded text
-        log.warning("mojibake repair failed on %s: %s", url, exc)
-        info["flags"] = ["repair_failed"]
-        return decoded.text, info
-    info["repair"] = repaired.to_dict()
-    info["flags"] = (["repaired"] if repaired.changed else []) + (["chars_lost"] if repaired.lost else [])
-    return repaired.text, info
-
-
-def extract(html: str | bytes, url: str, *, content_type: str | None = None,
+def extract(text: str, url: str, *,
             selectors: Mapping[str, Sequence[str]] | None = None) -> Article:
-    """Extract one article record from a page. Never raises on hostile HTML: unparseable or
-    empty input gives page_kind "error" with the flag "empty"."""
-    text, info = _to_text(html, content_type, url)
-    base: dict[str, Any] = {"url": url, "decode": info.get("decode"), "repair": info.get("repair")}
-    flags = list(info.get("flags", []))
+    """Extract one article record from decoded, repaired page text (archiver.process turns
+    bytes into that text). Never raises on hostile HTML: unparseable or empty input gives
+    page_kind "error" with the flag "empty"."""
+    if not isinstance(text, str):
+        raise TypeError(f"extraction needs decoded text, not {type(text).__name__}")
+    base: dict[str, Any] = {"url": url}
     try:
         root = parse(text)
     except ValueError as exc:
         log.debug("unparseable page %s: %s", url, exc)
-        return Article(**base, flags=[*flags, "empty", "not_article:error"], page_kind="error")
-    return _from_tree(root, text, url, dict(selectors or {}), base, flags)
+        return Article(**base, flags=["empty", "not_article:error"], page_kind="error")
+    return _from_tree(root, text, url, dict(selectors or {}), base, [])
 
 
 def _spam_lines(root: etree._Element, lines: list[Line]) -> list[str]:

@@ -11,10 +11,10 @@ from itertools import pairwise
 
 from lxml import etree
 
-from . import meta as meta_tags
-from .dates import DateHit, date_from_url, find_dates, parse_date
-from .dom import BLOCK_TAGS, SKIP_TAGS, is_hidden, norm, render, tag_of
-from .metaline import Field, is_meta_line
+from archiver.extraction import meta as meta_tags
+from archiver.extraction.dates import DateHit, date_from_url, find_dates, parse_date
+from archiver.extraction.dom import BLOCK_TAGS, SKIP_TAGS, is_hidden, norm, render, tag_of
+from archiver.extraction.metaline import Field, is_meta_line
 
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|–|-\s|\s-)\s*")
 # headline candidates: every heading, and these blocks when their class or id says title

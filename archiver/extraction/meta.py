@@ -12,7 +12,7 @@ from typing import Any
 
 from lxml import etree
 
-from .dom import norm
+from archiver.extraction.dom import norm
 
 log = logging.getLogger(__name__)
 

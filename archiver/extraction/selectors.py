@@ -9,7 +9,7 @@ from functools import lru_cache
 from lxml import etree
 from parsel.csstranslator import HTMLTranslator
 
-from .dom import norm, text_of
+from archiver.extraction.dom import norm, text_of
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 Stage order (each step's Change offsets index the text that step was applied to):
  1. fast path: no marker (markers.py) -> the text is returned untouched, proven clean;
- 2. traditional+pinyin reversal (archiver.mojibake.tradpinyin, when present), which
+ 2. traditional+pinyin reversal (archiver.mojibake.tradpinyin.reverse, when present), which
     only acts when the page shows the conversion;
  3. HTML character references shown as text (entities.py);
  4. wrong-codec repairs: each marked line read whole first (wholeline.py), then spans
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 def _trad_pinyin() -> Callable[[str], Any] | None:
     """The trad+pinyin stage if its module is installed (it is developed separately)."""
     try:
-        from archiver.mojibake.tradpinyin import undo_trad_pinyin
+        from archiver.mojibake.tradpinyin.reverse import undo_trad_pinyin
     except ImportError:
         return None
     return undo_trad_pinyin

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from archiver.mojibake.model import is_han
 from archiver.mojibake.report import Change
+from archiver.textmodel.hanzi import is_han
 
 GBK_FFFD = re.compile("(?:锟斤拷|嚙踝蕭)+")
 # A real question mark ends a question: after these it is punctuation, not a lost byte.

@@ -20,8 +20,8 @@ import re
 from functools import lru_cache
 
 from archiver.mojibake.charsets import cp936_chars, cp936_pairs
-from archiver.mojibake.model import COMMON_PUNCT, is_han, load
-from archiver.mojibake.pinyin_syllables import TONE_MARKS
+from archiver.mojibake.tradpinyin.syllables import TONE_MARKS
+from archiver.textmodel.hanzi import COMMON_PUNCT, is_han, load
 
 UTF8_LEADS = frozenset((0xE2, 0xE3, 0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9, 0xEF, 0xF0))
 LATIN_FIRST = ("\u00a1-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"

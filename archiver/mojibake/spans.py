@@ -17,8 +17,8 @@ from itertools import accumulate, pairwise
 
 from archiver.mojibake.charsets import SINGLE_BYTE, decode_strict, encodable, encode_run, single_byte_run
 from archiver.mojibake.markers import first_regex, scan
-from archiver.mojibake.model import COMMON_PUNCT, Model, has_bigram, implausible, is_han, load, score
 from archiver.mojibake.report import Change
+from archiver.textmodel.hanzi import COMMON_PUNCT, Model, has_bigram, implausible, is_han, load, score
 
 MARGIN = 16.0  # log-plausibility a candidate must win by (why: 2-character spans win by ~20)
 DOUBLE_MARGIN = 28.0  # two readings in a row have more freedom to fit noise

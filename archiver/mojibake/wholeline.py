@@ -15,8 +15,8 @@ import re
 
 from archiver.mojibake.charsets import decode_strict, encode_run
 from archiver.mojibake.markers import Mark, scan
-from archiver.mojibake.model import Model, load, score
 from archiver.mojibake.spans import FAMILY, READINGS, Candidate, Reading, _margin, _plausible
+from archiver.textmodel.hanzi import Model, load, score
 
 _FFFD_RUN = re.compile("\ufffd+")
 MIN_CHARS = 6  # shorter lines gain too little to judge alone; the span search has context

@@ -137,7 +137,7 @@ def build(site: Path) -> dict:
 
 def write_tree(site: Path, files: dict[str, tuple[bytes, dict | None]]) -> None:
     """Write each file (query-mapped names as the site server reads them) and remove strays."""
-    from archiver.siteserver import SIDECAR_SUFFIX, query_file_name
+    from archiver.testing.siteserver import SIDECAR_SUFFIX, query_file_name
 
     wanted: set[Path] = set()
     for url_path, (body, sidecar) in sorted(files.items()):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import content
 import templates as t
-from archiver.mojibake.simulate import corrupt_like_seed
+from archiver.testing.simulate import corrupt_like_seed
 
 SEED_FILE = Path(__file__).resolve().parent / "seed.txt"
 SEED_TITLE = "人民网《稳中求进看山西》栏目聚焦我市——行稳致远 运城凝神聚力战“双线”"

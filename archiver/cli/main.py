@@ -1,0 +1,54 @@
+"""The ``archiver`` command. Each command adapts one library call; errors become
+one-line messages with a non-zero exit."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import click
+
+from archiver.errors import ArchiverError
+
+
+class ArchiverGroup(click.Group):
+    """Turns library errors into ``Error: <one line>`` and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ArchiverError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=ArchiverGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="gov-archiver")
+@click.option("-v", "--verbose", is_flag=True, help="Log debug messages.")
+def cli(verbose: bool) -> None:
+    """Archive Chinese government news sites: crawl, fetch, extract, search.
+
+    \b
+    Example:
+      archiver crawl http://www.example.gov.cn/zwyw/index.html
+      archiver search 疫情防控
+    """
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _register() -> None:
+    from archiver.cli import crawling, reading
+
+    for module in (crawling, reading):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+
+def main() -> None:  # pragma: no cover - console entry for `python -m archiver`
+    cli(prog_name="archiver")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()  # click's standalone mode exits with the command's status itself

@@ -1,0 +1,227 @@
+"""Commands that read (or re-derive) the archive: search, show, export, reextract,
+stats, serve, query, runs. Each adapts one library call."""
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+import click
+
+from archiver.cli.options import F, db_option, emit_rows, output_options
+from archiver.store.search import Filters
+
+
+def filter_options(func: F) -> F:
+    """--site --section --source --since --until, passed on as ``filters: Filters``."""
+    options = [
+        click.option("--site", help="Site id (exact)."),
+        click.option("--section", help="Section name (exact)."),
+        click.option("--source", help="Source (来源) contains this text."),
+        click.option("--since", help="Published on or after: YYYY, YYYY-MM or YYYY-MM-DD."),
+        click.option("--until", help="Published on or before (inclusive): YYYY, YYYY-MM or YYYY-MM-DD."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+
+    @functools.wraps(func)  # also carries click's __click_params__ over
+    def wrapper(**kwargs: Any) -> Any:
+        names = ("site", "section", "source", "since", "until")
+        kwargs["filters"] = Filters(**{n: kwargs.pop(n) for n in names})
+        return func(**kwargs)
+
+    return wrapper
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.command()
+@db_option
+@click.argument("text")
+@filter_options
+@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--raw", is_flag=True, help="TEXT is FTS5 syntax (AND/OR/NEAR, \"phrases\"), not plain words.")
+@output_options
+def search(db: str, text: str, filters: Filters, limit: int, raw: bool, fmt: str,
+           as_json: bool) -> None:
+    """Full-text search of titles and bodies (any Chinese substring).
+
+    Words separated by spaces must all match. Words of 3+ characters use the
+    trigram index and are ranked (bm25); 1-2 character words are matched with
+    LIKE.
+
+    \b
+    Example:
+      archiver search 疫情防控 --source 运城日报 --since 2022-05 --until 2022-05
+    """
+    from archiver.store.reader import open_readonly
+    from archiver.store.search import hit_dict, search as run_search
+
+    hits = run_search(open_readonly(db), text, filters, limit=limit, raw=raw)
+    rows = [hit_dict(h) for h in hits]
+    if fmt == "table" and not as_json:
+        rows = [{k: r[k] for k in ("id", "published_at", "title", "source", "snippet")} for r in rows]
+    emit_rows(rows, fmt, as_json)
+
+
+@click.command()
+@db_option
+@click.argument("url_or_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def show(db: str, url_or_id: str, as_json: bool) -> None:
+    """Show one article: record, encoding and repair reports, flags, attachments,
+    and its version history with a diff between versions.
+
+    \b
+    Example:
+      archiver show 42
+      archiver show http://www.example.gov.cn/zwyw/t20220512_1.html --json
+    """
+    from archiver.store.reader import open_readonly
+    from archiver.store.show import render, show as run_show
+
+    report = run_show(open_readonly(db), url_or_id)
+    _echo_json(report.to_dict()) if as_json else click.echo(render(report))
+
+
+@click.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "warc"]), required=True)
+@filter_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              show_default=True, help="Output file; '-' for standard output (jsonl/csv only).")
+@click.option("--current-only", is_flag=True, help="WARC: only each article's current page, not every fetch.")
+def export(db: str, fmt: str, filters: Filters, output: str, current_only: bool) -> None:
+    """Export articles as JSONL or CSV, or their stored raw pages as a WARC
+    (request and response records with the original headers and bytes).
+
+    \b
+    Example:
+      archiver export --format warc --site yuncheng -o yuncheng.warc.gz
+      archiver export --format jsonl --since 2022-05 --until 2022-05 -o may.jsonl
+    """
+    from archiver.errors import ArchiverError
+    from archiver.store.export import export_csv, export_jsonl, export_warc
+    from archiver.store.reader import open_readonly
+
+    archive = open_readonly(db)
+    if fmt == "warc":
+        if output == "-":
+            raise ArchiverError("a WARC is binary: give a file with -o FILE.warc.gz")
+        with open(output, "wb") as out:
+            count = export_warc(archive, out, filters, history=not current_only)
+        click.echo(f"wrote {count} request/response pairs to {output}", err=True)
+        return
+    writer = export_jsonl if fmt == "jsonl" else export_csv
+    with click.open_file(output, "w", encoding="utf-8") as out:
+        count = writer(archive, out, filters)
+    click.echo(f"wrote {count} articles to {output if output != '-' else 'stdout'}", err=True)
+
+
+@click.command()
+@db_option
+@filter_options
+@click.option("--dry-run", is_flag=True, help="Count what would change; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def reextract(db: str, filters: Filters, dry_run: bool, as_json: bool) -> None:
+    """Re-run decode, repair and extract over the stored raw pages (no fetching),
+    e.g. after an extractor upgrade, and report what changed.
+
+    \b
+    Example:
+      archiver reextract --site yuncheng --dry-run
+    """
+    from dataclasses import asdict
+
+    from archiver.store.reextract import reextract as run_reextract
+    from archiver.store.writer import open_database
+
+    report = run_reextract(open_database(db), filters, dry_run=dry_run)
+    if as_json:
+        return _echo_json(asdict(report))
+    click.echo(f"examined {report.examined}: {report.changed} changed (new version),"
+               f" {report.updated} updated in place, {report.unchanged} unchanged,"
+               f" {report.failed} failed" + (" [dry run]" if dry_run else ""))
+    for name, count in report.fields.items():
+        click.echo(f"  {name}: {count}")
+    for url, message in report.errors:
+        click.echo(f"  failed {url}: {message}", err=True)
+
+
+@click.command()
+@db_option
+@filter_options
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def stats(db: str, filters: Filters, as_json: bool) -> None:
+    """Counts per site, section, source and month, repaired and flagged pages,
+    and a chart of articles per month.
+
+    \b
+    Example:
+      archiver stats --site yuncheng --since 2022
+    """
+    from archiver.store.reader import open_readonly
+    from archiver.store.stats import compute_stats, render
+
+    result = compute_stats(open_readonly(db), filters)
+    _echo_json(result.to_dict()) if as_json else click.echo(render(result))
+
+
+@click.command()
+@db_option
+@click.option("--port", type=int, default=8001, show_default=True)
+def serve(db: str, port: int) -> None:
+    """Browse and search the archive in Datasette on http://127.0.0.1:PORT
+    (needs the optional extra: pip install 'gov-archiver[serve]').
+
+    \b
+    Example:
+      archiver serve --port 8001
+    """
+    from archiver.cli.serve import serve as run_serve
+
+    click.echo(f"serving {db} on http://127.0.0.1:{port}/ (Ctrl-C to stop)", err=True)
+    run_serve(db, port=port)
+
+
+@click.command()
+@db_option
+@click.argument("sql")
+@output_options
+def query(db: str, sql: str, fmt: str, as_json: bool) -> None:
+    """Run one read-only SQL statement against the archive (writes are refused).
+
+    \b
+    Example:
+      archiver query "select source, count(*) n from articles group by source"
+    """
+    from archiver.store.reader import open_readonly, run_query
+
+    rows = run_query(open_readonly(db), sql)
+    rows = [{k: (f"<{len(v)} bytes>" if isinstance(v, bytes) else v) for k, v in r.items()}
+            for r in rows]
+    emit_rows(rows, fmt, as_json)
+
+
+@click.command()
+@db_option
+@click.option("--limit", type=int, default=20, show_default=True)
+@output_options
+def runs(db: str, limit: int, fmt: str, as_json: bool) -> None:
+    """List recent crawl runs with their counts and status.
+
+    \b
+    Example:
+      archiver runs --limit 5
+    """
+    from archiver.store.reader import open_readonly, run_query
+
+    rows = run_query(open_readonly(db),
+                     "SELECT id, site, started, finished, status, requests, new, changed,"
+                     " unchanged, blocked, errors FROM runs ORDER BY id DESC LIMIT ?", [limit])
+    emit_rows(rows, fmt, as_json)
+
+
+COMMANDS = [search, show, export, reextract, stats, serve, query, runs]

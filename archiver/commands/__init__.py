@@ -1,1 +1,0 @@
-"""CLI commands, grouped by what they work on."""

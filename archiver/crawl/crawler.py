@@ -1,0 +1,89 @@
+"""Run Scrapy crawls in this process with the project's settings.
+
+Twisted's reactor cannot be restarted, so one process runs one batch of crawls:
+the CLI calls this once per command, and tests drive the CLI in a subprocess.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def project_settings(db: str, overrides: Mapping[str, Any] | None = None) -> Settings:
+    """archiver.crawl.settings, found without scrapy.cfg so the CLI works from any directory."""
+    settings = Settings()
+    settings.setmodule("archiver.crawl.settings", priority="project")
+    settings.set("ARCHIVER_DB", db, priority="cmdline")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+@dataclass
+class CrawlOutcome:
+    """What one spider did: the items it stored or dropped, and why it stopped."""
+
+    spider: Any = None
+    stored: list[dict[str, Any]] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+    reason: str | None = None
+
+
+def _watch(crawler: Crawler, outcome: CrawlOutcome) -> None:
+    def scraped(item: dict[str, Any], spider: Any) -> None:
+        outcome.spider = spider
+        outcome.stored.append(item)
+
+    def dropped(item: dict[str, Any], spider: Any, exception: Exception) -> None:
+        outcome.dropped.append(str(exception))
+
+    def error(failure: Any, response: Any, spider: Any) -> None:
+        outcome.errors.append(f"{failure.value.__class__.__name__}: {failure.getErrorMessage()}")
+
+    def item_error(item: Any, response: Any, spider: Any, failure: Any) -> None:
+        outcome.errors.append(f"{failure.value.__class__.__name__}: {failure.getErrorMessage()}")
+
+    def closed(spider: Any, reason: str) -> None:
+        outcome.spider = spider
+        outcome.reason = reason
+        outcome.stats = dict(crawler.stats.get_stats())
+
+    for handler, signal in ((scraped, signals.item_scraped), (dropped, signals.item_dropped),
+                            (error, signals.spider_error),
+                            (item_error, signals.item_error), (closed, signals.spider_closed)):
+        crawler.signals.connect(handler, signal=signal, weak=False)
+
+
+def _route_logs(level: str) -> None:
+    """One stderr handler at the crawl's LOG_LEVEL (the CLI may have installed one)."""
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in root.handlers:
+        handler.setLevel(level)
+
+
+def run_spiders(jobs: Iterable[tuple[str, Mapping[str, Any]]], settings: Settings) -> list[CrawlOutcome]:
+    """Run spiders (by name, with arguments) together; return one outcome each."""
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    _route_logs(settings.get("LOG_LEVEL"))
+    process = CrawlerProcess(settings)
+    outcomes = []
+    for name, kwargs in jobs:
+        crawler = process.create_crawler(name)
+        outcome = CrawlOutcome()
+        _watch(crawler, outcome)
+        process.crawl(crawler, **kwargs)
+        outcomes.append(outcome)
+    process.start()
+    return outcomes

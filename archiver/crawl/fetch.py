@@ -1,0 +1,39 @@
+"""Fetch one URL through the crawl pipelines (``archiver fetch``)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from archiver.crawl.crawler import project_settings, run_spiders
+from archiver.errors import FetchError
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str
+    outcome: str            # "new" | "changed" | "unchanged" | "not stored"
+    article: dict[str, Any]
+
+
+def fetch_one(url: str, db: str, *, store: bool = True, site: str | None = None,
+              settings: dict[str, Any] | None = None) -> FetchResult:
+    """Fetch, decode, repair, extract and (unless store=False) archive one page.
+
+    Raises FetchError with a one-line reason when nothing was archived.
+    """
+    overrides = dict(settings or {})
+    overrides.setdefault("LOG_LEVEL", "ERROR")
+    if not store:
+        overrides["ITEM_PIPELINES"] = {"archiver.pipelines.process.ProcessPipeline": 300,
+                                       "archiver.pipelines.validate.ValidatePipeline": 400}
+    [outcome] = run_spiders([("single", {"url": url, "site": site})],
+                            project_settings(db, overrides))
+    if outcome.stored:
+        item = outcome.stored[0]
+        return FetchResult(url, item.get("outcome") or "not stored", item["article"])
+    if outcome.dropped:
+        raise FetchError(outcome.dropped[0])
+    failure = getattr(outcome.spider, "failure", None)
+    if failure:
+        raise FetchError(f"cannot fetch {url}: {failure}")
+    raise FetchError(f"cannot fetch {url}: {'; '.join(outcome.errors) or 'no response'}")

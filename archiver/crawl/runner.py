@@ -1,0 +1,155 @@
+"""One scheduled crawl of several sites: resolve targets, lock, run, report.
+
+The library side of ``archiver crawl`` and ``archiver sites`` (the commands only
+adapt it). One process runs all the sites together (Twisted's reactor cannot
+restart), each under its own lock so a cron run never overlaps the previous one.
+"""
+from __future__ import annotations
+
+import logging
+import time
+import urllib.request
+from collections.abc import Iterable
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from archiver.crawl.lock import site_lock
+from archiver.crawl.progress import SECTION_COUNTS, summary_line
+from archiver.errors import ArchiverError
+from archiver.profiles import (
+    SITES_DIR,
+    Profile,
+    ProfileError,
+    Section,
+    find_profile,
+    load_profile,
+    profile_for_url,
+    profile_paths,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    headers: list[str]
+    rows: list[list[Any]]
+    summaries: list[str]
+    failed: list[str]
+    statuses: dict[str, str]
+
+
+def _merge_urls(urls: list[str]) -> list[Profile]:
+    """Bare listing URLs of one host make one site with several sections."""
+    by_host: dict[str, Profile] = {}
+    for url in urls:
+        base = by_host.get(urlsplit(url).hostname or "")
+        one = profile_for_url(url)
+        by_host[one.id] = one if base is None else replace(
+            base, sections=(*base.sections, Section(urlsplit(url).path or url, url)))
+    return list(by_host.values())
+
+
+def resolve_targets(targets: Iterable[str], all_sites: bool,
+                    sites_dir: Path | None = None) -> list[Profile]:
+    sites_dir = sites_dir or SITES_DIR
+    targets = list(targets)
+    if not targets and not all_sites:
+        raise ArchiverError("give a site id, a profile file or a listing URL, or --all")
+    urls = [t for t in targets if urlsplit(t).scheme in ("http", "https")]
+    profiles = [find_profile(t, sites_dir) for t in targets if t not in urls]
+    if all_sites:
+        profiles += [load_profile(p, sites_dir) for p in profile_paths(sites_dir)]
+    profiles += _merge_urls(urls)
+    unique = {p.id: p for p in profiles}
+    return list(unique.values())
+
+
+def _section_rows(outcomes: list[Any]) -> list[list[Any]]:
+    rows = []
+    for o in outcomes:
+        spider = o.spider
+        for name, counts in (getattr(spider, "section_counts", None) or {}).items():
+            rows.append([spider.site, name, *(counts.get(k, 0) for k in SECTION_COUNTS),
+                         getattr(spider, "run_status", o.reason)])
+    return rows
+
+
+def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
+                backfill: bool = False, max_pages: int | None = None,
+                overrides: dict[str, Any] | None = None) -> CrawlResult:
+    """Run every profile's crawl in this process; return the table and the failures."""
+    from archiver.crawl.crawler import project_settings, run_spiders
+    from archiver.store.writer import ArchiveDB
+
+    started = time.monotonic()
+    settings = project_settings(db, overrides or {})
+    # The CLI's root logger says WARNING; crawl progress and resume notes are INFO.
+    logging.getLogger("archiver").setLevel(settings.get("LOG_LEVEL", "INFO"))
+    with ExitStack() as locks:
+        archive = ArchiveDB(db)
+        for profile in profiles:
+            locks.enter_context(site_lock(db, profile.id))
+            if archive.interrupt_stale_runs(profile.id):
+                log.warning("%s: an earlier run was interrupted; resuming its frontier", profile.id)
+        archive.db.conn.close()
+        jobs = [("site", {"profile": p, "refresh": refresh, "backfill": backfill,
+                          "max_pages": max_pages}) for p in profiles]
+        outcomes = run_spiders(jobs, settings)
+    elapsed = time.monotonic() - started
+    statuses, summaries = {}, []
+    for profile, o in zip(profiles, outcomes, strict=False):
+        status = getattr(o.spider, "run_status", None) or "failed"
+        if o.reason not in ("finished", None) and status != "failed":
+            status = "failed"
+        statuses[profile.id] = status
+        # What StorePipeline recorded in the runs row (none if the run never opened).
+        counts = getattr(o.spider, "run_counts", None) or {
+            "requests": o.stats.get("downloader/request_count", 0)}
+        summaries.append(summary_line(profile.id, status, counts, elapsed)
+                         + (f" (stopped: {o.reason})" if o.reason not in ("finished", None) else ""))
+    return CrawlResult(["site", "section", *SECTION_COUNTS, "status"], _section_rows(outcomes),
+                       summaries, [s for s, v in statuses.items() if v == "failed"], statuses)
+
+
+def _live_check(profile: Profile, timeout: float = 20.0) -> str:
+    """Fetch each section's first listing page once (honest UA) and count its article links."""
+    from archiver.crawl import settings
+    from archiver.encoding.decoder import decode
+    from archiver.listings import parse_listing
+
+    found = []
+    for section in profile.sections:
+        req = urllib.request.Request(section.url, headers={"User-Agent": settings.USER_AGENT})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 (http(s) only)
+                body, ctype = resp.read(), resp.headers.get("Content-Type")
+        except OSError as exc:
+            found.append(f"{section.name}: fetch failed ({exc})")
+            continue
+        listing = parse_listing(decode(body, ctype, section.url).text, section.url, section.hints)
+        found.append(f"{section.name}: {len(listing.article_urls)} links"
+                     + (f", {listing.problem}" if listing.problem else ""))
+    return "; ".join(found)
+
+
+def check_profiles(sites_dir: Path | None = None, live: bool = False
+                   ) -> tuple[list[list[Any]], list[str]]:
+    """Rows for ``archiver sites`` and the list of problems found."""
+    rows: list[list[Any]] = []
+    problems: list[str] = []
+    for path in profile_paths(sites_dir or SITES_DIR):
+        try:
+            p = load_profile(path, sites_dir)
+        except ProfileError as exc:
+            rows.append([path.stem, "", "", "", "", f"INVALID: {exc}"])
+            problems.append(str(exc))
+            continue
+        note = _live_check(p) if live else "valid"
+        if live and ("0 links" in note or "failed" in note):
+            problems.append(f"{p.id}: {note}")
+        rows.append([p.id, p.name, p.family, len(p.sections), "yes" if p.verified else "no", note])
+    return rows, problems

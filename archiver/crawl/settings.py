@@ -1,0 +1,73 @@
+"""Scrapy settings for scheduled, unattended crawls of government sites.
+
+Polite by default (robots.txt, two requests per host, AutoThrottle, back-off),
+and nothing that listens on a port: the telnet console and the remote-control
+HTTP server (which runs any Python sent to it) are off for cron use.
+"""
+import os
+
+from archiver import __version__
+
+BOT_NAME = "archiver"
+SPIDER_MODULES = ["archiver.spiders"]
+NEWSPIDER_MODULE = "archiver.spiders"
+
+USER_AGENT = (
+    f"gov-archiver/{__version__} (+https://github.com/gov-archiver; archiving public "
+    "government news for research)"
+)
+ROBOTSTXT_OBEY = True
+
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = float(os.environ.get("ARCHIVER_DOWNLOAD_DELAY", "0.5"))
+DOWNLOAD_DELAY_JITTER = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+# A page larger than this is not an article; the limit also bounds
+# decompressed bodies, so a gzip bomb is refused.
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+REDIRECT_MAX_TIMES = 10
+
+# Retries wait: Retry-After when the server gives one, else 2 s, 4 s, 8 s … (capped).
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "archiver.spiders.middlewares.BackoffRetryMiddleware": 550,
+}
+ARCHIVER_BACKOFF_BASE = 2.0
+ARCHIVER_BACKOFF_MAX = 300.0
+# Challenges in a row before a site's run stops (the rest stays pending for the next run).
+ARCHIVER_BLOCK_LIMIT = 3
+# Upper bound on requests in flight per host, whatever a profile asks for.
+ARCHIVER_MAX_PER_HOST = 2
+# Smallest delay between requests to one host (see spiders/site.py apply_politeness).
+ARCHIVER_MIN_DELAY = 0.01
+
+EXTENSIONS = {"archiver.spiders.extensions.ProgressExtension": 500}
+ARCHIVER_PROGRESS = os.environ.get("ARCHIVER_PROGRESS", "auto")   # auto | live | log | off
+ARCHIVER_PROGRESS_INTERVAL = 10.0
+
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+
+ITEM_PIPELINES = {
+    "archiver.pipelines.process.ProcessPipeline": 300,
+    "archiver.pipelines.validate.ValidatePipeline": 400,
+    "archiver.pipelines.store.StorePipeline": 500,
+}
+
+ARCHIVER_DB = os.environ.get("ARCHIVER_DB", "data/archive.db")
+
+LOG_FORMATTER = "archiver.pipelines.logformatter.ArchiverLogFormatter"
+LOG_LEVEL = os.environ.get("ARCHIVER_LOG_LEVEL", "INFO")
+FEED_EXPORT_ENCODING = "utf-8"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -1,0 +1,1 @@
+"""The mirror sites' traditional + pinyin rewriting, undone (see research/seed-forensics.md)."""

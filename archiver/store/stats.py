@@ -1,0 +1,92 @@
+"""What is in the archive: counts per site, section, source and month, pages that
+needed repair or carry flags, and a terminal bar chart of articles per month."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from archiver.cli.table import render as render_table, width
+from archiver.store.search import Filters
+
+BAR = "█"
+_EMPTY_JSON = "('', '[]', '{}', 'null')"
+
+
+@dataclass(frozen=True)
+class Stats:
+    total: int
+    versions: int  # rows in ``versions``: > total when pages changed
+    repaired: int  # mojibake repair applied
+    lost: int  # characters destroyed beyond repair
+    flagged: int
+    spam: int  # injected spam removed
+    sites: list[tuple[str, int]]
+    sections: list[tuple[str, int]]  # "site/section"
+    sources: list[tuple[str, int]]
+    months: list[tuple[str, int]]  # "YYYY-MM", oldest first; "unknown" last
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _count(db: Database, where: str, clauses: list[str], params: list[Any]) -> int:
+    sql = f"SELECT count(*) FROM articles WHERE {' AND '.join([*clauses, where])}"
+    return int(db.execute(sql, params).fetchone()[0])
+
+
+def _group(db: Database, expr: str, clauses: list[str], params: list[Any], order: str,
+           limit: int | None = None) -> list[tuple[str, int]]:
+    sql = (f"SELECT coalesce({expr}, '(none)') AS k, count(*) AS n FROM articles"
+           f" WHERE {' AND '.join(clauses) or '1'} GROUP BY k ORDER BY {order}")
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return [(str(k), int(n)) for k, n in db.execute(sql, params).fetchall()]
+
+
+def compute_stats(db: Database, filters: Filters | None = None, *, top: int = 20) -> Stats:
+    """Counts over the articles that match ``filters``; sources limited to the ``top`` most common."""
+    clauses, params = (filters or Filters()).where()
+    months = _group(db, "nullif(substr(published_at, 1, 7), '')", clauses, params, "k")
+    months = [m for m in months if m[0] != "(none)"] + [("unknown", n) for k, n in months
+                                                        if k == "(none)"]
+    url_filter = f"url IN (SELECT url FROM articles WHERE {' AND '.join(clauses) or '1'})"
+    return Stats(
+        total=_count(db, "1", clauses, params),
+        versions=int(db.execute(f"SELECT count(*) FROM versions WHERE {url_filter}",
+                                params).fetchone()[0]),
+        repaired=_count(db, f"coalesce(repair_kinds, '[]') NOT IN {_EMPTY_JSON}", clauses, params),
+        lost=_count(db, "lost > 0", clauses, params),
+        flagged=_count(db, f"coalesce(flags, '[]') NOT IN {_EMPTY_JSON}", clauses, params),
+        spam=_count(db, f"coalesce(spam, '[]') NOT IN {_EMPTY_JSON}", clauses, params),
+        sites=_group(db, "site", clauses, params, "n DESC, k"),
+        sections=_group(db, "site || '/' || section", clauses, params, "n DESC, k"),
+        sources=_group(db, "nullif(source, '')", clauses, params, "n DESC, k", top),
+        months=months,
+    )
+
+
+def bar_chart(counts: list[tuple[str, int]], bar_width: int = 40) -> str:
+    """One line per label: label, a bar scaled to the largest count, the count."""
+    if not counts:
+        return "(no articles)"
+    peak = max(n for _, n in counts) or 1
+    label_width = max(width(label) for label, _ in counts)
+    lines = []
+    for label, n in counts:
+        bar = BAR * max(1 if n else 0, round(n / peak * bar_width))
+        lines.append(f"{label}{' ' * (label_width - width(label))}  {bar} {n}")
+    return "\n".join(lines)
+
+
+def render(stats: Stats) -> str:
+    """The stats as terminal text: totals, tables, then the per-month chart."""
+    out = [f"articles: {stats.total}   versions: {stats.versions}",
+           (f"repaired: {stats.repaired}   with lost characters: {stats.lost}"
+           f"   flagged: {stats.flagged}   spam removed: {stats.spam}")]
+    for title, rows in (("site", stats.sites), ("section", stats.sections),
+                        ("source", stats.sources)):
+        out += ["", render_table([title, "articles"], rows)]
+    out += ["", "articles per month:", bar_chart(stats.months)]
+    return "\n".join(out)

@@ -1,0 +1,230 @@
+"""The archive file: raw pages, articles, their versions and crawl runs.
+
+One class owns every write, so the rule "each article is stored in one
+transaction, and history is never overwritten" lives in one place.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+import zlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from archiver.crawl.progress import RUN_COUNTS
+from archiver.errors import StorageError
+from archiver.models import RawPage, utc_now
+from archiver.store.schema import migrate
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DB = "data/archive.db"
+
+
+def default_db_path() -> str:
+    return os.environ.get("ARCHIVER_DB") or DEFAULT_DB
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def content_hash(article: Mapping[str, Any]) -> str:
+    """What counts as a change: the fields a reader sees, whitespace-normalised."""
+    parts = [" ".join(str(article.get(k) or "").split()) for k in ("title", "published_at", "source", "body")]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def open_database(path: str | Path, *, readonly: bool = False) -> Database:
+    """Open (and for writers create and migrate) an archive, or raise StorageError."""
+    path = Path(path)
+    try:
+        if readonly:
+            if not path.exists():
+                raise StorageError(f"no archive at {path}")
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            return Database(conn)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = Database(sqlite3.connect(str(path), timeout=30))
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        migrate(db)
+        return db
+    except (sqlite3.Error, OSError) as exc:
+        raise StorageError(f"cannot open archive {path}: {exc}") from exc
+
+
+class ArchiveDB:
+    """Writes to one archive. Storage is the one impure stage: keep it here."""
+
+    def __init__(self, db: Database | str | Path) -> None:
+        self.db = db if isinstance(db, Database) else open_database(db)
+        if isinstance(db, Database):
+            migrate(self.db)
+
+    # -- reads used by the crawl ------------------------------------------------
+    def validators(self, url: str) -> dict[str, str]:
+        """ETag / Last-Modified of the stored copy, for a conditional re-fetch."""
+        row = self.db.execute(
+            "SELECT etag, last_modified FROM articles WHERE url = ?", [url]
+        ).fetchone()
+        if row is None:
+            return {}
+        return {k: v for k, v in (("etag", row[0]), ("last_modified", row[1])) if v}
+
+    # -- writes -------------------------------------------------------------------
+    def save(self, raw: RawPage, article: Mapping[str, Any], run_id: int | None = None) -> str:
+        """Store the raw page and its article in one transaction.
+
+        Returns "new", "changed" or "unchanged". A changed article gets a new
+        row in ``versions``; the previous versions stay as they were.
+        """
+        try:
+            with self.db.atomic():
+                page_id = self._insert_page(raw, run_id)
+                return self._upsert_article(raw, article, page_id)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot write to archive: {exc}") from exc
+
+    def touch(self, url: str) -> None:
+        """A conditional re-fetch said 304: the stored copy is still current."""
+        with self.db.atomic():
+            self.db.execute("UPDATE articles SET last_seen = ? WHERE url = ?", [utc_now(), url])
+
+    def _insert_page(self, raw: RawPage, run_id: int | None) -> int:
+        sha = raw.sha256
+        row = self.db.execute(
+            "SELECT id FROM pages WHERE url = ? AND body_sha256 = ?", [raw.url, sha]
+        ).fetchone()
+        if row is not None:  # identical bytes already kept: store them once
+            return int(row[0])
+        cur = self.db.execute(
+            "INSERT INTO pages (url, final_url, method, status, fetched_at, request_headers,"
+            " headers, body, body_sha256, body_size, run_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [raw.url, raw.final_url or raw.url, raw.method, raw.status, raw.fetched_at,
+             _json(raw.request_headers), _json(raw.headers), zlib.compress(raw.body, 6),
+             sha, len(raw.body), run_id],
+        )
+        return _rowid(cur)
+
+    def _upsert_article(self, raw: RawPage, article: Mapping[str, Any], page_id: int) -> str:
+        now = utc_now()
+        digest = content_hash(article)
+        row = self.db.execute(
+            "SELECT id, content_hash, version FROM articles WHERE url = ?", [raw.url]
+        ).fetchone()
+        if row is not None and row[1] == digest:
+            self.db.execute(
+                "UPDATE articles SET last_seen = ?, page_id = ?, etag = ?, last_modified = ? WHERE id = ?",
+                [now, page_id, raw.header("ETag"), raw.header("Last-Modified"), row[0]],
+            )
+            return "unchanged"
+        version = 1 if row is None else int(row[2] or 0) + 1
+        record = article_row(raw, article, page_id, digest, version, now)
+        if row is None:
+            record["first_seen"] = now
+            cols = ", ".join(record)
+            self.db.execute(
+                f"INSERT INTO articles ({cols}) VALUES ({', '.join('?' * len(record))})",
+                list(record.values()),
+            )
+        else:
+            assignments = ", ".join(f"{c} = ?" for c in record)
+            self.db.execute(
+                f"UPDATE articles SET {assignments} WHERE id = ?", [*record.values(), row[0]]
+            )
+        add_version(self.db, raw, article, page_id, digest, version)
+        return "new" if row is None else "changed"
+
+    # -- runs -------------------------------------------------------------------
+    def start_run(self, site: str, args: Mapping[str, Any] | None = None) -> int:
+        with self.db.atomic():
+            cur = self.db.execute(
+                "INSERT INTO runs (site, started, status, requests, new, changed, unchanged,"
+                " blocked, errors, sections, args, pid) VALUES (?,?,?,0,0,0,0,0,0,?,?,?)",
+                [site, utc_now(), "running", _json({}), _json(dict(args or {})), os.getpid()],
+            )
+        return _rowid(cur)
+
+    def interrupt_stale_runs(self, site: str) -> int:
+        """Runs of ``site`` left "running" by a killed process become "interrupted".
+
+        Only call this while holding the site's run lock (archiver.crawl.lock).
+        """
+        with self.db.atomic():
+            cur = self.db.execute(
+                "UPDATE runs SET status = 'interrupted', finished = ? WHERE site = ?"
+                " AND status = 'running'", [utc_now(), site])
+        return cur.rowcount
+
+    def finish_run(self, run_id: int, status: str, counts: Mapping[str, int],
+                   sections: Mapping[str, Any] | None = None) -> None:
+        fields = {k: int(counts.get(k, 0)) for k in RUN_COUNTS}
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE runs SET finished = ?, status = ?, requests = ?, new = ?, changed = ?,"
+                " unchanged = ?, blocked = ?, errors = ?, sections = ? WHERE id = ?",
+                [utc_now(), status, *fields.values(), _json(dict(sections or {})), run_id],
+            )
+
+
+def article_row(raw: RawPage, article: Mapping[str, Any], page_id: int, digest: str,
+                version: int, now: str) -> dict[str, Any]:
+    """Flatten an extracted article (Article.to_dict()) into an ``articles`` row."""
+    decode = article.get("decode") or {}
+    repair = article.get("repair") or {}
+    return {
+        "url": raw.url,
+        "site": raw.site,
+        "section": raw.section,
+        **{k: article.get(k) for k in ("title", "subtitle", "published_at", "source",
+                                       "author", "editor", "body", "body_html", "page_kind")},
+        **{k: _json(article.get(k) or ([] if k not in ("doc_fields", "provenance") else {}))
+           for k in ("images", "attachments", "doc_fields", "flags", "spam", "provenance")},
+        "encoding": decode.get("encoding"),
+        "encoding_source": decode.get("source"),
+        "decode_report": _json(decode) if decode else None,
+        "repair_kinds": _json(repair.get("kinds") or []),
+        "repair_report": _json(repair) if repair else None,
+        "lost": int(repair.get("lost") or 0),
+        "content_hash": digest,
+        "version": version,
+        "page_id": page_id,
+        "etag": raw.header("ETag"),
+        "last_modified": raw.header("Last-Modified"),
+        "last_seen": now,
+        "updated_at": now,
+    }
+
+
+def add_version(db: Database, raw: RawPage, article: Mapping[str, Any], page_id: int,
+                digest: str, version: int) -> None:
+    """Append ``article`` to its URL's history (both a crawl and a re-extraction do)."""
+    db.execute(
+        "INSERT INTO versions (url, version, fetched_at, page_id, content_hash, title,"
+        " published_at, source, author, body) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [raw.url, version, raw.fetched_at, page_id, digest, article.get("title"),
+         article.get("published_at"), article.get("source"), article.get("author"),
+         article.get("body")],
+    )
+
+
+def load_body(db: Database, page_id: int) -> bytes:
+    row = db.execute("SELECT body FROM pages WHERE id = ?", [page_id]).fetchone()
+    if row is None:
+        raise StorageError(f"no stored page {page_id}")
+    return zlib.decompress(row[0])
+
+
+def _rowid(cur: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just added (sqlite3 types lastrowid as Optional)."""
+    if cur.lastrowid is None:
+        raise StorageError("INSERT returned no row id")
+    return cur.lastrowid

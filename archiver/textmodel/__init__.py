@@ -1,0 +1,1 @@
+"""How Chinese page text reads: the plausibility models that decode and repair consult."""
