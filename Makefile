@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test install browser bench clean
+.PHONY: demo test lint install browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,18 @@ browser:
 
 test: install browser
 	$(BIN)/python -m pytest
+
+# mypy cannot follow setuptools' package-dir mapping (spiders/ -> archiver.spiders), so it reads
+# the package through a tree of links shaped as installed.
+TYPED := build/typecheck
+lint: install
+	$(BIN)/ruff check archiver spiders pipelines bench tests data/__init__.py
+	rm -rf $(TYPED) && mkdir -p $(TYPED)/archiver
+	for f in archiver/*; do ln -s "$$PWD/$$f" $(TYPED)/archiver/; done
+	ln -s "$$PWD/spiders" $(TYPED)/archiver/spiders
+	ln -s "$$PWD/pipelines" $(TYPED)/archiver/pipelines
+	mkdir $(TYPED)/archiver/data && ln -s "$$PWD/data/__init__.py" $(TYPED)/archiver/data/
+	cd $(TYPED) && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p archiver
 
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
