@@ -15,7 +15,8 @@ from lxml import etree
 from archiver.extraction import attachments as att, body as body_mod, fields as fl, meta as meta_tags
 from archiver.extraction.article import Article
 from archiver.extraction.clean import TAIL_CUT, boiler_rule, is_widget_label, prune
-from archiver.extraction.dom import BlockStats, Line, doc_order, is_hidden, norm, parse, render
+from archiver.extraction.dom import (BlockStats, Line, doc_order, drop_keeping_tail, hidden_elements, norm, parse,
+                                     render)
 from archiver.extraction.metaline import best_fields, doc_fields, is_meta_line
 from archiver.extraction.pagekind import classify_content, classify_raw
 from archiver.extraction.selectors import select, select_text
@@ -42,17 +43,35 @@ def extract(text: str, url: str, *,
     except ValueError as exc:
         log.debug("unparseable page %s: %s", url, exc)
         return Article(**base, flags=["empty", "not_article:error"], page_kind="error")
-    return _from_tree(root, text, url, dict(selectors or {}), base, [])
+    # Rule hidden-never-read: rendered-DOM snapshots keep hidden copies of whole layouts (ng-hide,
+    # display:none, the same ids twice); hidden text is never headline, date, source or body,
+    # so hidden subtrees leave the tree before anything reads it. Their text stays for the spam scan.
+    hidden = hidden_elements(root)
+    hidden_texts = [t for el in hidden if (t := norm(" ".join(el.itertext())))]
+    for el in hidden:
+        drop_keeping_tail(el)
+    try:
+        return _from_tree(root, text, url, dict(selectors or {}), base, [], hidden_texts)
+    except _ShownByScript:
+        # a page whose content is hidden until a script shows it: read it as served, and say so
+        log.debug("page %s shows its content by script; hidden text read", url)
+        return _from_tree(parse(text), text, url, dict(selectors or {}), base, ["hidden_content_read"], [])
 
 
-def _spam_lines(root: etree._Element, lines: list[Line]) -> list[str]:
-    if not may_hold_spam("\n".join(ln.text for ln in lines)):
+class _ShownByScript(Exception):
+    """Nearly all of the page's text was hidden: the page reveals it by script."""
+
+
+_SHOWN_BY_SCRIPT_VISIBLE, _SHOWN_BY_SCRIPT_HIDDEN = 200, 400
+
+
+def _spam_lines(lines: list[Line], hidden_texts: list[str]) -> list[str]:
+    if not may_hold_spam("\n".join([*(ln.text for ln in lines), *hidden_texts])):
         return []
     found = [ln.text for ln in lines if is_spam(ln.text, hidden=ln.hidden)]
-    for el in root.xpath("//*[@style or @hidden]"):
-        if is_hidden(el) and (t := norm(" ".join(el.itertext()))) and t not in found:
-            if is_spam(t, hidden=True) and not any(t in f for f in found):
-                found.append(t)
+    for t in hidden_texts:
+        if t not in found and is_spam(t, hidden=True) and not any(t in f for f in found):
+            found.append(t)
     return found
 
 
@@ -160,12 +179,14 @@ def _not_article(kind: str, base: dict[str, Any], flags: list[str], spam: list[s
 
 
 def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequence[str]],
-               base: dict[str, Any], flags: list[str]) -> Article:
+               base: dict[str, Any], flags: list[str], hidden_texts: list[str]) -> Article:
     order = doc_order(root)
     stats = BlockStats()  # filled by the page render: the density method then needs no walk
     lines = render(root, order, skip_hidden=False, stats=stats)
     visible = sum(len(ln.text) for ln in lines if not ln.hidden)
-    spam = _spam_lines(root, lines)
+    if visible < _SHOWN_BY_SCRIPT_VISIBLE and sum(map(len, hidden_texts)) >= _SHOWN_BY_SCRIPT_HIDDEN:
+        raise _ShownByScript
+    spam = _spam_lines(lines, hidden_texts)
     flags += ["spam_injected"] if spam else []
     if kind := classify_raw(text, visible, fl.tag_title(root)):
         return _not_article(kind, base, flags, spam)

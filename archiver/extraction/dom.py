@@ -28,6 +28,17 @@ _SURROGATES = re.compile(r"[\ud800-\udfff]")
 # the same C0 controls as UTF-8 bytes: below 0x80 a UTF-8 byte is always the ASCII character
 _C0_BYTES = bytes((*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)))
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Class names that hide an element in the stylesheets of the frameworks that rendered-DOM
+# snapshots come from (Angular ng-hide, Bootstrap d-none/sr-only, site .hide/.hidden).
+# Whole tokens only: Bootstrap's responsive "hidden-xs" shows the element on a desktop.
+HIDDEN_CLASSES = frozenset(("hide", "hidden", "ng-hide", "d-none", "sr-only", "visually-hidden", "is-hidden"))
+# a C-level pre-filter for `hidden_elements`: every hidden element matches it (class tokens are
+# checked exactly afterwards); most elements of a page do not
+_MAYBE_HIDDEN = etree.XPath(
+    "//*[@hidden or @aria-hidden or contains(translate(@style, 'NOE', 'noe'), 'none')"
+    " or contains(translate(@style, 'HIDEN', 'hiden'), 'hidden') or contains(@class, 'hid')"
+    " or contains(@class, 'none') or contains(@class, 'sr-only')]")
+_NEVER_DROPPED = frozenset(("html", "body", "head"))
 
 
 @dataclass(frozen=True)
@@ -78,11 +89,39 @@ def tag_of(el: etree._Element) -> str:
 
 
 def is_hidden(el: etree._Element) -> bool:
+    """Hidden by a style, the hidden attribute, aria-hidden="true" or a hiding class."""
     attrib = el.attrib
     if not attrib:
         return False
     style = attrib.get("style")
-    return bool(style and HIDDEN_STYLE.search(style)) or "hidden" in attrib
+    if (style and HIDDEN_STYLE.search(style)) or "hidden" in attrib:
+        return True
+    if (attrib.get("aria-hidden") or "").strip().lower() == "true":
+        return True
+    cls = attrib.get("class")
+    return bool(cls) and not HIDDEN_CLASSES.isdisjoint(cls.split())
+
+
+def hidden_elements(root: etree._Element) -> list[etree._Element]:
+    """The outermost hidden elements of the page (html, head and body never count: an anti-flicker
+    `<body style="display:none">` is shown by a script)."""
+    found = [el for el in _MAYBE_HIDDEN(root) if tag_of(el) not in _NEVER_DROPPED and is_hidden(el)]
+    inside = set(found)
+    return [el for el in found if not any(a in inside for a in el.iterancestors())]
+
+
+def drop_keeping_tail(el: etree._Element) -> None:
+    """Remove `el` from its tree but keep its tail text where it was."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 def doc_order(root: etree._Element) -> dict[etree._Element, int]:

@@ -1,0 +1,179 @@
+"""Kinds of page that broke extraction on unseen government sites (issue 13), each as a minimal
+synthetic page of that kind: the rule must hold for the kind, not for one site's markup."""
+from __future__ import annotations
+
+from archiver.extraction import extract
+
+URL = "http://www.example.gov.cn/xxgk/202105/t20210510_123.html"
+PARA = ("为进一步优化营商环境，推动各项政策落地见效，现将有关事项通知如下。各单位要高度重视，"
+        "认真组织实施，确保工作取得实效。")
+BODY = f"<p>{PARA}</p><p>{PARA}</p><p>{PARA}</p>"
+
+
+def _page(head: str, body: str, title: str = "关于做好2021年度重点工作的通知_示例市人民政府") -> str:
+    return f"<html><head><title>{title}</title>{head}</head><body>{body}</body></html>"
+
+
+# --- 1. meta tags are evidence, not gospel -----------------------------------------------
+
+def test_regenerated_pubdate_loses_to_visible_publication_date() -> None:
+    """Rule visible-date-over-pubdate: PubDate two years after the labelled 发布日期 is the
+    page's generation time."""
+    html = _page('<meta name="PubDate" content="2023-08-01 10:00">',
+                 "<h1>关于做好2021年度重点工作的通知</h1><div class='info'>发布日期：2021-05-10 来源：市政府办公室</div>"
+                 f"<div class='TRS_Editor'>{BODY}</div>")
+    art = extract(html, URL)
+    assert art.published_at == "2021-05-10"
+    assert art.provenance["published_at"].startswith("metaline:发布日期")
+
+
+def test_pubdate_agreeing_with_visible_date_keeps_its_time() -> None:
+    html = _page('<meta name="PubDate" content="2021-05-10 09:30">',
+                 "<h1>关于做好2021年度重点工作的通知</h1><div>发布时间：2021-05-10</div>"
+                 f"<div class='TRS_Editor'>{BODY}</div>")
+    assert extract(html, URL).published_at == "2021-05-10T09:30:00+08:00"
+
+
+def test_document_card_generation_date_beats_regenerated_pubdate() -> None:
+    """信息公开 pages whose only visible date is 生成日期 (or 发文日期): that one wins over PubDate."""
+    card = ("<table class='xxgk'><tr><td>索引号：</td><td>11000/2021-00012</td><td>发布机构：</td><td>示例市司法局</td></tr>"
+            "<tr><td>生成日期：</td><td>2021-05-10</td><td>文号：</td><td>示司发〔2021〕3号</td></tr></table>")
+    html = _page('<meta name="PubDate" content="2024-01-03 16:00">',
+                 f"{card}<h1>关于做好2021年度重点工作的通知</h1><div class='TRS_Editor'>{BODY}</div>")
+    art = extract(html, URL)
+    assert art.published_at == "2021-05-10"
+
+
+def test_articletitle_with_markup_fragment_is_text_joined_as_shown() -> None:
+    head = '<meta name="ArticleTitle" content="推进全域旅游发展<div>——在全市旅游工作会议上的讲话</div>">'
+    html = _page(head, "<h1>推进全域旅游发展</h1><h2>——在全市旅游工作会议上的讲话</h2>"
+                 f"<div>发布时间：2021-05-10</div><div class='TRS_Editor'>{BODY}</div>",
+                 title="推进全域旅游发展——在全市旅游工作会议上的讲话_示例市人民政府")
+    art = extract(html, URL)
+    assert art.title == "推进全域旅游发展——在全市旅游工作会议上的讲话"
+    assert "<" not in (art.title or "")
+
+
+def test_articletitle_with_appended_document_number_is_the_headline() -> None:
+    head = '<meta name="ArticleTitle" content="示例市人民政府关于印发营商环境改革方案的通知 示政发〔2021〕12号">'
+    html = _page(head, "<h1>示例市人民政府关于印发营商环境改革方案的通知</h1>"
+                 f"<div>发布时间：2021-05-10</div><div class='TRS_Editor'>{BODY}</div>",
+                 title="示例市人民政府关于印发营商环境改革方案的通知_示例市人民政府")
+    assert extract(html, URL).title == "示例市人民政府关于印发营商环境改革方案的通知"
+
+
+# --- 2. empty labels are empty ------------------------------------------------------------
+
+def test_empty_source_label_before_print_is_null() -> None:
+    html = _page("", "<h1>关于做好2021年度重点工作的通知</h1>"
+                 "<div class='info'>发布时间：2021-05-10 来源：<span></span> 打印 关闭</div>"
+                 f"<div class='TRS_Editor'>{BODY}</div>")
+    art = extract(html, URL)
+    assert art.source is None
+    assert art.published_at == "2021-05-10"
+
+
+def test_hidden_empty_source_then_contributor_is_null() -> None:
+    html = _page("", "<h1>关于做好2021年度重点工作的通知</h1><div>发布时间：2021-05-10</div>"
+                 "<div style='display:none'>来源：</div><p>（示例县农业农村局供稿）</p>"
+                 f"<div class='TRS_Editor'>{BODY}</div>")
+    assert extract(html, URL).source is None
+
+
+# --- 3. rendered-DOM pages: hidden content is never read ----------------------------------
+
+def test_hidden_duplicate_layout_is_never_read() -> None:
+    """A Selenium snapshot of an Angular template: the same ids twice, the first copy hidden
+    (ng-hide), holding another headline, date, source and body."""
+    other = "另一篇文章的内容。" * 12
+    hidden = ("<div id='detail' class='ng-hide'><h1>市政府召开常务会议研究部署防汛工作</h1>"
+              "<div class='info'>发布时间：2020-07-01 来源：市政府办公室</div>"
+              f"<div id='content'><p>{other}</p></div></div>")
+    shown = ("<div id='detail'><h1>关于做好2021年度重点工作的通知</h1>"
+             "<div class='info'>发布时间：2021-05-10 来源：示例市发展改革委</div>"
+             f"<div id='content'>{BODY}</div></div>")
+    for marker in ("class='ng-hide'", "hidden", "aria-hidden='true'", "class='hide'", "class='hidden'",
+                   "style='display: none'"):
+        html = _page("", hidden.replace("class='ng-hide'", marker) + shown)
+        art = extract(html, URL)
+        assert art.title == "关于做好2021年度重点工作的通知", marker
+        assert art.published_at == "2021-05-10", marker
+        assert art.source == "示例市发展改革委", marker
+        assert "另一篇" not in (art.body or ""), marker
+        assert PARA in (art.body or ""), marker
+
+
+def test_site_name_in_headline_styled_element_is_not_the_title() -> None:
+    html = _page("", "<div class='title'>示例市人民政府</div><h1 class='ng-hide'>旧标题不应出现在结果中</h1>"
+                 "<h2>关于做好2021年度重点工作的通知</h2><div>发布时间：2021-05-10</div>"
+                 f"<div class='TRS_Editor'>{BODY}</div>")
+    assert extract(html, URL).title == "关于做好2021年度重点工作的通知"
+
+
+# --- 4. a document is not a listing -------------------------------------------------------
+
+def test_penalty_table_document_is_an_article() -> None:
+    """A 行政处罚信息公开表 laid out as a table of short cells, with many links around it."""
+    rows = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in [
+        ("行政处罚决定书文号", "示市监罚〔2021〕15号"), ("案件名称", "某某商贸有限公司销售不合格商品案"),
+        ("违法企业名称", "某某商贸有限公司"), ("统一社会信用代码", "91110000MA01234567"),
+        ("法定代表人", "张某"), ("主要违法事实", "当事人销售的电热水壶经抽检不合格，货值金额1200元。"),
+        ("行政处罚的种类和依据", "依据《中华人民共和国产品质量法》第四十九条，予以警告、罚款。"),
+        ("行政处罚的履行方式和期限", "自收到处罚决定书之日起十五日内缴纳罚款。"),
+        ("作出处罚的机关名称", "示例市市场监督管理局"), ("作出处罚决定的日期", "2021年5月8日")])
+    nav = "".join(f"<li><a href='/a{i}.html'>关于开展第{i}批市场主体信用修复工作的通知公告</a></li>" for i in range(14))
+    html = _page("", f"<ul class='nav'>{nav}</ul><h1>行政处罚信息公开表（示市监罚〔2021〕15号）</h1>"
+                 "<div>发布日期：2021-05-10</div>"
+                 f"<div class='content'><table>{rows}</table></div>",
+                 title="行政处罚信息公开表（示市监罚〔2021〕15号）_示例市市场监督管理局")
+    art = extract(html, URL)
+    assert art.page_kind == "article"
+    assert art.title == "行政处罚信息公开表（示市监罚〔2021〕15号）"
+    assert "电热水壶" in (art.body or "")
+
+
+def test_listing_with_headline_and_date_but_no_body_is_still_a_listing() -> None:
+    nav = "".join(f"<li><a href='/a{i}.html'>关于开展第{i}批市场主体信用修复工作的通知公告</a>"
+                  f"<span>2021-05-{i + 1:02d}</span></li>" for i in range(20))
+    html = _page("", f"<h2>通知公告</h2><ul class='list'>{nav}</ul><div>共 5 页 下一页 尾页</div>",
+                 title="通知公告_示例市人民政府")
+    assert extract(html, "http://www.example.gov.cn/tzgg/index.html").page_kind == "listing"
+
+
+# --- 5. headline choice --------------------------------------------------------------------
+
+def test_column_label_h3_above_the_headline_is_not_the_title() -> None:
+    html = _page("", "<h3>市直部门镇（街道）</h3><div class='article'><h3><p>关于做好2021年度重点工作的通知</p></h3>"
+                 "<div>发布时间：2021-05-10</div>"
+                 f"<div class='content'>{BODY}</div></div>")
+    assert extract(html, URL).title == "关于做好2021年度重点工作的通知"
+
+
+def test_headline_agreement_beats_a_lone_strong_heading() -> None:
+    """<title> and the line above the date agree; an h1 with the column name does not."""
+    html = _page("", "<h1>政务动态</h1><div class='art'><p class='big'>关于做好2021年度重点工作的通知</p>"
+                 "<div>发布时间：2021-05-10 来源：示例市人民政府办公室</div>"
+                 f"<div class='content'>{BODY}</div></div>")
+    assert extract(html, URL).title == "关于做好2021年度重点工作的通知"
+
+
+# --- 6. source convention -------------------------------------------------------------------
+
+def test_visible_source_beats_content_source_meta() -> None:
+    html = _page('<meta name="ContentSource" content="示例市人民政府">',
+                 "<h1>关于做好2021年度重点工作的通知</h1><div>发布时间：2021-05-10 信息来源：示例市教育局</div>"
+                 f"<div class='TRS_Editor'>{BODY}</div>")
+    art = extract(html, URL)
+    assert art.source == "示例市教育局"
+
+
+def test_content_source_meta_then_publisher_when_no_visible_source() -> None:
+    card = "<table><tr><td>发布机构：</td><td>示例市司法局</td><td>发布日期：</td><td>2021-05-10</td></tr></table>"
+    with_meta = _page('<meta name="ContentSource" content="示例市人民政府办公室">',
+                      f"{card}<h1>关于做好2021年度重点工作的通知</h1><div class='TRS_Editor'>{BODY}</div>")
+    art = extract(with_meta, URL)
+    assert art.source == "示例市人民政府办公室"
+    assert art.doc_fields["发布机构"] == "示例市司法局"
+    without = extract(_page("", f"{card}<h1>关于做好2021年度重点工作的通知</h1><div class='TRS_Editor'>{BODY}</div>"), URL)
+    assert without.source == "示例市司法局"
+    assert without.doc_fields["发布机构"] == "示例市司法局"
