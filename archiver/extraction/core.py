@@ -164,7 +164,7 @@ def _echoes_title(value: str, title: str | None) -> bool:
 
 
 def _date(root: etree._Element, meta: dict[str, str], sel: Mapping[str, Sequence[str]],
-          regions: list[dict], header: list[str], url: str, doc_date: str | None = None
+          regions: list[dict], header: list[str], url: str, doc_date: tuple[str, str] | None = None
           ) -> tuple[str | None, str | None]:
     year = meta_tags.year_hint(meta)
     if sel.get("published_at") and (found := select_text(root, sel["published_at"])):
@@ -172,6 +172,15 @@ def _date(root: etree._Element, meta: dict[str, str], sel: Mapping[str, Sequence
             return hit.iso, found[1]
     resolved = fl.resolve_date(meta, regions, header, url, doc_date)
     return (resolved[0].iso, resolved[1]) if resolved else (None, None)
+
+
+def _card_date(documents: dict[str, str]) -> tuple[str, str] | None:
+    """The document card's publication date: 发布日期, else (信息公开 cards that show no other)
+    生成日期 or 发文日期. 成文日期 is the signing date and never counts."""
+    for label in ("发布日期", "生成日期", "发文日期"):
+        if value := documents.get(label):
+            return value, label
+    return None
 
 
 def _not_article(kind: str, base: dict[str, Any], flags: list[str], spam: list[str]) -> Article:
@@ -197,7 +206,7 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
     body_lines, edge_meta, body_html, hidden, body_tree = _body(choice, title)
     regions = [best_fields(header), best_fields(edge_meta), best_fields(after), best_fields(hidden)]
     documents = doc_fields(outside)
-    published, date_rule = _date(root, meta, sel, regions, header, url, documents.get("发布日期"))
+    published, date_rule = _date(root, meta, sel, regions, header, url, _card_date(documents))
     body_text = "\n".join(body_lines)
     kind = classify_content(url, body_text, _link_ratio(body_tree), _title_links(root), bool(published), text)
     if kind != "article":

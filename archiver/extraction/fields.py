@@ -201,17 +201,31 @@ def _header_date(header: Sequence[str], year: int | None) -> DateHit | None:
     return None
 
 
+# labels that name the web publication date; 更新时间/上传时间 name an edit, not a publication
+PUBLISHED_LABELS = frozenset(("发布时间", "发布日期", "发表时间", "发表于", "发稿时间", "时间", "日期"))
+
+
 def resolve_date(meta: dict[str, str], fields: Sequence[dict[str, Field]],
-                 header: list[str], url: str, doc_date: str | None = None) -> tuple[DateHit, str] | None:
+                 header: list[str], url: str, doc_date: tuple[str, str] | None = None
+                 ) -> tuple[DateHit, str] | None:
     """Strong meta, then labelled lines (header, body edges, after body), the 政务公开 table's
-    发布日期, then an unlabelled header date, generic then weak meta, and the URL last. A
+    date, then an unlabelled header date, generic then weak meta, and the URL last. A
     date-only winner borrows the time from a later candidate of the same day ("2019-09-18" in
-    meta, "2019-09-18 06:23" on the page)."""
+    meta, "2019-09-18 06:23" on the page).
+
+    Rule visible-date-over-pubdate: PubDate and its kin are often the page's generation time
+    (batch regeneration, an attachment added later); when a visible, labelled publication date
+    (发布日期/发布时间 …, else the document card's 发布日期/生成日期/发文日期) names another day,
+    the visible one wins."""
     year = meta_tags.year_hint(meta)
-    texts = [meta_tags.pick(meta, "published_at"),
-             *[(f.value, f"metaline:{f.label}") for best in fields if (f := best.get("published_at"))],
-             (doc_date, "doc-table:发布日期") if doc_date else None]
-    candidates = [c for t in texts if t and (c := date_from(*t, year))]
+    strong = (c := meta_tags.pick(meta, "published_at")) and date_from(*c, year)
+    labelled = [c for f in (best.get("published_at") for best in fields) if f
+                and (c := date_from(f.value, f"metaline:{f.label}", year))]
+    card = date_from(doc_date[0], f"doc-table:{doc_date[1]}", year) if doc_date else None
+    visible = [c for c in labelled if c[1].removeprefix("metaline:") in PUBLISHED_LABELS] or ([card] if card else [])
+    if strong and visible and visible[0][0].iso[:10] != strong[0].iso[:10]:
+        strong = None
+    candidates = [c for c in (strong, *labelled, card) if c]
     if hit := _header_date(header, year):
         candidates.append((hit, "header-date"))
     for strength in ("medium", "weak"):

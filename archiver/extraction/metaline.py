@@ -41,11 +41,11 @@ _DANGLING = re.compile(r"^(?P<label>" + _spaced(_ALL) + r")\s*[:：]$")
 
 DOC_LABELS = (
     "索引号", "主题分类", "组配分类", "信息分类", "体裁分类", "发文机关", "发布机构", "成文日期", "发文字号", "文号",
-    "发布日期", "生效日期", "实施日期", "失效日期", "废止日期", "有效性", "主题词", "公开方式", "公开范围",
+    "发布日期", "生成日期", "发文日期", "生效日期", "实施日期", "失效日期", "废止日期", "有效性", "主题词", "公开方式", "公开范围",
 )
 # Other cells of the same tables: they end the value before them but are not kept (rule doc-cell-stop),
 # so "发布机构 武汉市工商局 公开日期 2018-01-01" yields 发布机构 = 武汉市工商局 only.
-DOC_STOPS = ("公开日期", "生成日期", "公开时限", "关键词", "关 键 词", "语种", "信息格式", "内容概述", "相关信息",
+DOC_STOPS = ("公开日期", "公开时限", "关键词", "关 键 词", "语种", "信息格式", "内容概述", "相关信息",
              "所属机构", "主题", "信息名称", "名称", "来源")
 DOC_RE = re.compile(r"(?<![\u4e00-\u9fff])(?P<label>" + _spaced(sorted(DOC_LABELS + DOC_STOPS, key=len, reverse=True))
                     + r")\s*[:：]?\s*")
