@@ -17,7 +17,7 @@ from archiver.extraction.article import Article
 from archiver.extraction.clean import TAIL_CUT, boiler_rule, is_widget_label, prune
 from archiver.extraction.dom import (BlockStats, Line, doc_order, drop_keeping_tail, hidden_elements, norm, parse,
                                      render)
-from archiver.extraction.metaline import best_fields, doc_fields, is_meta_line
+from archiver.extraction.metaline import PUBLISHER_LABELS, best_fields, doc_fields, is_meta_line
 from archiver.extraction.pagekind import classify_content, classify_raw
 from archiver.extraction.selectors import select, select_text
 from archiver.extraction.spam import is_spam, may_hold_spam
@@ -147,16 +147,51 @@ def _pick_field(name: str, root: etree._Element, meta: dict[str, str], sel: Mapp
     """Selector, strong meta, labelled lines (in region order), weak meta."""
     if sel.get(name) and (found := select_text(root, sel[name])):
         return found
+    if found := _strong_meta(name, meta, title):
+        return found
+    if found := _labelled(name, regions):
+        return found
+    if found := meta_tags.pick(meta, name, "weak"):
+        return found
+    return None, None
+
+
+def _strong_meta(name: str, meta: dict[str, str], title: str | None) -> tuple[str, str] | None:
     # Rule meta-echoes-title: templates that fill ContentSource (or an author tag) with the
     # headline carry no source at all there; the page's own label line is the evidence then.
     if (found := meta_tags.pick(meta, name)) and not _echoes_title(found[0], title):
         return found
+    return None
+
+
+def _labelled(name: str, regions: list[dict]) -> tuple[str, str] | None:
     for best in regions:
         if f := best.get(name):
             return f.value, f"metaline:{f.label}"
-    if found := meta_tags.pick(meta, name, "weak"):
+    return None
+
+
+def _source(root: etree._Element, meta: dict[str, str], sel: Mapping[str, Sequence[str]], regions: list[dict],
+            title: str | None, header: list[str], documents: dict[str, str]) -> tuple[str | None, str | None]:
+    """Rule source-convention: the visible labelled value (来源/信息来源/文章来源/稿源 …) first;
+    where the page shows none, the official ContentSource meta; then an unlabelled source printed
+    after the date; then the document card's 发布机构 (which stays in doc_fields either way);
+    generic meta tags last."""
+    if sel.get("source") and (found := select_text(root, sel["source"])):
         return found
-    return None, None
+    source_lines = [{k: f for k, f in best.items() if k != "source" or f.label not in PUBLISHER_LABELS}
+                    for best in regions]
+    if (found := _labelled("source", source_lines)) or (found := _strong_meta("source", meta, title)):
+        return found
+    if found := fl.source_after_date(header):
+        return found
+    if found := _labelled("source", regions):  # a labelled 发布机构/发布机关 line
+        return found
+    # 发文机关 is the issuer, not the publisher: never taken as the source
+    for label in ("发布机构", "发布机关"):
+        if documents.get(label):
+            return documents[label], f"doc-table:{label}"
+    return meta_tags.pick(meta, "source", "weak") or (None, None)
 
 
 def _echoes_title(value: str, title: str | None) -> bool:
@@ -213,14 +248,9 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
         return _not_article(kind, base, flags, spam)
     prov = {"title": title_rule, "published_at": date_rule, "body": choice.rule if choice else None}
     values: dict[str, Any] = {}
-    for name in ("source", "author", "editor"):
+    values["source"], prov["source"] = _source(root, meta, sel, regions, title, header, documents)
+    for name in ("author", "editor"):
         values[name], prov[name] = _pick_field(name, root, meta, sel, regions, title)
-    if values["source"] is None and (found := fl.source_after_date(header)):
-        values["source"], prov["source"] = found
-    # Rule doc-table-publisher: a 政务公开 page without a 来源 line names its publisher in the
-    # document table (发布机构), which the issue counts as the source; 发文机关 is the issuer, not kept.
-    if values["source"] is None and documents.get("发布机构"):
-        values["source"], prov["source"] = documents["发布机构"], "doc-table:发布机构"
     if values["author"] is None and (author := fl.byline_author(header + body_lines[:2])):
         values["author"], prov["author"] = author, "byline"
     body_lines = [ln for ln in body_lines[:2]

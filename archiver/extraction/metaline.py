@@ -11,12 +11,16 @@ from dataclasses import dataclass
 
 FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "published_at": ("发布时间", "发布日期", "发表时间", "发表于", "发稿时间", "更新时间", "上传时间", "时间", "日期"),
-    "source": ("信息来源", "文章来源", "新闻来源", "稿件来源", "来源于", "来源", "发布机构", "发布单位", "稿源", "出处"),
+    "source": ("信息来源", "文章来源", "新闻来源", "稿件来源", "来源于", "来源", "稿源", "出处", "发布机构", "发布机关",
+               "发布单位"),
     "author": ("作者", "记者", "撰稿人", "撰稿", "通讯员"),
     "editor": ("责任编辑", "责编", "编辑"),
     "stop": ("点击率", "点击数", "点击量", "浏览次数", "浏览量", "阅读量", "阅读数", "访问量", "字号", "字体",
              "分享到", "分享", "打印", "关闭", "审核", "校对", "摄影", "供稿"),
 }
+# labels that name the publishing body rather than where the text came from: a source only
+# where the page names no 来源 and carries no ContentSource meta (core._source)
+PUBLISHER_LABELS = frozenset(("发布机构", "发布机关", "发布单位"))
 _LABEL_FIELD = {label: field for field, labels in FIELD_LABELS.items() for label in labels}
 _LABEL_RANK = {label: rank for labels in FIELD_LABELS.values() for rank, label in enumerate(labels)}
 _ALL = sorted(_LABEL_FIELD, key=len, reverse=True)
@@ -40,7 +44,7 @@ _GLUED_RE = re.compile(r"(?<!工)(?P<label>" + _spaced([x for x in _ALL if x not
 _DANGLING = re.compile(r"^(?P<label>" + _spaced(_ALL) + r")\s*[:：]$")
 
 DOC_LABELS = (
-    "索引号", "主题分类", "组配分类", "信息分类", "体裁分类", "发文机关", "发布机构", "成文日期", "发文字号", "文号",
+    "索引号", "主题分类", "组配分类", "信息分类", "体裁分类", "发文机关", "发布机构", "发布机关", "成文日期", "发文字号", "文号",
     "发布日期", "生成日期", "发文日期", "生效日期", "实施日期", "失效日期", "废止日期", "有效性", "主题词", "公开方式", "公开范围",
 )
 # Other cells of the same tables: they end the value before them but are not kept (rule doc-cell-stop),
