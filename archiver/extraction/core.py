@@ -6,6 +6,7 @@ around it → fields → page kind (listing/search) → Article. Every field rec
 """
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -15,8 +16,7 @@ from lxml import etree
 from archiver.extraction import attachments as att, body as body_mod, fields as fl, meta as meta_tags
 from archiver.extraction.article import Article
 from archiver.extraction.clean import TAIL_CUT, boiler_rule, is_widget_label, prune
-from archiver.extraction.dom import (BlockStats, Line, doc_order, drop_keeping_tail, hidden_elements, norm, parse,
-                                     render)
+from archiver.extraction.dom import BlockStats, Line, drop_keeping_tail, hidden_elements, norm, parse, render
 from archiver.extraction.metaline import PUBLISHER_LABELS, best_fields, doc_fields, is_meta_line
 from archiver.extraction.pagekind import classify_content, classify_raw
 from archiver.extraction.selectors import select, select_text
@@ -113,17 +113,22 @@ def _regions(lines: list[Line], order: dict[etree._Element, int], container: etr
 
 
 def _title(root: etree._Element, meta: dict[str, str], sel: Mapping[str, Sequence[str]],
-           order: dict[etree._Element, int], choice: body_mod.Choice | None, lines: list[Line]
-           ) -> tuple[str | None, str | None, etree._Element | None]:
+           order: dict[etree._Element, int], choice: body_mod.Choice | None, lines: list[Line],
+           elements: list[etree._Element]) -> tuple[str | None, str | None, etree._Element | None]:
     """Selector, ArticleTitle, the visible headline, og:title/JSON-LD, then the <title> tag.
     og:title often carries a site suffix, so a headline it contains wins over it."""
     tag_title = fl.tag_title(root)
-    head = fl.headline(root, tag_title, order, order.get(choice.element) if choice else None)
+    body_start = order.get(choice.element) if choice else None
+    above = [(ln.text, ln.order) for ln in lines
+             if not ln.hidden and (body_start is None or ln.order < body_start)]
+    head = fl.headline(root, tag_title, order, body_start, fl.above_date_line(above, elements))
     head_el = head[1] if head else None
     if sel.get("title") and (found := select_text(root, sel["title"])):
         return found[0], found[1], head_el
     if found := meta_tags.pick(meta, "title"):
         trusted = found[1] == "meta:articletitle" or found[0] in tag_title
+        if head and (joined := _with_subtitle(head[0], head_el, found[0])):
+            return joined, f"{head[2]}+subtitle", head_el
         clipped = head and head[0] != found[0] and (head[0] in found[0] or found[0] in head[0])
         if trusted and not clipped:
             return found[0], found[1], head_el
@@ -133,6 +138,19 @@ def _title(root: etree._Element, meta: dict[str, str], sel: Mapping[str, Sequenc
     found = fl.line_in_title_tag(visible, tag_title) or fl.line_above_metaline(visible) \
         or fl.title_from_tag(tag_title)
     return (found[0], found[1], None) if found else (None, None, None)
+
+
+def _with_subtitle(head: str, head_el: etree._Element | None, meta_title: str) -> str | None:
+    """Rule title-with-subtitle: when the meta title is the headline and the sub-headline shown
+    under it ("标题<div>——副题</div>" in ArticleTitle), the title is both, joined as the page
+    shows them (no space between Chinese lines)."""
+    sub = fl.subtitle(head_el, head)
+    if not sub or sub in head:
+        return None
+    squeeze = "".join(meta_title.split())
+    if squeeze != "".join((head + sub).split()):
+        return None
+    return fl.join_lines(head, sub)
 
 
 def _container(root: etree._Element, sel: Mapping[str, Sequence[str]], raw: str,
@@ -224,7 +242,8 @@ def _not_article(kind: str, base: dict[str, Any], flags: list[str], spam: list[s
 
 def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequence[str]],
                base: dict[str, Any], flags: list[str], hidden_texts: list[str]) -> Article:
-    order = doc_order(root)
+    elements = list(root.iter())
+    order = dict(zip(elements, itertools.count()))  # C-level pairing: twice a dict comprehension's speed
     stats = BlockStats()  # filled by the page render: the density method then needs no walk
     lines = render(root, order, skip_hidden=False, stats=stats)
     visible = sum(len(ln.text) for ln in lines if not ln.hidden)
@@ -236,7 +255,7 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
         return _not_article(kind, base, flags, spam)
     meta = meta_tags.read_meta(root)
     choice = _container(root, sel, text, stats)
-    title, title_rule, title_el = _title(root, meta, sel, order, choice, lines)
+    title, title_rule, title_el = _title(root, meta, sel, order, choice, lines, elements)
     header, after, outside = _regions(lines, order, choice.element if choice else None, title_el)
     body_lines, edge_meta, body_html, hidden, body_tree = _body(choice, title)
     regions = [best_fields(header), best_fields(edge_meta), best_fields(after), best_fields(hidden)]
@@ -260,6 +279,7 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
     if body_tree is not None and len(body_text) < _MEDIA_TEXT and body_mod.has_media(body_tree):
         flags.append("media_only")
     subtitle = fl.subtitle(title_el, title or "")
+    subtitle = None if subtitle and title and title.endswith(subtitle) else subtitle
     anchors = list(choice.element.iter("a")) if choice else []
     base_url = att.page_base(root, url)
     return Article(

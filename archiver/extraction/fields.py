@@ -75,8 +75,14 @@ def _join_br(first: str, second: str) -> str:
     opens with a dash is a subtitle ("——在全市大会上的讲话") and stays apart."""
     if second.startswith(("—", "-", "－", "——")):
         return first
-    cjk = "\u4e00" <= first[-1] <= "\u9fff" or "\u4e00" <= second[0] <= "\u9fff"
-    return first + ("" if cjk else " ") + second
+    return join_lines(first, second)
+
+
+def join_lines(first: str, second: str) -> str:
+    """Two displayed lines as one text: no space where either side is Chinese or punctuation."""
+    wide = ("\u3000" <= first[-1] <= "\u9fff" or first[-1] >= "\uff00"
+            or "\u3000" <= second[0] <= "\u9fff" or second[0] >= "\uff00" or second[0] in "—–")
+    return first + ("" if wide else " ") + second
 
 
 def _in_link_list(el: etree._Element) -> bool:
@@ -112,23 +118,45 @@ def _headline_candidates(root: etree._Element) -> list[etree._Element]:
 
 
 def headline(root: etree._Element, title_tag: str, order: dict[etree._Element, int],
-             body_start: int | None) -> tuple[str, etree._Element, str] | None:
+             body_start: int | None, above_date: tuple[str, etree._Element] | None = None
+             ) -> tuple[str, etree._Element, str] | None:
     """The visible headline: headings and title-classed blocks, scored by level, agreement with
-    <title>, closeness above the body, and not being a link (related lists repeat titles)."""
+    <title>, closeness above the body, and not being a link (related lists repeat titles).
+
+    Rule headline-agreement: the strongest line just above the date line competes too (a <p>
+    that a broken <h3><p> left outside its heading, a headline in a plain block), so a short
+    heading that is a column label (市直部门镇（街道）, 政务动态) loses to the line that <title>
+    agrees with."""
     parts = _title_parts(title_tag)
     site_part = parts[-1] if len(parts) > 1 else ""
-    best: tuple[int, str, etree._Element] | None = None
+    best: tuple[int, str, etree._Element, str] | None = None
     for el in _headline_candidates(root):
         text = _first_line(el)
         if not 4 <= len(text) <= 150:
             continue
         points = _headline_score(el, text, title_tag, site_part, order, body_start)
         if best is None or points > best[0]:
-            best = (points, text, el)
+            best = (points, text, el, tag_of(el) if tag_of(el).startswith("h") else "headline-class")
+    if above_date is not None and (best is None or above_date[1] is not best[2]):
+        text, el = above_date
+        # a plain block scores as a title-classed one (1 point), plus one for sitting on the date line
+        points = _headline_score(el, text, title_tag, site_part, order, body_start) + 1
+        points -= _HEADING_POINTS.get(tag_of(el), 1) - 1  # its tag earned the heading points already
+        if best is None or points > best[0]:
+            best = (points, text, el, "line-above-date")
     if best is None or best[0] < 2:
         return None
-    rule = tag_of(best[2]) if tag_of(best[2]).startswith("h") else "headline-class"
-    return best[1], best[2], rule
+    return best[1], best[2], best[3]
+
+
+def above_date_line(lines: Sequence[tuple[str, int]], elements: Sequence[etree._Element]
+                    ) -> tuple[str, etree._Element] | None:
+    """The line just above the first metadata line that carries a date, and its element."""
+    for (prev, prev_order), (line, _) in pairwise(lines):
+        if is_meta_line(line) and find_dates(line) and 4 <= len(prev) <= 150 \
+                and not _CRUMB.search(prev) and not is_meta_line(prev):
+            return prev, elements[prev_order]
+    return None
 
 
 def line_in_title_tag(lines: Sequence[str], title_tag: str) -> Result:
@@ -222,7 +250,8 @@ def resolve_date(meta: dict[str, str], fields: Sequence[dict[str, Field]],
     labelled = [c for f in (best.get("published_at") for best in fields) if f
                 and (c := date_from(f.value, f"metaline:{f.label}", year))]
     card = date_from(doc_date[0], f"doc-table:{doc_date[1]}", year) if doc_date else None
-    visible = [c for c in labelled if c[1].removeprefix("metaline:") in PUBLISHED_LABELS] or ([card] if card else [])
+    visible = [c for c in labelled if c[1].removeprefix("metaline:") in PUBLISHED_LABELS]
+    visible = visible or ([card] if card else [])
     if strong and visible and visible[0][0].iso[:10] != strong[0].iso[:10]:
         strong = None
     candidates = [c for c in (strong, *labelled, card) if c]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from lxml import etree
@@ -33,13 +34,17 @@ WEAK: dict[str, tuple[str, ...]] = {
     "author": ("ld:author",),  # meta name=author is the site name far more often than a person
 }
 _NAME_ATTRS = ("name", "property", "itemprop", "http-equiv")
+# Rule meta-is-text: CMS templates paste markup into content ("标题<div>——副题</div>",
+# "<p>标题</p>"); a meta value is text, the tags go (what they wrapped stays, joined as written)
+_TAG = re.compile(r"<[^<>]*>")
 
 
 def read_meta(root: etree._Element) -> dict[str, str]:
     """Lower-cased meta names → first non-empty content; JSON-LD keys prefixed with "ld:"."""
     found: dict[str, str] = {}
     for el in root.iter("meta"):
-        content = norm(el.get("content"))
+        content = el.get("content")
+        content = norm(_TAG.sub("", content) if content and "<" in content else content)
         if not content:
             continue
         for attr in _NAME_ATTRS:
