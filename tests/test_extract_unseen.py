@@ -177,3 +177,13 @@ def test_content_source_meta_then_publisher_when_no_visible_source() -> None:
     without = extract(_page("", f"{card}<h1>关于做好2021年度重点工作的通知</h1><div class='TRS_Editor'>{BODY}</div>"), URL)
     assert without.source == "示例市司法局"
     assert without.doc_fields["发布机构"] == "示例市司法局"
+
+
+def test_undated_document_among_many_links_is_kept_and_flagged() -> None:
+    nav = "".join(f"<li><a href='/a{i}.html'>关于开展第{i}批市场主体信用修复工作的通知公告</a></li>" for i in range(14))
+    html = _page("", f"<ul class='nav'>{nav}</ul><h1>关于做好2021年度重点工作的通知</h1>"
+                 f"<div class='content'>{BODY}<p>{PARA}</p></div>")
+    art = extract(html, "http://www.example.gov.cn/xxgk/list_detail.html")
+    assert art.page_kind == "article"
+    assert "maybe_listing" in art.flags
+    assert PARA in (art.body or "")

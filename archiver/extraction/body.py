@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from archiver.extraction.dom import BLOCK_TAGS, BlockStats, render, tag_of
+from archiver.extraction.dom import BLOCK_TAGS, BlockStats, is_data_cell, render, tag_of
 
 _CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
 # name -> XPath. Strong hints from TRS, Hanweb, UCAP and 集约化 templates (research §2.2–2.4).
@@ -75,6 +75,12 @@ def _block_parent(el: etree._Element) -> etree._Element | None:
     return parent
 
 
+def _table_of(cell: etree._Element) -> etree._Element | None:
+    for up in cell.iterancestors("table"):
+        return up
+    return None
+
+
 def by_density(root: etree._Element, stats: BlockStats | None = None) -> Choice | None:
     """The block with the most paragraph text, discounted by its link density. `stats` come
     from the page's line rendering when the caller has one (core does), else one is made."""
@@ -86,7 +92,14 @@ def by_density(root: etree._Element, stats: BlockStats | None = None) -> Choice 
         text = own - stats.link.get(el, 0)
         if text < 10:
             continue
-        holder = el if tag_of(el) in ("div", "td", "section", "article", "body") else _block_parent(el)
+        tag = tag_of(el)
+        holder = el if tag in ("div", "td", "section", "article", "body") else _block_parent(el)
+        # Rule data-table-body: the cells of a data table (a 行政处罚信息公开表, a 信息公开 card
+        # laid out as rows) are one text; credited cell by cell, no cell outweighs a link list
+        # (text written straight into the cell; a cell of paragraphs is a layout cell)
+        if tag in ("td", "th") and is_data_cell(el):
+            table = _table_of(holder)
+            holder = table if table is not None else holder
         if holder is None:
             continue
         score[holder] = score.get(holder, 0.0) + text

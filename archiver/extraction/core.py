@@ -27,6 +27,7 @@ _HEADER_LINES = 20
 _AFTER_LINES = 10
 _EDGE_HEAD, _EDGE_TAIL = 4, 6
 _MEDIA_TEXT = 40
+_UNSURE_BODY = 150
 _LONG_ANCHORS = etree.XPath("//a[string-length(normalize-space(.)) >= 8]")
 
 
@@ -262,7 +263,14 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
     documents = doc_fields(outside)
     published, date_rule = _date(root, meta, sel, regions, header, url, _card_date(documents))
     body_text = "\n".join(body_lines)
-    kind = classify_content(url, body_text, _link_ratio(body_tree), _title_links(root), bool(published), text)
+    link_ratio = _link_ratio(body_tree)
+    kind = classify_content(url, body_text, link_ratio, _title_links(root), bool(published), text)
+    # Rule document-not-listing: a visible headline over a body of real text (not links) is a
+    # document even when the page also carries many headline links and shows no date; when
+    # unsure, the page is kept and flagged, never dropped
+    if kind == "listing" and title_el is not None and len(body_text) >= _UNSURE_BODY and link_ratio <= 0.5:
+        kind = "article"
+        flags.append("maybe_listing")
     if kind != "article":
         return _not_article(kind, base, flags, spam)
     prov = {"title": title_rule, "published_at": date_rule, "body": choice.rule if choice else None}

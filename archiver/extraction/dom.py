@@ -128,7 +128,7 @@ def doc_order(root: etree._Element) -> dict[etree._Element, int]:
     return dict(zip(root.iter(), itertools.count()))  # C-level pairing: twice the dict comprehension's speed
 
 
-def _is_data_cell(cell: etree._Element) -> bool:
+def is_data_cell(cell: etree._Element) -> bool:
     """A cell of a data table (one line per row) rather than a layout cell holding a page:
     layout cells nest tables or hold long text."""
     if cell.find(".//table") is not None:
@@ -182,7 +182,7 @@ def render(root: etree._Element, order: dict[etree._Element, int] | None = None,
                 continue
             flags = _HID if hidden else 0
             # the rendered root is never a data cell: a chosen cell is a layout cell holding the page
-            if tag in _CELLS and el is not root and (cell_depth or _is_data_cell(el)):
+            if tag in _CELLS and el is not root and (cell_depth or is_data_cell(el)):
                 flags |= _CELL
                 cell_depth += 1
             elif tag in _LINE_BREAKERS and not cell_depth:
