@@ -187,3 +187,16 @@ def test_undated_document_among_many_links_is_kept_and_flagged() -> None:
     assert art.page_kind == "article"
     assert "maybe_listing" in art.flags
     assert PARA in (art.body or "")
+
+
+def test_short_text_under_a_dated_headline_is_not_a_listing() -> None:
+    """A poem or a short notice: little text, many headline links around it, but its headline
+    sits right above its date line."""
+    nav = "".join(f"<li><a href='/a{i}.html'>关于开展第{i}批市场主体信用修复工作的通知公告</a></li>" for i in range(30))
+    poem = "深夜看书须尽欢，<br>明月照亮浊酒案。<br>一杯美酒空对月，<br>酌酒吟诗五千年。"
+    html = _page("", f"<h3>静夜思•夜</h3><div>作者：某某 2020年01月12日18:32 浏览：272</div>"
+                 f"<div id='content'><div>{poem}</div></div><ul>{nav}</ul>", title="静夜思•夜-示例诗歌网")
+    art = extract(html, "http://www.example.com/c/2020-01-12/11803576.shtml")
+    assert art.page_kind == "article" and "maybe_listing" in art.flags
+    assert art.title == "静夜思•夜" and art.published_at == "2020-01-12T18:32:00+08:00"
+    assert "明月照亮浊酒案" in (art.body or "")

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from archiver.extraction.dom import BLOCK_TAGS, BlockStats, is_data_cell, render, tag_of
+from archiver.extraction.dates import find_dates
+from archiver.extraction.dom import BLOCK_TAGS, BlockStats, is_data_cell, norm, render, tag_of
+from archiver.extraction.metaline import is_meta_line
 
 _CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
 # name -> XPath. Strong hints from TRS, Hanweb, UCAP and 集约化 templates (research §2.2–2.4).
@@ -31,6 +33,7 @@ _COMPILED = {name: etree.XPath(expr) for name, expr in CONTAINERS.items()}
 # a container's XPath runs only if its marker occurs in the page text at all (cheap pre-test)
 _MARKERS = {name: name.lstrip("#.") for name in CONTAINERS}
 _MIN_CONTAINER_TEXT = 40
+_SHORT_BLOCK = 400
 MEDIA_TAGS = ("img", "video", "embed", "object", "iframe", "source")
 
 
@@ -113,7 +116,50 @@ def by_density(root: etree._Element, stats: BlockStats | None = None) -> Choice 
         return score[el] * (1 - stats.total_link.get(el, 0) / total)
 
     best = max(score, key=final)
-    return Choice(best, "density")
+    climbed = _climb(best, stats)
+    return Choice(climbed, "density" if climbed is best else "density+siblings")
+
+
+def _climb(best: etree._Element, stats: BlockStats) -> etree._Element:
+    """Rule split-body: an article whose text sits in sibling blocks (题记, verses and 注释 in
+    three divs; parts of a long article) is their common parent, when that parent adds a real
+    share of plain text, few links and no headline. Wrappers that add nothing are passed
+    through but kept only below such a parent."""
+    cur = chosen = best
+    if _plain(best, stats) >= _SHORT_BLOCK:  # long text in one block is the article; its parent adds chrome
+        return best
+    for _ in range(4):
+        parent = _block_parent(cur)
+        if parent is None or tag_of(parent) in ("body", "html"):
+            break
+        plain, up_total = _plain(cur, stats), stats.total.get(parent, 0)
+        up_plain = up_total - stats.total_link.get(parent, 0)
+        linky = stats.total_link.get(parent, 0) > 0.15 * up_total
+        if linky or next(parent.iter("h1", "h2", "h3"), None) is not None or _holds_meta_line(parent, cur):
+            break
+        if up_plain <= plain * 1.1:
+            cur = parent  # a wrapper
+            continue
+        if up_plain < plain * 1.25 or up_plain > plain * 3:
+            break
+        cur = chosen = parent
+    return chosen
+
+
+def _holds_meta_line(parent: etree._Element, inside: etree._Element) -> bool:
+    """A child block of `parent` (other than the one holding `inside`) that is a metadata line
+    (发布时间：… 来源：…): the parent is the article header's wrapper, not the body's."""
+    for child in parent:
+        if child is inside or not isinstance(child.tag, str):
+            continue
+        text = norm("".join(child.itertext())[:200])
+        if text and len(text) <= 120 and (is_meta_line(text) or find_dates(text)):
+            return True
+    return False
+
+
+def _plain(el: etree._Element, stats: BlockStats) -> int:
+    return stats.total.get(el, 0) - stats.total_link.get(el, 0)
 
 
 def choose(root: etree._Element, raw: str | None = None, stats: BlockStats | None = None) -> Choice | None:

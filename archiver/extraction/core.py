@@ -16,6 +16,7 @@ from lxml import etree
 from archiver.extraction import attachments as att, body as body_mod, fields as fl, meta as meta_tags
 from archiver.extraction.article import Article
 from archiver.extraction.clean import TAIL_CUT, boiler_rule, is_widget_label, prune
+from archiver.extraction.dates import find_dates
 from archiver.extraction.dom import BlockStats, Line, drop_keeping_tail, hidden_elements, norm, parse, render
 from archiver.extraction.metaline import PUBLISHER_LABELS, best_fields, doc_fields, is_meta_line
 from archiver.extraction.pagekind import classify_content, classify_raw
@@ -28,6 +29,7 @@ _AFTER_LINES = 10
 _EDGE_HEAD, _EDGE_TAIL = 4, 6
 _MEDIA_TEXT = 40
 _UNSURE_BODY = 150
+_SHORT_DOC, _NEAR_DATE_LINES = 20, 3
 _LONG_ANCHORS = etree.XPath("//a[string-length(normalize-space(.)) >= 8]")
 
 
@@ -266,9 +268,13 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
     link_ratio = _link_ratio(body_tree)
     kind = classify_content(url, body_text, link_ratio, _title_links(root), bool(published), text)
     # Rule document-not-listing: a visible headline over a body of real text (not links) is a
-    # document even when the page also carries many headline links and shows no date; when
-    # unsure, the page is kept and flagged, never dropped
-    if kind == "listing" and title_el is not None and len(body_text) >= _UNSURE_BODY and link_ratio <= 0.5:
+    # document even when the page also carries many headline links; so is a short text (a poem,
+    # a notice) under a headline with its date line right below. When unsure, the page is kept
+    # and flagged, never dropped
+    if kind == "listing" and title_el is not None and link_ratio <= 0.5 and (
+            len(body_text) >= _UNSURE_BODY
+            or (len(body_text) >= _SHORT_DOC and choice is not None
+                and _dated_headline(lines, order.get(title_el, -1), order.get(choice.element, -1)))):
         kind = "article"
         flags.append("maybe_listing")
     if kind != "article":
@@ -307,6 +313,18 @@ def _body(choice: body_mod.Choice | None, title: str | None
     tree, hidden = prune(choice.element)
     body_lines, edge_meta = _clean_lines([ln.text for ln in render(tree)], title)
     return body_lines, edge_meta, etree.tostring(tree, encoding="unicode", method="html"), hidden, tree
+
+
+def _dated_headline(lines: list[Line], title_order: int, body_order: int) -> bool:
+    """The headline, a date on one of the two lines right under it, and the body starting within
+    a few lines after that (a listing's heading is followed by dated links, and a footer that
+    won the density vote sits far below)."""
+    after = [ln for ln in lines if ln.order > title_order and not ln.hidden]
+    dated = [i for i, ln in enumerate(after[:2]) if len(ln.text) <= 80 and find_dates(ln.text)]
+    if not dated:
+        return False
+    near = after[dated[0] + 1:dated[0] + 1 + _NEAR_DATE_LINES]
+    return any(ln.order >= body_order for ln in near)
 
 
 def _link_ratio(tree: etree._Element | None) -> float:
