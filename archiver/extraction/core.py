@@ -17,7 +17,7 @@ from archiver.extraction import attachments as att, body as body_mod, fields as 
 from archiver.extraction.article import Article
 from archiver.extraction.clean import TAIL_CUT, boiler_rule, is_widget_label, prune
 from archiver.extraction.dates import find_dates
-from archiver.extraction.dom import BlockStats, Line, drop_keeping_tail, hidden_elements, norm, parse, render
+from archiver.extraction.dom import BlockStats, Line, drop_keeping_tail, norm, parse, render
 from archiver.extraction.metaline import PUBLISHER_LABELS, best_fields, doc_fields, is_meta_line
 from archiver.extraction.pagekind import classify_content, classify_raw
 from archiver.extraction.selectors import select, select_text
@@ -46,19 +46,13 @@ def extract(text: str, url: str, *,
     except ValueError as exc:
         log.debug("unparseable page %s: %s", url, exc)
         return Article(**base, flags=["empty", "not_article:error"], page_kind="error")
-    # Rule hidden-never-read: rendered-DOM snapshots keep hidden copies of whole layouts (ng-hide,
-    # display:none, the same ids twice); hidden text is never headline, date, source or body,
-    # so hidden subtrees leave the tree before anything reads it. Their text stays for the spam scan.
-    hidden = hidden_elements(root)
-    hidden_texts = [t for el in hidden if (t := norm(" ".join(el.itertext())))]
-    for el in hidden:
-        drop_keeping_tail(el)
     try:
-        return _from_tree(root, text, url, dict(selectors or {}), base, [], hidden_texts)
+        return _from_tree(root, text, url, dict(selectors or {}), base, [], drop_hidden=True)
     except _ShownByScript:
         # a page whose content is hidden until a script shows it: read it as served, and say so
         log.debug("page %s shows its content by script; hidden text read", url)
-        return _from_tree(parse(text), text, url, dict(selectors or {}), base, ["hidden_content_read"], [])
+        return _from_tree(parse(text), text, url, dict(selectors or {}), base, ["hidden_content_read"],
+                          drop_hidden=False)
 
 
 class _ShownByScript(Exception):
@@ -244,14 +238,21 @@ def _not_article(kind: str, base: dict[str, Any], flags: list[str], spam: list[s
 
 
 def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequence[str]],
-               base: dict[str, Any], flags: list[str], hidden_texts: list[str]) -> Article:
+               base: dict[str, Any], flags: list[str], drop_hidden: bool) -> Article:
     elements = list(root.iter())
     order = dict(zip(elements, itertools.count()))  # C-level pairing: twice a dict comprehension's speed
     stats = BlockStats()  # filled by the page render: the density method then needs no walk
-    lines = render(root, order, skip_hidden=False, stats=stats)
+    hidden: list[etree._Element] = []
+    lines = render(root, order, skip_hidden=drop_hidden, stats=stats, hidden_out=hidden)
     visible = sum(len(ln.text) for ln in lines if not ln.hidden)
+    hidden_texts = [t for el in hidden if (t := norm(" ".join(el.itertext())))]
     if visible < _SHOWN_BY_SCRIPT_VISIBLE and sum(map(len, hidden_texts)) >= _SHOWN_BY_SCRIPT_HIDDEN:
         raise _ShownByScript
+    # Rule hidden-never-read: rendered-DOM snapshots keep hidden copies of whole layouts (ng-hide,
+    # display:none, the same ids twice); hidden text is never headline, date, source or body,
+    # so hidden subtrees leave the tree before anything else reads it. Their text stays for the spam scan.
+    for el in hidden:
+        drop_keeping_tail(el)
     spam = _spam_lines(lines, hidden_texts)
     flags += ["spam_injected"] if spam else []
     if kind := classify_raw(text, visible, fl.tag_title(root)):

@@ -32,13 +32,10 @@ HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # snapshots come from (Angular ng-hide, Bootstrap d-none/sr-only, site .hide/.hidden).
 # Whole tokens only: Bootstrap's responsive "hidden-xs" shows the element on a desktop.
 HIDDEN_CLASSES = frozenset(("hide", "hidden", "ng-hide", "d-none", "sr-only", "visually-hidden", "is-hidden"))
-# a C-level pre-filter for `hidden_elements`: every hidden element matches it (class tokens are
-# checked exactly afterwards); most elements of a page do not
-_MAYBE_HIDDEN = etree.XPath(
-    "//*[@hidden or @aria-hidden or contains(translate(@style, 'NOE', 'noe'), 'none')"
-    " or contains(translate(@style, 'HIDEN', 'hiden'), 'hidden') or contains(@class, 'hid')"
-    " or contains(@class, 'none') or contains(@class, 'sr-only')]")
+# html, head and body never count as hidden: an anti-flicker `<body style="display:none">` is
+# shown by a script
 _NEVER_DROPPED = frozenset(("html", "body", "head"))
+_ARIA_TRUE = frozenset(("true", "TRUE", "True"))
 
 
 @dataclass(frozen=True)
@@ -96,18 +93,10 @@ def is_hidden(el: etree._Element) -> bool:
     style = attrib.get("style")
     if (style and HIDDEN_STYLE.search(style)) or "hidden" in attrib:
         return True
-    if (attrib.get("aria-hidden") or "").strip().lower() == "true":
+    if attrib.get("aria-hidden") in _ARIA_TRUE:
         return True
     cls = attrib.get("class")
     return bool(cls) and not HIDDEN_CLASSES.isdisjoint(cls.split())
-
-
-def hidden_elements(root: etree._Element) -> list[etree._Element]:
-    """The outermost hidden elements of the page (html, head and body never count: an anti-flicker
-    `<body style="display:none">` is shown by a script)."""
-    found = [el for el in _MAYBE_HIDDEN(root) if tag_of(el) not in _NEVER_DROPPED and is_hidden(el)]
-    inside = set(found)
-    return [el for el in found if not any(a in inside for a in el.iterancestors())]
 
 
 def drop_keeping_tail(el: etree._Element) -> None:
@@ -152,14 +141,24 @@ class BlockStats:
 # per open element, bit flags kept on a stack so the close event needs no second look-up
 _HID, _CELL, _BREAK, _SKIPPED, _TR, _BLOCK, _LINK = 1, 2, 4, 8, 16, 32, 64
 _TAG_FLAGS = dict.fromkeys(_LINE_BREAKERS, _BREAK) | {"tr": _BREAK | _TR}
+# one look-up per element: the tag's kind bits (the flag bits above, plus these)
+_K_SKIP, _K_CELL, _K_BREAK, _K_ROOTISH = 256, 512, 1024, 2048
+_KIND: dict[str, int] = {}
+for _tag in _LINE_BREAKERS | SKIP_TAGS | {"html", "body", "head"}:
+    _KIND[_tag] = (_TAG_FLAGS.get(_tag, 0) | (_K_SKIP if _tag in SKIP_TAGS else 0)
+                   | (_K_CELL if _tag in _CELLS else 0) | (_K_BREAK if _tag in _LINE_BREAKERS else 0)
+                   | (_K_ROOTISH if _tag in ("html", "body", "head") else 0))
 
 
 def render(root: etree._Element, order: dict[etree._Element, int] | None = None,
-           skip_hidden: bool = True, stats: BlockStats | None = None) -> list[Line]:
+           skip_hidden: bool = True, stats: BlockStats | None = None,
+           hidden_out: list[etree._Element] | None = None) -> list[Line]:
     """Text lines of `root` in reading order (one per paragraph, one per table row); fills
     `stats` when given. Block elements break lines, table cells join with one space. One
     iterwalk, inlined: this loop sees every element of every page, so it avoids per-event
-    method calls (and it fills `stats` on the way, which saved the density method a second walk)."""
+    method calls (and it fills `stats` on the way, which saved the density method a second walk).
+    With `skip_hidden`, the outermost hidden elements are appended to `hidden_out` (the walk
+    is where hidden elements are found at no extra pass: an XPath for them cost a third of a parse)."""
     lines: list[Line] = []
     buf: list[str] = []
     start = cell_depth = hidden_depth = in_link = 0
@@ -170,29 +169,42 @@ def render(root: etree._Element, order: dict[etree._Element, int] | None = None,
     started = False  # a blank text opened the current line: it set `start` but is not buffered
     stack: list[int] = []
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    get_kind = _KIND.get
     for event, el in walker:
         if event == "start":
+            # start events carry elements only (comments and PIs have their own events), and
+            # the HTML parser lower-cases tag names: no isinstance/lower() per element
             tag = el.tag
-            tag = tag.lower() if isinstance(tag, str) else ""
-            style = el.get("style")
-            hidden = bool(style and HIDDEN_STYLE.search(style)) or el.get("hidden") is not None
-            if not tag or tag in SKIP_TAGS or (skip_hidden and hidden):
+            kind = get_kind(tag, 0)
+            if kind & _K_SKIP:
                 walker.skip_subtree()  # iterwalk still sends this element's "end"
+                stack.append(_SKIPPED)
+                continue
+            get = el.get
+            style, cls = get("style"), get("class")
+            hidden = ((style is not None and HIDDEN_STYLE.search(style) is not None)
+                      or get("hidden") is not None
+                      or (cls is not None and not HIDDEN_CLASSES.isdisjoint(cls.split()))
+                      or get("aria-hidden") in _ARIA_TRUE) and not kind & _K_ROOTISH
+            if hidden and skip_hidden:
+                if hidden_out is not None:
+                    hidden_out.append(el)
+                walker.skip_subtree()
                 stack.append(_SKIPPED)
                 continue
             flags = _HID if hidden else 0
             # the rendered root is never a data cell: a chosen cell is a layout cell holding the page
-            if tag in _CELLS and el is not root and (cell_depth or is_data_cell(el)):
+            if kind & _K_CELL and el is not root and (cell_depth or is_data_cell(el)):
                 flags |= _CELL
                 cell_depth += 1
-            elif tag in _LINE_BREAKERS and not cell_depth:
+            elif kind & _K_BREAK and not cell_depth:
                 started = False
                 if buf:
                     start, buf = _flush(lines, buf, start, hidden_depth)
-            flags |= _TAG_FLAGS.get(tag, 0)
+            flags |= kind & (_BREAK | _TR)
             hidden_depth += hidden
             if counting and not hidden_depth:
-                if tag in _LINE_BREAKERS:
+                if kind & _K_BREAK:
                     blocks.append(el)
                     flags |= _BLOCK
                 if tag == "a":

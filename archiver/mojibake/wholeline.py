@@ -43,7 +43,7 @@ def read_line(text: str, start: int, end: int, fams: frozenset[str], model: Mode
     line = text[start:end]
     if len(line) < MIN_CHARS:
         return None
-    here = score(line, model)
+    here: float | None = None  # scored only once a reading decodes: most lines have none
     best: Candidate | None = None
     for reading in READINGS:
         if FAMILY.get(reading.kind, "latin") not in fams:
@@ -51,6 +51,8 @@ def read_line(text: str, start: int, end: int, fams: frozenset[str], model: Mode
         after, exact = _reread(line, reading)
         if after is None or after == line:
             continue
+        if here is None:
+            here = score(line, model)
         gain = score(after, model) - here
         if gain < _margin(reading.kind) or (best is not None and gain <= best.gain):
             continue
