@@ -99,6 +99,17 @@ def single_byte_run(codec: str) -> re.Pattern[str]:
 def _encode_char(ch: str, codec: str) -> bytes | None:
     if ch.isascii():
         return ch.encode("ascii")
+    if codec == "utf8mix":
+        # what a lenient UTF-8 decoder shows: a byte it could not read as its Latin-1/cp1252
+        # character (C1 controls included), a valid two-byte sequence as its character
+        # (GBK 一 = D2 BB shows as Cyrillic һ U+04BB). Ambiguous where a valid sequence shows as
+        # a Latin-1 letter (好工 = BA C3 B9 A4: C3 B9 is "ù"): such a span is left as it is
+        code = latin_chars().get(ch)
+        if code is not None:
+            return bytes([code])
+        # three-byte sequences only outside the ranges Chinese text itself uses (punctuation,
+        # CJK, private use): 办公 = B0 EC B9 AB shows as "°칫" (Hangul U+CE6B)
+        return ch.encode("utf-8") if ("\u0100" <= ch <= "\u1fff" or "\ua000" <= ch <= "\ud7ff") else None
     if codec == "cp936":
         return cp936_chars().get(ch)
     if codec == "latin":
@@ -118,6 +129,8 @@ FAST = {"cp936": "gbk", "big5": "cp950", "latin": "latin-1", "mac_roman": "mac_r
 
 def _encode_fast(text: str, codec: str) -> tuple[bytes, list[int]] | None:
     """The C codec's answer where it equals ours (why: per-character lookups are ~50x slower)."""
+    if codec not in FAST:
+        return None
     try:
         if codec == "latin":  # cp1252 specials first become their byte (as a latin-1 char)
             text = text.translate(_latin_encode_table())

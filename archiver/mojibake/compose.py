@@ -20,12 +20,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from archiver.mojibake import dropped
 from archiver.mojibake.entities import EXTRA_LAYER, unescape_entities, unescape_extra_layers
 from archiver.mojibake.lossy import flag_lost, restore_fffd
 from archiver.mojibake.markers import Mark, scan, windows
 from archiver.mojibake.report import Change, RepairReport
 from archiver.mojibake.spans import ALL_FAMILIES, Candidate, apply, find_candidates, to_changes
-from archiver.mojibake.wholeline import whole_lines
+from archiver.mojibake.wholeline import line_spans, whole_lines
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +40,18 @@ def _trad_pinyin() -> Callable[[str], Any] | None:
     return undo_trad_pinyin
 
 
-def repair_spans(text: str, marks: list[Mark]) -> tuple[str, list[Change]]:
-    """Wrong-codec spans repaired: whole lines first (wholeline.py, the fast path for text
-    broken from end to end), then the windows around the markers left outside them."""
-    cands = whole_lines(text, marks)
+def repair_spans(text: str, marks: list[Mark]) -> tuple[str, list[Change], int]:
+    """Wrong-codec spans repaired: UTF-8-as-cp1252 with dropped bytes first (dropped.py: no
+    strict reading exists there, and the other readings would turn it into other garbage),
+    then whole lines (wholeline.py, the fast path for text broken from end to end), then the
+    windows around the markers left outside them. Returns the text, the changes and the
+    number of characters known lost in spans left as they were (a restored span's U+FFFD
+    are counted by the loss stage)."""
+    lossy = _dropped(text, marks)
+    held = sorted((f.start, f.end) for f in lossy)
+    if held:
+        marks = [m for m in marks if not _held(m[0], m[1], held)]
+    cands = [c for c in whole_lines(text, marks) if not _held(c.start, c.end, held)]
     if cands:
         starts = [c.start for c in cands]  # disjoint and sorted: bisect, not a scan per mark
         marks = [m for m in marks if not _inside(m[0], starts, cands)]
@@ -50,8 +59,26 @@ def repair_spans(text: str, marks: list[Mark]) -> tuple[str, list[Change]]:
         if not fams & ALL_FAMILIES:
             continue
         for cand in find_candidates(text[start:end], families=fams & ALL_FAMILIES):
-            cands.append(replace(cand, start=cand.start + start, end=cand.end + start))
-    return apply(text, cands), to_changes(text, cands)
+            cand = replace(cand, start=cand.start + start, end=cand.end + start)
+            if not _held(cand.start, cand.end, held):
+                cands.append(cand)
+    restored = [Candidate(f.start, f.end, f.after, dropped.KIND, f.gain, exact=False) for f in lossy if f.restored]
+    changes = sorted(to_changes(text, cands) + dropped.to_changes(lossy), key=lambda c: c.start)
+    return apply(text, cands + restored), changes, sum(f.lost for f in lossy if not f.restored)
+
+
+def _dropped(text: str, marks: list[Mark]) -> list[dropped.Found]:
+    """Spans of UTF-8 read as cp1252 with dropped bytes, on the lines that Latin markers point to."""
+    found: list[dropped.Found] = []
+    for start, end, fams in line_spans(text, [m for m in marks if "latin" in m[2]]):
+        found += [replace(f, start=f.start + start, end=f.end + start) for f in dropped.find(text[start:end])]
+    return found
+
+
+def _held(start: int, end: int, held: list[tuple[int, int]]) -> bool:
+    """[start, end) overlaps one of the sorted, disjoint `held` spans."""
+    i = bisect_right(held, (start, end))
+    return (i > 0 and held[i - 1][1] > start) or (i < len(held) and held[i][0] < end)
 
 
 def _inside(pos: int, starts: list[int], cands: list[Candidate]) -> bool:
@@ -106,11 +133,14 @@ def repair(text: str, *, markup: bool = False) -> RepairReport:
         changes += [_at(c, STEP_ENTITIES) for c in step]
     if current != text:
         marks = scan(current)  # earlier stages moved the text under the markers
-    current, step = repair_spans(current, marks)
+    current, step, dropped_lost = repair_spans(current, marks)
     changes += [_at(c, STEP_SPANS) for c in step]
+    lost += dropped_lost
     if "lost" in families or gbk_pipeline or step:
         current, step = restore_fffd(current)
-        n_lost, flags = flag_lost(current, gbk_pipeline=gbk_pipeline)
+        # a restored dropped-byte span put its U+FFFD there itself: each one counts, even alone
+        evidence = any(c.kind == dropped.KIND for c in changes)
+        n_lost, flags = flag_lost(current, gbk_pipeline=gbk_pipeline, fffd_evidence=evidence)
         changes += [_at(c, STEP_FFFD) for c in step] + [_at(c, STEP_FLAGS) for c in flags]
         lost += n_lost
     kinds = list(dict.fromkeys(c.kind for c in changes))

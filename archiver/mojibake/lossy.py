@@ -56,10 +56,12 @@ def _question_marks(text: str, gbk_pipeline: bool) -> list[tuple[int, int]]:
     return found
 
 
-def flag_lost(text: str, gbk_pipeline: bool = False) -> tuple[int, list[Change]]:
-    """Count lost characters in `text` and mark where they are (before == after)."""
+def flag_lost(text: str, gbk_pipeline: bool = False, fffd_evidence: bool = False) -> tuple[int, list[Change]]:
+    """Count lost characters in `text` and mark where they are (before == after).
+    `fffd_evidence`: an earlier stage put U+FFFD there for bytes it knows are gone, so a
+    single one counts too."""
     spans = []
-    if text.count("\ufffd") >= 2:
+    if text.count("\ufffd") >= 2 or (fffd_evidence and "\ufffd" in text):
         spans = _runs_of(text, "\ufffd")
     if "?" in text:
         spans += _question_marks(text, gbk_pipeline)

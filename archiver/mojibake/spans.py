@@ -54,6 +54,10 @@ READINGS = (
     Reading("utf8_as_macroman", "mac_roman", "utf-8"),
     Reading("gbk_as_cp1252", "latin", "cp936"),
     Reading("big5_as_cp1252", "latin", "big5"),
+    # GBK read by a lenient UTF-8 decoder: bytes that form a valid two-byte sequence show as
+    # Cyrillic, Armenian or Hebrew letters (D2 BB → һ), the others as Latin-1 letters or C1
+    # controls (們 = 82 83 → "\x82\x83")
+    Reading("gbk_as_utf8_mixed", "utf8mix", "cp936"),
 )
 # Which readings each marker family (see markers.py) calls for.
 FAMILY = {"utf8_as_gbk": "gbk", "utf8_as_big5": "big5"}
@@ -242,7 +246,7 @@ def _choose(text: str, pool: list[Candidate], model: Model, relaxed: bool) -> li
     return chosen
 
 
-LATIN_TO_CJK = ("gbk_as_cp1252", "big5_as_cp1252")
+LATIN_TO_CJK = ("gbk_as_cp1252", "big5_as_cp1252", "gbk_as_utf8_mixed")
 
 
 def _plausible(text: str, cand: Candidate, model: Model, relaxed: bool = False) -> bool:
