@@ -62,7 +62,8 @@ def repair_spans(text: str, marks: list[Mark]) -> tuple[str, list[Change], int]:
             cand = replace(cand, start=cand.start + start, end=cand.end + start)
             if not _held(cand.start, cand.end, held):
                 cands.append(cand)
-    restored = [Candidate(f.start, f.end, f.after, dropped.KIND, f.gain, exact=False) for f in lossy if f.restored]
+    restored = [Candidate(f.start, f.end, f.after, dropped.KIND, f.gain, exact=False)
+                for f in lossy if f.restored]
     changes = sorted(to_changes(text, cands) + dropped.to_changes(lossy), key=lambda c: c.start)
     return apply(text, cands + restored), changes, sum(f.lost for f in lossy if not f.restored)
 
@@ -70,7 +71,7 @@ def repair_spans(text: str, marks: list[Mark]) -> tuple[str, list[Change], int]:
 def _dropped(text: str, marks: list[Mark]) -> list[dropped.Found]:
     """Spans of UTF-8 read as cp1252 with dropped bytes, on the lines that Latin markers point to."""
     found: list[dropped.Found] = []
-    for start, end, fams in line_spans(text, [m for m in marks if "latin" in m[2]]):
+    for start, end, _fams in line_spans(text, [m for m in marks if "latin" in m[2]]):
         found += [replace(f, start=f.start + start, end=f.end + start) for f in dropped.find(text[start:end])]
     return found
 

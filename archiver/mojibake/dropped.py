@@ -18,14 +18,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from archiver.mojibake.charsets import encode_run
+from archiver.mojibake.charsets import SINGLE_BYTE, decode_strict, encode_run
 from archiver.mojibake.report import Change
 from archiver.mojibake.spans import NBSP_AS_SPACE, NBSP_STRIPPED, runs
+from archiver.mojibake.utf8short import read_lenient, signature
 from archiver.textmodel.hanzi import Model, implausible, is_han, load, score
 
 KIND = "utf8_as_cp1252_dropped"
 LEFT_KIND = "lost_utf8_as_cp1252_dropped"
-DROPPED_BYTES = frozenset(b"\x81\x8d\x8f\x90\x9d")
 MARGIN = 16.0  # as the span search's own margin (spans.MARGIN)
 # a lead byte and up to three continuation bytes, chained across short ASCII gaps
 _CHAIN = re.compile(rb"(?:[\xc2-\xf4][\x80-\xbf]{0,3})(?:[\x20-\x7e]{0,8}(?:[\xc2-\xf4][\x80-\xbf]{0,3}))*")
@@ -42,68 +42,24 @@ class Found:
     gain: float
 
 
-def _need(lead: int) -> int:
-    return 1 if lead <= 0xDF else 2 if lead <= 0xEF else 3
-
-
-def read_lenient(raw: bytes) -> tuple[str, int, int] | None:
-    """(text, lost, whole) for bytes that are UTF-8 short of some continuation bytes: each
-    short sequence becomes one U+FFFD. None when the bytes are not UTF-8 of that kind (a
-    stray continuation byte, a bad lead, an overlong or surrogate sequence)."""
-    out: list[str] = []
-    lost = whole = i = 0
-    n = len(raw)
-    while i < n:
-        b = raw[i]
-        if b < 0x80:
-            out.append(chr(b))
-            i += 1
-            continue
-        if not 0xC2 <= b <= 0xF4:
-            return None
-        need = _need(b)
-        j = i + 1
-        while j < n and j - i - 1 < need and 0x80 <= raw[j] <= 0xBF:
-            j += 1
-        if j - i - 1 == need:
-            try:
-                out.append(raw[i:j].decode("utf-8"))
-            except UnicodeDecodeError:
-                return None
-            whole += 1
-        else:
-            out.append("\ufffd")
-            lost += 1
-        i = j
-    return "".join(out), lost, whole
-
-
-def _signature(lost: int, whole: int, after: str) -> bool:
-    """Whole UTF-8 sequences around the gaps, most of them hanzi: Latin text never encodes to
-    that (a random pair of cp1252 letters is a valid UTF-8 sequence one time in twenty)."""
-    han = sum(map(is_han, after))
-    return lost >= 1 and whole >= 2 and whole >= lost and han >= 2
-
-
 def find(text: str, model: Model | None = None) -> list[Found]:
     """Every span of `text` that shows UTF-8 read as cp1252 with undefined bytes dropped."""
-    enc = encode_run(text, "latin") if not text.isascii() else None
-    if enc is None:
-        return _by_runs(text, model)
-    return _in_run(text, 0, enc, model or load())
-
-
-def _by_runs(text: str, model: Model | None) -> list[Found]:
+    if text.isascii():
+        return []
     model = model or load()
+    other = _read_whole_elsewhere(text)
+    enc = encode_run(text, "latin")
+    if enc is not None:
+        return _in_run(text, 0, enc, model, other)
     found: list[Found] = []
     for s, e in runs(text, "latin"):
-        enc = encode_run(text[s:e], "latin")
-        if enc is not None:
-            found += _in_run(text, s, enc, model)
+        if (enc := encode_run(text[s:e], "latin")) is not None:
+            found += _in_run(text, s, enc, model, other)
     return found
 
 
-def _in_run(text: str, base: int, enc: tuple[bytes, list[int]], model: Model) -> list[Found]:
+def _in_run(text: str, base: int, enc: tuple[bytes, list[int]], model: Model,
+            other: list[tuple[int, int]]) -> list[Found]:
     raw, offsets = enc
     # 0xA0 (NBSP) continuation bytes shown as a space, or stripped at the end as whitespace, are
     # no dropped bytes: put back as the span search does (spans.NBSP_AS_SPACE, NBSP_STRIPPED)
@@ -113,22 +69,50 @@ def _in_run(text: str, base: int, enc: tuple[bytes, list[int]], model: Model) ->
     for m in _CHAIN.finditer(raw):
         if m.start() not in bounds or m.end() not in bounds:
             continue
+        # In UTF-8 shown as cp1252 every non-ASCII byte is part of the UTF-8 structure: a
+        # chain that touches a byte outside it (GBK's C0, a stray continuation) is not UTF-8
+        if (m.start() and raw[m.start() - 1] >= 0x80) or (m.end() < len(raw) and raw[m.end()] >= 0x80):
+            continue
+        s, e = base + bounds[m.start()], base + bounds[m.end()]
+        if any(s < o_end and o_start < e for o_start, o_end in other):
+            continue
         chunk = m.group()
-        if m.end() == len(raw) and NBSP_STRIPPED.search(chunk):
-            chunk += b"\xa0"
         read = read_lenient(chunk)
+        if m.end() == len(raw) and NBSP_STRIPPED.search(chunk):
+            # a short last sequence is a stripped NBSP (put back, as the span search does)
+            # unless other sequences of the chain are short too: then it lost a byte like them
+            patched = read_lenient(chunk + b"\xa0")
+            if patched is not None and (read is None or patched[1] == 0 or read[1] < 2):
+                read = patched
         if read is None:
             continue
         after, lost, whole = read
-        if not _signature(lost, whole, after):
+        if not signature(chunk, lost, whole):
             continue
         s, e = base + bounds[m.start()], base + bounds[m.end()]
         before = text[s:e]
         survived = after.replace("\ufffd", "")
         gain = score(survived, model) - score(before, model)
-        ok = gain >= MARGIN and not implausible(survived, model)
+        # restored only when most of it survives and reads as clearly better Chinese
+        ok = whole >= lost and gain >= MARGIN and not implausible(survived, model)
         found.append(Found(s, e, before, after if ok else before, lost, ok, gain))
     return found
+
+
+def _read_whole_elsewhere(text: str) -> list[tuple[int, int]]:
+    """Spans that UTF-8 read through another single-byte codec (Mac Roman) reads back whole:
+    those are that reading's, not this one's."""
+    spans = []
+    for codec in SINGLE_BYTE:
+        if codec == "latin":
+            continue
+        for s, e in runs(text, codec):
+            enc = encode_run(text[s:e], codec)
+            decoded = decode_strict(enc[0], "utf-8") if enc is not None else None
+            # Chinese, not a chance pair ("œï" reads as the one character ϕ)
+            if decoded is not None and sum(map(is_han, decoded)) >= 2:
+                spans.append((s, e))
+    return spans
 
 
 def to_changes(found: list[Found]) -> list[Change]:
@@ -136,7 +120,8 @@ def to_changes(found: list[Found]) -> list[Change]:
     out = []
     for f in found:
         if f.restored:
-            out.append(Change(f.start, f.end, f.before, f.after, KIND, round(f.gain / (f.gain + 20.0) * 0.8, 3)))
+            confidence = round(f.gain / (f.gain + 20.0) * 0.8, 3)
+            out.append(Change(f.start, f.end, f.before, f.after, KIND, confidence))
         else:
             out.append(Change(f.start, f.end, f.before, f.before, LEFT_KIND, 0.5))
     return out

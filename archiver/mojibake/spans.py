@@ -18,6 +18,7 @@ from itertools import accumulate, pairwise
 from archiver.mojibake.charsets import SINGLE_BYTE, decode_strict, encodable, encode_run, single_byte_run
 from archiver.mojibake.markers import first_regex, scan
 from archiver.mojibake.report import Change
+from archiver.mojibake.utf8short import utf8_shaped
 from archiver.textmodel.hanzi import COMMON_PUNCT, Model, has_bigram, implausible, is_han, load, score
 
 MARGIN = 16.0  # log-plausibility a candidate must win by (why: 2-character spans win by ~20)
@@ -251,6 +252,10 @@ LATIN_TO_CJK = ("gbk_as_cp1252", "big5_as_cp1252", "gbk_as_utf8_mixed")
 
 def _plausible(text: str, cand: Candidate, model: Model, relaxed: bool = False) -> bool:
     if implausible(cand.after, model):
+        return False
+    if cand.kind in LATIN_TO_CJK and utf8_shaped(text[cand.start : cand.end]):
+        # UTF-8 of Chinese short of dropped bytes (dropped.py): re-read as GBK or Big5 it
+        # still makes hanzi (不能 → 涓能), one garbage for another
         return False
     if cand.kind not in LATIN_TO_CJK or relaxed:
         return True
