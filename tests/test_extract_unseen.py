@@ -200,3 +200,36 @@ def test_short_text_under_a_dated_headline_is_not_a_listing() -> None:
     assert art.page_kind == "article" and "maybe_listing" in art.flags
     assert art.title == "静夜思•夜" and art.published_at == "2020-01-12T18:32:00+08:00"
     assert "明月照亮浊酒案" in (art.body or "")
+
+
+def test_widget_link_glued_to_the_source_is_not_part_of_it() -> None:
+    html = _page("", "<h1>关于做好2021年度重点工作的通知</h1><div>2021年05月10日 12:10　来源：求是网"
+                 f"<a href='#cy'>参与互动</a></div><div class='TRS_Editor'>{BODY}</div>")
+    assert extract(html, URL).source == "求是网"
+
+
+def test_document_card_row_is_never_the_headline_and_its_number_leaves_the_body() -> None:
+    """A 信息公开 card (索引号 … 主题分类 …) sits right above the date line; the 文号 it names is
+    repeated under the headline at the top of the body."""
+    card = ("<table><tr><td>索引号： 000014348/2018-00004 主题分类： 综合政务</td></tr>"
+            "<tr><td>发布时间：2018-01-23 信息来源：工商总局办公厅</td></tr>"
+            "<tr><td>文号：办字〔2018〕18号</td></tr></table>")
+    body = f"<div class='TRS_Editor'><p>示例总局关于清理规范授权登记工作的通知</p><p>办字〔2018〕18号</p>{BODY}</div>"
+    html = _page("", card + body, title="示例总局关于清理规范授权登记工作的通知")
+    art = extract(html, URL)
+    assert art.title == "示例总局关于清理规范授权登记工作的通知"
+    assert art.published_at == "2018-01-23" and art.source == "工商总局办公厅"
+    assert (art.body or "").startswith(PARA)
+
+
+def test_headline_spelled_by_the_first_body_lines() -> None:
+    """No headline outside the body: its first centred lines are the title, as displayed (the
+    <title> tag carries it with a stray full-width space)."""
+    head = ("<p align='center'><strong>全国人民代表大会常务委员会<br>关于批准示例事项及<br>"
+            "调整2007年末限额的决议</strong></p>")
+    html = _page('<meta name="firstpublishedtime" content="2007-08-20-23:59:59">',
+                 f"<div id='UCAP-CONTENT'>{head}{BODY}</div>",
+                 title="全国人民代表大会常务委员会关于批准示例事项及调整2007\u3000年末限额的决议__中国政府网")
+    art = extract(html, URL)
+    assert art.title == "全国人民代表大会常务委员会关于批准示例事项及调整2007年末限额的决议"
+    assert (art.body or "").startswith(PARA)

@@ -10,7 +10,7 @@ import re
 
 from lxml import etree
 
-from archiver.extraction.dom import SKIP_TAGS, is_hidden, norm, tag_of
+from archiver.extraction.dom import SKIP_TAGS, is_hidden, norm, render, tag_of
 
 # class/id fragments of widgets that live inside article containers
 BOILER_ATTR = re.compile(
@@ -135,12 +135,14 @@ def _leading_centred(tree: etree._Element) -> list[etree._Element]:
     return out
 
 
-def prune(container: etree._Element) -> tuple[etree._Element, list[str]]:
-    """A cleaned copy of the container, and the hidden text removed (kept for metadata)."""
+def prune(container: etree._Element) -> tuple[etree._Element, list[str], list[str]]:
+    """A cleaned copy of the container, the hidden text removed (kept for metadata) and the
+    lines of the leading centred block removed (a repeated headline, kept to read it)."""
     tree = copy.deepcopy(container)
     tree.tail = None
     hidden: list[str] = []
     doomed: list[etree._Element] = _leading_centred(tree)
+    heading = [line.text for el in doomed for line in render(el)]
     for el in tree.iter():
         tag = tag_of(el)
         if el is tree:
@@ -159,7 +161,7 @@ def prune(container: etree._Element) -> tuple[etree._Element, list[str]]:
     for el in doomed:
         if el.getparent() is not None:  # an ancestor may already be gone; dropping it is harmless
             _drop(el)
-    return tree, [h for h in hidden if h]
+    return tree, [h for h in hidden if h], heading
 
 
 def boiler_rule(line: str) -> str | None:

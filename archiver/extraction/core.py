@@ -137,6 +137,21 @@ def _title(root: etree._Element, meta: dict[str, str], sel: Mapping[str, Sequenc
     return (found[0], found[1], None) if found else (None, None, None)
 
 
+def _headline_in_body(lines: list[str], title: str) -> tuple[str, int] | None:
+    """(the first 1–4 body lines joined as displayed, how many) when they spell the title
+    found elsewhere (whitespace aside: a <title> tag with a stray space)."""
+    want = "".join(title.split())
+    joined = ""
+    for k, line in enumerate(lines[:4], start=1):
+        joined = fl.join_lines(joined, line) if joined else line
+        squeezed = "".join(joined.split())
+        if squeezed == want:
+            return joined, k
+        if not want.startswith(squeezed):
+            return None
+    return None
+
+
 def _with_subtitle(head: str, head_el: etree._Element | None, meta_title: str) -> str | None:
     """Rule title-with-subtitle: when the meta title is the headline and the sub-headline shown
     under it ("标题<div>——副题</div>" in ArticleTitle), the title is both, joined as the page
@@ -261,7 +276,14 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
     choice = _container(root, sel, text, stats)
     title, title_rule, title_el = _title(root, meta, sel, order, choice, lines, elements)
     header, after, outside = _regions(lines, order, choice.element if choice else None, title_el)
-    body_lines, edge_meta, body_html, hidden, body_tree = _body(choice, title)
+    body_lines, edge_meta, body_html, hidden, body_tree, heading = _body(choice, title)
+    if title_el is None and title:
+        # Rule headline-in-body: with no headline outside it, the body's first lines may be the
+        # headline (公报 items: three centred lines); they are the title as shown, and not text
+        if found := _headline_in_body(heading, title):
+            title, title_rule = found[0], "body-head"
+        elif found := _headline_in_body(body_lines, title):
+            title, title_rule, body_lines = found[0], "body-head", body_lines[found[1]:]
     regions = [best_fields(header), best_fields(edge_meta), best_fields(after), best_fields(hidden)]
     documents = doc_fields(outside)
     published, date_rule = _date(root, meta, sel, regions, header, url, _card_date(documents))
@@ -283,6 +305,11 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
     prov = {"title": title_rule, "published_at": date_rule, "body": choice.rule if choice else None}
     values: dict[str, Any] = {}
     values["source"], prov["source"] = _source(root, meta, sel, regions, title, header, documents)
+    # Rule doc-number-echo: the 文号 the document card names, repeated on the body's first line
+    # under the headline, belongs to the heading block, not to the text
+    number = documents.get("文号") or documents.get("发文字号")
+    if body_lines and number and body_lines[0] == number:
+        body_lines = body_lines[1:]
     for name in ("author", "editor"):
         values[name], prov[name] = _pick_field(name, root, meta, sel, regions, title)
     if values["author"] is None and (author := fl.byline_author(header + body_lines[:2])):
@@ -308,12 +335,13 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
 
 
 def _body(choice: body_mod.Choice | None, title: str | None
-          ) -> tuple[list[str], list[str], str | None, list[str], etree._Element | None]:
+          ) -> tuple[list[str], list[str], str | None, list[str], etree._Element | None, list[str]]:
     if choice is None:
-        return [], [], None, [], None
-    tree, hidden = prune(choice.element)
+        return [], [], None, [], None, []
+    tree, hidden, heading = prune(choice.element)
     body_lines, edge_meta = _clean_lines([ln.text for ln in render(tree)], title)
-    return body_lines, edge_meta, etree.tostring(tree, encoding="unicode", method="html"), hidden, tree
+    html = etree.tostring(tree, encoding="unicode", method="html")
+    return body_lines, edge_meta, html, hidden, tree, heading
 
 
 def _dated_headline(lines: list[Line], title_order: int, body_order: int) -> bool:

@@ -14,7 +14,7 @@ from lxml import etree
 from archiver.extraction import meta as meta_tags
 from archiver.extraction.dates import DateHit, date_from_url, find_dates, parse_date
 from archiver.extraction.dom import BLOCK_TAGS, SKIP_TAGS, is_hidden, norm, render, tag_of
-from archiver.extraction.metaline import Field, is_meta_line
+from archiver.extraction.metaline import DOC_RE, Field, is_meta_line
 
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|–|-\s|\s-)\s*")
 # headline candidates: every heading, and these blocks when their class or id says title
@@ -154,7 +154,7 @@ def above_date_line(lines: Sequence[tuple[str, int]], elements: Sequence[etree._
     """The line just above the first metadata line that carries a date, and its element."""
     for (prev, prev_order), (line, _) in pairwise(lines):
         if is_meta_line(line) and find_dates(line) and 4 <= len(prev) <= 150 \
-                and not _CRUMB.search(prev) and not is_meta_line(prev):
+                and not _CRUMB.search(prev) and not is_meta_line(prev) and not DOC_RE.match(prev):
             return prev, elements[prev_order]
     return None
 

@@ -74,6 +74,9 @@ _WIDGET_WORDS = frozenset((*FIELD_LABELS["stop"], "打印本页", "关闭窗口"
                            "大", "中", "小", "默认", "扫一扫", "微信", "微博"))
 
 
+_GLUED_WIDGET = re.compile(r"(?:参与互动|我要评论|发表评论|我要分享|分享到|分享|打印本页|打印|收藏|纠错|关闭窗口|关闭|手机看|扫一扫)+$")
+
+
 def _clean(field: str, value: str) -> str:
     if field == "published_at":  # "2023-10-23  08:59": the date parser reads past double spaces
         return value.strip()[:_MAX_LEN[field]]
@@ -82,6 +85,8 @@ def _clean(field: str, value: str) -> str:
         return ""
     value = _CUT.split(value.strip(), maxsplit=1)[0].strip(" :：,，;；、【】[]()（）")
     value = value.split(" ", 1)[0] if field == "source" else value  # "新华社 举报": widget text follows
+    # a widget link glued to the value with no space between ("来源：求是网<a>参与互动</a>")
+    value = _GLUED_WIDGET.sub("", value) if field in ("source", "author", "editor") else value
     if re.search(r"\d{4}[-/年.]\d{1,2}", value):  # "新华网2023-05-20 10:30": a glued date ends it
         value = re.split(r"\s*\d{4}[-/年.]\d{1,2}", value, maxsplit=1)[0].strip()
     return value if len(value) <= _MAX_LEN[field] else ""
