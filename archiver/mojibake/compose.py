@@ -115,7 +115,7 @@ def repair(text: str, *, markup: bool = False) -> RepairReport:
     ``markup=True`` says `text` is HTML source (what extraction passes): character
     references are then markup, and only escaping beyond HTML's one level is undone.
     """
-    marks = scan(text) if text else []
+    marks = scan(text, markup=markup) if text else []
     if markup:
         # In HTML source "&gt;" or "&nbsp;" is markup, not damage: only escaping beyond
         # one level ("&amp;ldquo;", "&amp;amp;") may send the text down the slow path.

@@ -20,6 +20,7 @@ import re
 from functools import lru_cache
 
 from archiver.mojibake.charsets import cp936_chars, cp936_pairs
+from archiver.mojibake.entities import EXTRA_LAYER
 from archiver.mojibake.tradpinyin.syllables import TONE_MARKS
 from archiver.textmodel.hanzi import COMMON_PUNCT, is_han, load
 
@@ -80,12 +81,30 @@ def marker_regex() -> re.Pattern[str]:
     return re.compile("|".join(branches))
 
 
-@lru_cache(maxsize=1)
-def first_regex() -> re.Pattern[str]:
+@lru_cache(maxsize=8)
+def first_regex(ascii_leads: str = "(?&") -> re.Pattern[str]:
     """One character class holding the first character of every marker (why: a single
-    class scans 50 KB in well under a millisecond; the alternation takes ~10 ms)."""
-    chars = set(single_families()) | latin_lead_gbk_chars() | set("\ufffd(?&锟嚙")
+    class scans 50 KB in well under a millisecond; the alternation takes ~10 ms).
+    `ascii_leads`: which of "(", "?" and "&" may start a marker in this text (scan leaves out
+    those a whole-text test rules out: on HTML source each one stops the scan thousands of times)."""
+    chars = set(single_families()) | latin_lead_gbk_chars() | set("\ufffd锟嚙") | set(ascii_leads)
     return re.compile(f"[{_class(chars)}\ue000-\uf8ff\u0080-\u009f{LATIN_FIRST}]")
+
+
+_TONED_GROUP = re.compile(f"[{TONE_MARKS}][a-zü]*\\)")
+_ENTITY = re.compile(r"&(?:#[0-9]|#[xX][0-9a-fA-F]|[A-Za-z][A-Za-z0-9]{1,31};)")
+
+
+def _ascii_leads(text: str, markup: bool) -> str:
+    """"(" only if some toned "(pinyin)" group exists, "?" only if "??" does, "&" only if an
+    entity does (in HTML source only one escaped a level too many, "&amp;amp;")."""
+    leads = "(" if _TONED_GROUP.search(text) else ""
+    leads += "?" if "??" in text else ""
+    if markup:
+        leads += "&" if EXTRA_LAYER.search(text) else ""
+    else:
+        leads += "&" if _ENTITY.search(text) else ""
+    return leads
 
 
 def _plausible_char(ch: str) -> bool:
@@ -129,10 +148,11 @@ def _encode(ch: str, family: str) -> bytes:
 Mark = tuple[int, int, frozenset[str]]
 
 
-def scan(text: str) -> list[Mark]:
-    """Confirmed markers: (start, end, families of damage they point to)."""
+def scan(text: str, markup: bool = False) -> list[Mark]:
+    """Confirmed markers: (start, end, families of damage they point to). With `markup`
+    (HTML source) an entity is a marker only when escaped once too often."""
     marks: list[Mark] = []
-    first, full = first_regex(), marker_regex()
+    first, full = first_regex(_ascii_leads(text, markup)), marker_regex()
     pos = 0
     while (hit := first.search(text, pos)) is not None:
         pos = hit.start() + 1
