@@ -246,9 +246,10 @@ def resolve_date(meta: dict[str, str], fields: Sequence[dict[str, Field]],
     (发布日期/发布时间 …, else the document card's 发布日期/生成日期/发文日期) names another day,
     the visible one wins."""
     year = meta_tags.year_hint(meta)
-    strong = (c := meta_tags.pick(meta, "published_at")) and date_from(*c, year)
-    labelled = [c for f in (best.get("published_at") for best in fields) if f
-                and (c := date_from(f.value, f"metaline:{f.label}", year))]
+    tagged = meta_tags.pick(meta, "published_at")
+    strong = date_from(*tagged, year) if tagged else None
+    labelled = [dated for f in (best.get("published_at") for best in fields) if f
+                and (dated := date_from(f.value, f"metaline:{f.label}", year))]
     card = date_from(doc_date[0], f"doc-table:{doc_date[1]}", year) if doc_date else None
     visible = [c for c in labelled if c[1].removeprefix("metaline:") in PUBLISHED_LABELS]
     visible = visible or ([card] if card else [])
