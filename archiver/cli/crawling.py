@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -54,6 +55,19 @@ def demo(db: str) -> None:
         raise ArchiverError(f"only {stored} of {run.expected_articles} demo articles were archived")
 
 
+def _log_to_file(path: str) -> None:
+    """Every log record goes to `path` (appended), none to the terminal."""
+    try:
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError as exc:
+        raise ArchiverError(f"cannot write the log file {path}: {exc.strerror or exc}") from exc
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+
+
 def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for pair in pairs:
@@ -81,8 +95,12 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
               help="Profile directory (default: data/sites).")
 @click.option("-s", "--set", "setting", multiple=True, metavar="KEY=VALUE",
               help="Override a Scrapy setting (repeatable).")
+@click.option("--log-file", type=click.Path(dir_okay=False), default=None,
+              help="Append the log, the table and the summary to this file; print the summary "
+                   "(on stderr) only for runs that are not ok, so cron mails just those.")
 def crawl(db: str, targets: tuple[str, ...], all_sites: bool, max_pages: int | None,
-          refresh: bool, backfill: bool, sites_dir: str | None, setting: tuple[str, ...]) -> None:
+          refresh: bool, backfill: bool, sites_dir: str | None, setting: tuple[str, ...],
+          log_file: str | None) -> None:
     """Crawl sites' section listings and archive their new articles.
 
     A target is a profile id (data/sites/ID.toml), a profile file, or a bare
@@ -99,11 +117,20 @@ def crawl(db: str, targets: tuple[str, ...], all_sites: bool, max_pages: int | N
 
     profiles = resolve_targets(targets, all_sites, Path(sites_dir) if sites_dir else None)
     _check_writable(db)
+    overrides = _parse_settings(setting)
+    if log_file:
+        _log_to_file(log_file)
+        overrides.setdefault("ARCHIVER_PROGRESS", "log")
     result = crawl_sites(profiles, db, refresh=refresh, backfill=backfill,
-                         max_pages=max_pages, overrides=_parse_settings(setting))
-    click.echo(render(result.headers, result.rows))
-    for line in result.summaries:
-        click.echo(line)
+                         max_pages=max_pages, overrides=overrides)
+    report = [render(result.headers, result.rows), *result.summaries]
+    if log_file:
+        for line in report:
+            logging.getLogger("archiver.crawl").info("%s", line)
+        if any(status != "ok" for status in result.statuses.values()):
+            click.echo("\n".join(result.summaries), err=True)
+    else:
+        click.echo("\n".join(report))
     if result.failed:
         raise ArchiverError(f"{len(result.failed)} of {len(profiles)} site runs failed: "
                             + ", ".join(result.failed))
@@ -145,19 +172,27 @@ def schedule(db: str, site: str, every: str, install: bool) -> None:
     """
     import os
 
-    from archiver.crawl.schedule import crontab_line, install_crontab, parse_every, systemd_units
+    from archiver.crawl.schedule import crontab_line, install_crontab, parse_every, slug, systemd_units
     from archiver.profiles import find_profile
 
     interval = parse_every(every)
     target = site if "://" in site else find_profile(site).id
     db = os.path.abspath(db)
-    line = crontab_line(target, interval, db)
     service, timer = systemd_units(target, interval, db)
-    click.echo(f"# crontab (crontab -e):\n{line}\n")
-    click.echo(f"# /etc/systemd/system/archiver-{target}.service\n{service}")
-    click.echo(f"# /etc/systemd/system/archiver-{target}.timer\n{timer}")
-    click.echo(f"# then: systemctl enable --now archiver-{target}.timer")
-    if install:
+    try:
+        line: str | None = crontab_line(target, interval, db)
+    except ArchiverError as exc:
+        if install:
+            raise
+        line = None
+        click.echo(f"# no crontab line: {exc}\n")
+    if line:
+        click.echo(f"# crontab (crontab -e):\n{line}\n")
+    name = slug(target)
+    click.echo(f"# /etc/systemd/system/archiver-{name}.service\n{service}")
+    click.echo(f"# /etc/systemd/system/archiver-{name}.timer\n{timer}")
+    click.echo(f"# then: systemctl enable --now archiver-{name}.timer")
+    if install and line:
         install_crontab(target, line)
         click.echo(f"installed in crontab: {line}")
 
