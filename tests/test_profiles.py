@@ -128,3 +128,17 @@ def test_verified_only_with_real_recordings() -> None:
             assert "REBUILT" not in row and "| yes |" in row, row
         else:
             assert "| no" in row, row
+
+
+def test_own_sites_dir_finds_the_built_in_families(tmp_path: Path) -> None:
+    """A profile kept in a directory of one's own extends the families that come with the
+    package; no copy of _cms/ is needed, and a profile is unverified unless it says so."""
+    path = tmp_path / "mine.toml"
+    path.write_text('id = "mine"\nextends = "hanweb"\n[[sections]]\n'
+                    'url = "http://www.example.gov.cn/col/col1/index.html"\n', encoding="utf-8")
+    profile = find_profile("mine", sites_dir=tmp_path)
+    assert profile.family == "hanweb" and profile.sections[0].hints.pagination == "hanweb"
+    assert not profile.verified
+    path.write_text(path.read_text().replace('"hanweb"', '"nosuch"'), encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"unknown family 'nosuch' \(known: .*generic.*trs"):
+        find_profile("mine", sites_dir=tmp_path)
