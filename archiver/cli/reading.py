@@ -70,7 +70,8 @@ def search(db: str, text: str, filters: Filters, limit: int, raw: bool, fmt: str
 @db_option
 @click.argument("url_or_id")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def show(db: str, url_or_id: str, as_json: bool) -> None:
+@click.option("--full", is_flag=True, help="Print the decode and repair reports whole, not summarised.")
+def show(db: str, url_or_id: str, as_json: bool, full: bool) -> None:
     """Show one article: record, encoding and repair reports, flags, attachments,
     and its version history with a diff between versions.
 
@@ -80,10 +81,10 @@ def show(db: str, url_or_id: str, as_json: bool) -> None:
       archiver show http://www.example.gov.cn/zwyw/t20220512_1.html --json
     """
     from archiver.store.reader import open_readonly
-    from archiver.store.show import render, show as run_show
+    from archiver.store.show import report_text, show as run_show
 
     report = run_show(open_readonly(db), url_or_id)
-    _echo_json(report.to_dict()) if as_json else click.echo(render(report))
+    _echo_json(report.to_dict()) if as_json else click.echo(report_text(report, full=full))
 
 
 @click.command()
