@@ -125,7 +125,7 @@ def export(db: str, fmt: str, filters: Filters, output: str, current_only: bool,
                                 filename=os.path.basename(output))
         click.echo(f"wrote {count} request/response pairs to {output}", err=True)
         return
-    with click.open_file(output, "w", encoding="utf-8", newline="" if fmt == "csv" else None) as out:
+    with click.open_file(output, "w", encoding="utf-8") as out:
         if fmt == "jsonl":
             count = export_jsonl(archive, out, filters)
         else:

@@ -1,28 +1,12 @@
 """Plain-text tables that line up with Chinese text (wide characters take two columns)."""
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from archiver.textwidth import clip, width
 
-def width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def clip(text: str, limit: int) -> str:
-    """``text`` cut to at most ``limit`` columns, the cut marked with "…" (one column)."""
-    if width(text) <= limit:
-        return text
-    out: list[str] = []
-    used = 0
-    for char in text:
-        w = width(char)
-        if used + w > limit - 1:
-            break
-        out.append(char)
-        used += w
-    return "".join(out) + "…"
+__all__ = ["clip", "render", "width"]
 
 
 def render(headers: Sequence[str], rows: Sequence[Sequence[Any]], max_col: int = 40) -> str:

@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archiver.cli.table import render as render_table, width
+from archiver.cli.table import render as render_table
 from archiver.store.search import Filters
+from archiver.textwidth import width
 
 BAR = "█"
 _EMPTY_JSON = "('', '[]', '{}', 'null')"
