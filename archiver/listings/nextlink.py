@@ -20,6 +20,16 @@ PAGE_IN_URL = [
 ]
 
 
+# A pager that states its size in words: 第1页/共109页 (samr.cfda.gov.cn, both real listings).
+STATED_PAGES = re.compile(r"第\s*\d+\s*页\s*/\s*共\s*(\d+)\s*页")
+
+
+def stated_pages(html: str) -> int | None:
+    """The page count a 第N页/共M页 pager states, or None."""
+    m = STATED_PAGES.search(html)
+    return int(m[1]) if m else None
+
+
 def current_page(url: str) -> int:
     """1-based page number shown by ``url`` (index_1.html is page 2 on TRS; ``_N`` is page N
     elsewhere; a query page=N is page N). Unnumbered is page 1."""
