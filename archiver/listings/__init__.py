@@ -96,7 +96,7 @@ def _html_pages(html: str, sel: Selector, url: str, hints: ListingHints, page: i
     if hints.page_template and (guess := numbered.next_request(listing_url or url, hints.page_template,
                                                                page)):
         return [guess], "numbered", None
-    return [], None, None
+    return [], None, nextlink.stated_pages(html)   # the last page still states the count
 
 
 def parse_listing(text: str, url: str, hints: ListingHints | None = None, *,
