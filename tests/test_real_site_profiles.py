@@ -101,9 +101,10 @@ def test_paging_rule_against_the_listing_evidence(site: str) -> None:
                                 page=page.get("page", 1), request=_request(site, page))
         assert listing.total_pages == paging["page_count"], page["file"]
         assert listing.article_urls, page["file"]
-        if nxt := paging.get("next_page", {}).get(page["file"]):
-            assert listing.next_pages == [nxt]
-            assert listing.requests[0].page == page.get("page", 1) + 1
+        if page["file"] in paging.get("next_page", {}):
+            nxt = paging["next_page"][page["file"]]   # None: the last page, nothing after it
+            assert listing.next_pages == ([nxt] if nxt else []), page["file"]
+            assert [r.page for r in listing.requests] == ([page.get("page", 1) + 1] if nxt else [])
         if (first := paging.get("first_api_request")) and page.get("page", 1) == 1:
             req = listing.requests[0]
             assert (req.url, req.method, dict(req.form)) == (first["url"], first["method"], first["form"])
@@ -131,7 +132,7 @@ def test_hanweb_proxy_answers_page_on(name: str) -> None:
 
 @pytest.mark.parametrize("site", VERIFIED)
 def test_verified_listing_links_the_recorded_article(site: str) -> None:
-    listing_page, = _recorded(site, "listing")
+    listing_page = next(p for p in _recorded(site, "listing") if p.get("page", 1) == 1)
     article, = _recorded(site, "article")
     profile = find_profile(site)
     assert clean_url(listing_page["url"]) == clean_url(profile.sections[0].url)
@@ -150,7 +151,7 @@ def test_verified_article_extracts_with_the_profile(site: str) -> None:
     assert got.title == article["title"]
     assert (got.published_at or "")[:10] == article["date"]
     assert got.source == article["source"]
-    assert len(got.body or "") > 100
+    assert article["body_contains"] in (got.body or "")
 
 
 def test_article_only_sites_extract_too() -> None:
