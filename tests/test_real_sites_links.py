@@ -36,7 +36,9 @@ def _cases() -> list[tuple[str, str, str, set[str], bool]]:
         url = find_profile(site).sections[0].url
         html = (REAL / site / "listing.html").read_text(encoding="utf-8")
         truth = _truth(REAL / site / "listing.truth.json", url)
-        out += [(f"{site}+profile", html, url, truth, True), (f"{site}-bare", html, url, truth, False)]
+        out.append((f"{site}+profile", html, url, truth, True))
+        if json.loads((REAL / site / "listing.truth.json").read_text(encoding="utf-8")).get("bare", True):
+            out.append((f"{site}-bare", html, url, truth, False))
     for path in sorted(CORPUS.glob("*.json")):
         meta = json.loads(path.read_text(encoding="utf-8"))
         url = URLS.get(path.stem) or meta.get("url") or DEFAULT_URL

@@ -50,6 +50,15 @@ def first_request(html: str, url: str, embedded: int = 0) -> PageRequest | None:
     return None
 
 
+def page_count(html: str) -> int | None:
+    """The section's page count as a TRS trsapi listing states it: ceil(recordCount / prepage)
+    (pingtan: recordCount '107', prepage 15 -> 8 pages). None when the page does not say."""
+    if not (TRS_API.search(html) and TRS_SEARCH_ID.search(html)):
+        return None
+    records, per = _int(_js_value(html, "recordCount"), 0), _int(_js_value(html, "prepage"), 15)
+    return -(-records // per) if records and per else None
+
+
 def _trs_first(html: str, api: str, search_id: str) -> PageRequest | None:
     per = _int(_js_value(html, "prepage"), 15)
     static = _int(_js_value(html, "maxStaticIndex"), 1)

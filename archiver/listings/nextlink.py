@@ -20,6 +20,19 @@ PAGE_IN_URL = [
 ]
 
 
+# A pager that states its size: in words, 第1页/共109页 (samr.cfda.gov.cn, both real listings), or in
+# easysite's hidden paging input, <input name="article_paging_list_hidden" … totalpage="280">
+# (pbc.gov.cn, real listings).
+STATED_PAGES = re.compile(r"第\s*\d+\s*页\s*/\s*共\s*(\d+)\s*页")
+EASYSITE_PAGES = re.compile(r"<input[^>]*article_paging_list_hidden[^>]*totalpage=[\"'](\d+)", re.I)
+
+
+def stated_pages(html: str) -> int | None:
+    """The page count a 第N页/共M页 pager or an easysite paging input states, or None."""
+    m = STATED_PAGES.search(html) or EASYSITE_PAGES.search(html)
+    return int(m[1]) if m else None
+
+
 def current_page(url: str) -> int:
     """1-based page number shown by ``url`` (index_1.html is page 2 on TRS; ``_N`` is page N
     elsewhere; a query page=N is page N). Unnumbered is page 1."""
@@ -32,10 +45,15 @@ def current_page(url: str) -> int:
 
 def _anchors(sel: Selector, base: str) -> list[tuple[str, str]]:
     found = []
-    for a in sel.css("a[href]"):
+    for a in sel.css("a[href], a[tagname]"):
         href = (a.attrib.get("href") or "").strip()
         if not href or href.lower().startswith(SKIP):
-            continue
+            # easysite pagers carry the page in tagname, not href: <a tagname="/…/11040/index2.html"
+            # onclick="queryArticleByCondition(this, …)">下一页</a> (pbc.gov.cn, real listings);
+            # a page with no next page keeps a placeholder there (tagname="[NEXTPAGE]").
+            href = (a.attrib.get("tagname") or "").strip()
+            if not href.startswith(("/", "http://", "https://")):
+                continue
         text = "".join(a.css("::text").getall()).strip() or a.attrib.get("title", "").strip()
         found.append((clean_url(urljoin(base, href)), text))
     return found
