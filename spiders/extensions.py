@@ -1,19 +1,64 @@
-"""Scrapy extension printing crawl progress (archiver.crawl.progress formats it)."""
+"""Scrapy extensions: the run ledger every component shares, and crawl progress."""
 from __future__ import annotations
 
 import logging
 import sys
 import time
-from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from archiver.crawl.ledger import RunLedger, RunPlan
 from archiver.crawl.progress import live_block, section_line
 
 log = logging.getLogger("archiver.crawl.progress")
+
+
+class RunLedgerExtension:
+    """Owns the crawl's one RunLedger. Extensions are built after the spider, so the plan
+    (site, profile, sections, arguments) is read from the spider's ``run_plan()`` here, once;
+    from then on spider, pipelines and runner share the ledger through ``ledger_of``."""
+
+    def __init__(self, crawler: Crawler, ledger: RunLedger, interval: float) -> None:
+        self.crawler = crawler
+        self.ledger = ledger
+        self.interval = interval
+        self.loop: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunLedgerExtension:
+        spider = crawler.spider
+        plan_of = getattr(spider, "run_plan", None)
+        plan = plan_of() if callable(plan_of) else RunPlan(getattr(spider, "name", "crawl"))
+        ext = cls(crawler, RunLedger(crawler.settings.get("ARCHIVER_DB"), plan),
+                  crawler.settings.getfloat("ARCHIVER_LEDGER_INTERVAL", 2.0))
+        crawler.signals.connect(ext.opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.closed, signal=signals.spider_closed)
+        return ext
+
+    def flush(self) -> None:
+        self.ledger.flush(self.crawler.stats.get_stats())
+
+    def opened(self, spider: Spider) -> None:
+        # Counts that only Scrapy's stats know (requests, errors) reach the runs row on a
+        # clock; stored pages flush it at once (StorePipeline).
+        self.loop = task.LoopingCall(self.flush)
+        self.loop.start(self.interval, now=False)
+
+    def closed(self, spider: Spider, reason: str) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        self.ledger.finish(reason, self.crawler.stats.get_stats())
+
+
+def ledger_of(crawler: Crawler) -> RunLedger:
+    """The crawl's ledger (RunLedgerExtension must be enabled: archiver.crawl.settings does)."""
+    ext = crawler.get_extension(RunLedgerExtension)
+    if ext is None:
+        raise RuntimeError("archiver.spiders.extensions.RunLedgerExtension is not enabled")
+    return ext.ledger
 
 
 class ProgressExtension:
@@ -37,17 +82,16 @@ class ProgressExtension:
 
     def opened(self, spider: Spider) -> None:
         self.started = time.monotonic()
-        self.loop = task.LoopingCall(self.show, spider)
+        self.loop = task.LoopingCall(self.show)
         self.loop.start(self.interval, now=False)
 
-    def lines(self, spider: Spider) -> list[str]:
+    def lines(self) -> list[str]:
         elapsed = time.monotonic() - self.started
-        counts: dict[str, Any] = getattr(spider, "section_counts", {})
-        site = getattr(spider, "site", spider.name)
-        return [section_line(site, name, c, elapsed) for name, c in counts.items()]
+        ledger = ledger_of(self.crawler)
+        return [section_line(ledger.site, name, c, elapsed) for name, c in ledger.sections.items()]
 
-    def show(self, spider: Spider) -> None:
-        lines = self.lines(spider)
+    def show(self) -> None:
+        lines = self.lines()
         if self.live:
             sys.stderr.write(live_block(lines, self.shown))
             sys.stderr.flush()
@@ -59,4 +103,4 @@ class ProgressExtension:
     def closed(self, spider: Spider, reason: str) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
-        self.show(spider)
+        self.show()

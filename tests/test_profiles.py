@@ -110,7 +110,7 @@ def test_real_site_article_fixture_extracts(site: str) -> None:
     raw = RawPage(url=profile.sections[0].url + "a.html",
                   body=(REAL / site / "article.html").read_bytes(),
                   headers={"Content-Type": "text/html"})
-    article = process_page(raw, profile.selectors).to_dict()
+    article = process_page(raw, profile).to_dict()
     assert article.get("title") and article.get("body")
 
 

@@ -71,10 +71,11 @@ def resolve_targets(targets: Iterable[str], all_sites: bool,
 def _section_rows(outcomes: list[Any]) -> list[list[Any]]:
     rows = []
     for o in outcomes:
-        spider = o.spider
-        for name, counts in (getattr(spider, "section_counts", None) or {}).items():
-            rows.append([spider.site, name, *(counts.get(k, 0) for k in SECTION_COUNTS),
-                         getattr(spider, "run_status", o.reason)])
+        if o.ledger is None:
+            continue
+        for name, counts in o.ledger.sections.items():
+            rows.append([o.ledger.site, name, *(counts.get(k, 0) for k in SECTION_COUNTS),
+                         o.ledger.status or o.reason])
     return rows
 
 
@@ -102,12 +103,13 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
     elapsed = time.monotonic() - started
     statuses, summaries = {}, []
     for profile, o in zip(profiles, outcomes, strict=False):
-        status = getattr(o.spider, "run_status", None) or "failed"
+        ledger = o.ledger
+        status = (ledger.status if ledger is not None else None) or "failed"
         if o.reason not in ("finished", None) and status != "failed":
             status = "failed"
         statuses[profile.id] = status
         # What StorePipeline recorded in the runs row (none if the run never opened).
-        counts = getattr(o.spider, "run_counts", None) or {
+        counts = (ledger.counts if ledger is not None else None) or {
             "requests": o.stats.get("downloader/request_count", 0)}
         summaries.append(summary_line(profile.id, status, counts, elapsed)
                          + (f" (stopped: {o.reason})" if o.reason not in ("finished", None) else ""))

@@ -52,7 +52,11 @@ ARCHIVER_MAX_PER_HOST = 2
 # Smallest delay between requests to one host (see spiders/site.py apply_politeness).
 ARCHIVER_MIN_DELAY = 0.01
 
-EXTENSIONS = {"archiver.spiders.extensions.ProgressExtension": 500}
+# The run ledger (one per crawl, shared by spider, pipelines and runner) and progress.
+EXTENSIONS = {"archiver.spiders.extensions.RunLedgerExtension": 100,
+              "archiver.spiders.extensions.ProgressExtension": 500}
+# Seconds between writes of a running crawl's counts to its runs row.
+ARCHIVER_LEDGER_INTERVAL = 2.0
 ARCHIVER_PROGRESS = os.environ.get("ARCHIVER_PROGRESS", "auto")   # auto | live | log | off
 ARCHIVER_PROGRESS_INTERVAL = 10.0
 

@@ -164,6 +164,17 @@ class ArchiveDB:
                 " AND status = 'running'", [utc_now(), site])
         return cur.rowcount
 
+    def update_run(self, run_id: int, counts: Mapping[str, int],
+                   sections: Mapping[str, Any] | None = None) -> None:
+        """The counts of a run still going: a run killed later keeps what it did."""
+        fields = {k: int(counts.get(k, 0)) for k in RUN_COUNTS}
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE runs SET requests = ?, new = ?, changed = ?, unchanged = ?, blocked = ?,"
+                " errors = ?, sections = ? WHERE id = ? AND status = 'running'",
+                [*fields.values(), _json(dict(sections or {})), run_id],
+            )
+
     def finish_run(self, run_id: int, status: str, counts: Mapping[str, int],
                    sections: Mapping[str, Any] | None = None) -> None:
         fields = {k: int(counts.get(k, 0)) for k in RUN_COUNTS}
