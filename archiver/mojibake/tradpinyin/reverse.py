@@ -19,9 +19,12 @@ from typing import Any
 from archiver.mojibake.report import Change
 from archiver.mojibake.tradpinyin import syllables as ps
 from archiver.mojibake.tradpinyin.realign import LOST, realign
-from archiver.textmodel.rank import SIMPLIFIED
+from archiver.textmodel.hanzi import most_frequent
 
-EVERYDAY = 1500  # how many of the most frequent characters count as everyday ones
+# How many of the text model's most frequent characters count as everyday ones. The model ranks
+# simplified and traditional forms together: its 2,500 commonest hold 1,399 of the 1,500
+# commonest simplified characters of jieba's general dictionary (the table used before).
+EVERYDAY = 2500
 
 __all__ = ["LOST", "Evidence", "TradPinyinResult", "evidence", "t2s", "undo_trad_pinyin"]
 
@@ -132,10 +135,9 @@ def evidence(text: str) -> Evidence:
     )
 
 
-@lru_cache(maxsize=1)
 def _everyday() -> frozenset[str]:
-    """The 1,500 most frequent simplified characters (rank table from jieba's dictionary)."""
-    return frozenset(SIMPLIFIED[:EVERYDAY])
+    """The most frequent characters of the text model."""
+    return most_frequent(EVERYDAY)
 
 
 def _usual_reading(char: str, syllable: str) -> bool:
