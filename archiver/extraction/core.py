@@ -20,6 +20,7 @@ from archiver.extraction.metaline import best_fields, doc_fields, is_meta_line
 from archiver.extraction.pagekind import classify_content, classify_raw
 from archiver.extraction.selectors import select, select_text
 from archiver.extraction.spam import is_spam, may_hold_spam
+from archiver.listings.html import page_base
 
 log = logging.getLogger(__name__)
 _HEADER_LINES = 20
@@ -201,7 +202,7 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
         flags.append("media_only")
     subtitle = fl.subtitle(title_el, title or "")
     anchors = list(choice.element.iter("a")) if choice else []
-    base_url = att.page_base(root, url)
+    base_url = page_base(root, url)
     return Article(
         **base, title=title, subtitle=subtitle, published_at=published, **values,
         body="\n".join(body_lines) or None, body_html=body_html,

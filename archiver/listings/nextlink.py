@@ -6,7 +6,8 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from parsel import Selector
 
-from archiver.listings.model import PageRequest, clean_url, page_base
+from archiver.listings.html import page_base
+from archiver.listings.model import PageRequest, clean_url
 
 NEXT_TEXTS = {"下一页", "下页", "后页", "下一頁", ">", "›", "»", ">>", "next", "next page",
               "下一页>", "下一页>>", "下一页 >", "[下一页]", "下一页»"}
@@ -62,7 +63,7 @@ def _anchors(sel: Selector, base: str) -> list[tuple[str, str]]:
 def next_request(sel: Selector, url: str) -> tuple[PageRequest | None, str | None]:
     """The next page by its link text, else by the pager's next number."""
     here = clean_url(url)
-    base = page_base(sel, url)
+    base = page_base(sel.root, url)
     anchors = [(u, t) for u, t in _anchors(sel, base) if u != here]
     number = current_page(url)
     for link, text in anchors:
