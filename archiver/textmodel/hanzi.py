@@ -34,6 +34,9 @@ from importlib import resources
 DATA = "hanzi_model.tsv.gz"
 # Punctuation that real Chinese pages use all the time (full-width and curly forms included).
 COMMON_PUNCT = frozenset("，。、：；！？“”‘’《》（）【】「」『』〔〕〈〉…—·～－％＋﹏・　\u00a0")
+# A real question mark ends a question: after these characters '?' is punctuation, not the
+# trace of a lost byte (repair's lossy marks and the mirror's CP936 '?' both ask).
+QUESTION_FINAL = frozenset("吗嗎呢吧么麼嘛啊呀哪谁誰何啥怎否乎耶哉")
 
 # score(): log-plausibility costs
 BIGRAM_BONUS = 3.0
