@@ -7,6 +7,7 @@ HTTP server (which runs any Python sent to it) are off for cron use.
 import os
 
 from archiver import __version__
+from archiver.store.writer import default_db_path
 
 BOT_NAME = "archiver"
 SPIDER_MODULES = ["archiver.spiders"]
@@ -69,7 +70,7 @@ ITEM_PIPELINES = {
     "archiver.pipelines.store.StorePipeline": 500,
 }
 
-ARCHIVER_DB = os.environ.get("ARCHIVER_DB", "data/archive.db")
+ARCHIVER_DB = default_db_path()
 
 LOG_FORMATTER = "archiver.pipelines.logformatter.ArchiverLogFormatter"
 LOG_LEVEL = os.environ.get("ARCHIVER_LOG_LEVEL", "INFO")

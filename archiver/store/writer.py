@@ -28,6 +28,8 @@ DEFAULT_DB = "data/archive.db"
 
 
 def default_db_path() -> str:
+    """The archive file when none is named: $ARCHIVER_DB, else data/archive.db (the CLI's --db
+    default and the crawl's ARCHIVER_DB setting both come from here)."""
     return os.environ.get("ARCHIVER_DB") or DEFAULT_DB
 
 
