@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from archiver.crawl.progress import RUN_COUNTS
 from archiver.errors import StorageError
 from archiver.models import RawPage, utc_now
-from archiver.store.schema import migrate
+from archiver.store.schema import ARTICLE_JSON_FIELDS, migrate
 
 log = logging.getLogger(__name__)
 
@@ -199,8 +199,7 @@ def article_row(raw: RawPage, article: Mapping[str, Any], page_id: int, digest: 
         "section": raw.section,
         **{k: article.get(k) for k in ("title", "subtitle", "published_at", "source",
                                        "author", "editor", "body", "body_html", "page_kind")},
-        **{k: _json(article.get(k) or ([] if k not in ("doc_fields", "provenance") else {}))
-           for k in ("images", "attachments", "doc_fields", "flags", "spam", "provenance")},
+        **{k: _json(article.get(k) or empty()) for k, empty in ARTICLE_JSON_FIELDS.items()},
         "encoding": decode.get("encoding"),
         "encoding_source": decode.get("source"),
         "decode_report": _json(decode) if decode else None,
