@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import click
 
 from archiver.cli.options import db_option
-from archiver.cli.table import render
+from archiver.cli.table import text_table
 from archiver.errors import ArchiverError
 from archiver.store.writer import open_database
 
@@ -40,7 +40,7 @@ def demo(db: str) -> None:
     _check_writable(db)
     run = run_demo(db)
     click.echo(f"Demo site served at {run.base_url}\n")
-    click.echo(render(run.result.headers, run.result.rows))
+    click.echo(text_table(run.result.headers, run.result.rows))
     for line in run.result.summaries:
         click.echo(line)
     archive = open_database(db, readonly=True)
@@ -123,7 +123,7 @@ def crawl(db: str, targets: tuple[str, ...], all_sites: bool, max_pages: int | N
         overrides.setdefault("ARCHIVER_PROGRESS", "log")
     result = crawl_sites(profiles, db, refresh=refresh, backfill=backfill,
                          max_pages=max_pages, overrides=overrides)
-    report = [render(result.headers, result.rows), *result.summaries]
+    report = [text_table(result.headers, result.rows), *result.summaries]
     if log_file:
         for line in report:
             logging.getLogger("archiver.crawl").info("%s", line)
@@ -152,7 +152,7 @@ def sites(check: bool, sites_dir: str | None) -> None:
     from archiver.crawl.runner import check_profiles
 
     rows, problems = check_profiles(Path(sites_dir) if sites_dir else None, live=check)
-    click.echo(render(["site", "name", "family", "sections", "verified", "check"], rows))
+    click.echo(text_table(["site", "name", "family", "sections", "verified", "check"], rows))
     if problems:
         raise ArchiverError(f"{len(problems)} problem(s): " + "; ".join(problems))
 

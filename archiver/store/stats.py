@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archiver.cli.table import render as render_table
+from archiver.cli.table import text_table
 from archiver.store.search import Filters
 from archiver.textwidth import width
 
@@ -88,6 +88,6 @@ def render(stats: Stats) -> str:
            f"   flagged: {stats.flagged}   spam removed: {stats.spam}")]
     for title, rows in (("site", stats.sites), ("section", stats.sections),
                         ("source", stats.sources)):
-        out += ["", render_table([title, "articles"], rows)]
+        out += ["", text_table([title, "articles"], rows)]
     out += ["", "articles per month:", bar_chart(stats.months)]
     return "\n".join(out)
