@@ -1,4 +1,5 @@
-"""Scrapy extensions: the run ledger every component shares, and crawl progress."""
+"""Scrapy extensions: the run ledger every component shares, and crawl progress (a live block
+on a terminal, archiver.cli.live; log lines otherwise; Scrapy's own stats stay in the log)."""
 from __future__ import annotations
 
 import logging
@@ -10,8 +11,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from archiver.cli.live import LiveBlock
 from archiver.crawl.ledger import RunLedger, RunPlan
-from archiver.crawl.progress import live_block, section_line
+from archiver.crawl.progress import section_line
 
 log = logging.getLogger("archiver.crawl.progress")
 
@@ -64,10 +66,11 @@ def ledger_of(crawler: Crawler) -> RunLedger:
 class ProgressExtension:
     def __init__(self, crawler: Crawler, mode: str, interval: float) -> None:
         self.crawler = crawler
-        self.live = mode == "live" or (mode == "auto" and sys.stderr.isatty())
-        self.interval = 1.0 if self.live else interval
+        live = mode == "live" or (mode == "auto" and sys.stderr.isatty())
+        # "live" asked for by name draws the block even when stderr is not a terminal
+        self.block = LiveBlock(force_terminal=True if mode == "live" else None) if live else None
+        self.interval = 1.0 if live else interval
         self.started = time.monotonic()
-        self.shown = 0
         self.loop: task.LoopingCall | None = None
 
     @classmethod
@@ -82,6 +85,8 @@ class ProgressExtension:
 
     def opened(self, spider: Spider) -> None:
         self.started = time.monotonic()
+        if self.block is not None:
+            self.block.start()
         self.loop = task.LoopingCall(self.show)
         self.loop.start(self.interval, now=False)
 
@@ -92,10 +97,8 @@ class ProgressExtension:
 
     def show(self) -> None:
         lines = self.lines()
-        if self.live:
-            sys.stderr.write(live_block(lines, self.shown))
-            sys.stderr.flush()
-            self.shown = len(lines)
+        if self.block is not None:
+            self.block.update(lines)
         else:
             for line in lines:
                 log.info(line)
@@ -104,3 +107,5 @@ class ProgressExtension:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
         self.show()
+        if self.block is not None:
+            self.block.stop()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver.crawl.progress import live_block, section_line, summary_line
+from archiver.crawl.progress import section_line, summary_line
 from archiver.crawl.schedule import cron_expr, crontab_line, on_calendar, parse_every, slug, systemd_units
 from archiver.data import DEMO_DIR
 from archiver.errors import ArchiverError
@@ -118,7 +118,6 @@ def test_progress_text() -> None:
     line = section_line("ycdjw", "要闻", counts, 5.0)
     assert line.startswith("ycdjw/要闻:") and "new=8" in line and "rate=2.0/s" in line
     assert summary_line("ycdjw", "ok", {"new": 3, "requests": 9}, 1.0).startswith("ycdjw: ok in 1.0s")
-    assert live_block(["a", "b"], 2).startswith("\x1b[2F")
 
 
 def test_the_cron_line_runs_logs_to_its_file_and_stays_quiet_when_ok(tmp_path: Path) -> None:
