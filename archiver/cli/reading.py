@@ -177,10 +177,10 @@ def stats(db: str, filters: Filters, as_json: bool) -> None:
       archiver stats --site yuncheng --since 2022
     """
     from archiver.store.reader import open_readonly
-    from archiver.store.stats import compute_stats, render
+    from archiver.store.stats import compute_stats, stats_text
 
     result = compute_stats(open_readonly(db), filters)
-    _echo_json(result.to_dict()) if as_json else click.echo(render(result))
+    _echo_json(result.to_dict()) if as_json else click.echo(stats_text(result))
 
 
 @click.command()

@@ -81,7 +81,7 @@ def bar_chart(counts: list[tuple[str, int]], bar_width: int = 40) -> str:
     return "\n".join(lines)
 
 
-def render(stats: Stats) -> str:
+def stats_text(stats: Stats) -> str:
     """The stats as terminal text: totals, tables, then the per-month chart."""
     out = [f"articles: {stats.total}   versions: {stats.versions}",
            (f"repaired: {stats.repaired}   with lost characters: {stats.lost}"
