@@ -1,16 +1,17 @@
 """How wide text is on a terminal: a CJK character takes two columns, and a cut respects that.
 
-Shared by the terminal tables and the search snippets, which are cut to the column they fill."""
+Search snippets are cut to the column they fill in a table; the measure is rich's, the one the
+terminal tables (archiver.cli.table) lay out with, so the two always agree."""
 from __future__ import annotations
 
-import unicodedata
+from rich.cells import cell_len
 
 ELLIPSIS = "…"
 
 
 def width(text: str) -> int:
     """Display columns: East Asian wide and full-width characters count two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return cell_len(text)
 
 
 def clip(text: str, limit: int) -> str:
