@@ -31,7 +31,7 @@ class StorePipeline:
 
     def process_item(self, item: dict[str, Any], spider: Spider | None = None) -> dict[str, Any]:
         raw = item["raw"]
-        outcome = self.ledger.archive.save(raw, item["article"], self.ledger.run_id)
+        outcome = self.ledger.writer.save(raw, item["article"], self.ledger.run_id)
         self.crawler.stats.inc_value(f"archiver/{outcome}")
         self.ledger.stored(raw.url, item.get("entry"), outcome)
         self.ledger.flush(self.crawler.stats.get_stats())

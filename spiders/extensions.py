@@ -1,5 +1,5 @@
 """Scrapy extensions: the run ledger every component shares, and crawl progress (a live block
-on a terminal, archiver.cli.live; log lines otherwise; Scrapy's own stats stay in the log)."""
+on a terminal, archiver.crawl.live; log lines otherwise; Scrapy's own stats stay in the log)."""
 from __future__ import annotations
 
 import logging
@@ -11,8 +11,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from archiver.cli.live import LiveBlock
 from archiver.crawl.ledger import RunLedger, RunPlan
+from archiver.crawl.live import LiveBlock
 from archiver.crawl.progress import section_line
 
 log = logging.getLogger("archiver.crawl.progress")

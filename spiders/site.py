@@ -32,7 +32,7 @@ from archiver.spiders.middlewares import backoff_delay, slow_down
 from archiver.spiders.pages import headers_dict, raw_page
 from archiver.spiders.politeness import apply_politeness
 from archiver.spiders.requests import listing_entry, to_request
-from archiver.store.writer import ArchiveDB
+from archiver.store.writer import ArchiveWriter
 
 log = logging.getLogger(__name__)
 POLICY = re.compile(r"Forbidden by robots\.txt|Filtered offsite request")
@@ -87,8 +87,8 @@ class SiteSpider(scrapy.Spider):
         return self._ledger
 
     @property
-    def archive(self) -> ArchiveDB:
-        return self.ledger.archive
+    def writer(self) -> ArchiveWriter:
+        return self.ledger.writer
 
     @property
     def frontier(self) -> Frontier:
@@ -97,7 +97,7 @@ class SiteSpider(scrapy.Spider):
     def known(self) -> set[str]:
         """URLs already archived or judged for good: read once per run."""
         if self._known is None:
-            rows = self.archive.db.execute("SELECT url FROM articles")
+            rows = self.writer.db.execute("SELECT url FROM articles")
             self._known = ({r[0] for r in rows} | self.frontier.done_articles()
                            | self.frontier.given_up())
         return self._known
@@ -148,7 +148,7 @@ class SiteSpider(scrapy.Spider):
             if not self.refresh:
                 self.count(section, "skipped")
                 return None
-            found = self.archive.validators(url)
+            found = self.writer.validators(url)
             headers = {k: v for k, v in (("If-None-Match", found.get("etag")),
                                          ("If-Modified-Since", found.get("last_modified"))) if v}
             return self._request(Entry(url, "article", section), headers or {"Cache-Control": "no-cache"})
@@ -235,7 +235,7 @@ class SiteSpider(scrapy.Spider):
         entry: Entry = response.meta["entry"]
         self.count(entry.section, "articles")
         if response.status == 304:
-            self.archive.touch(entry.url)
+            self.writer.touch(entry.url)
             self.count(entry.section, "unchanged")
             self.crawler.stats.inc_value("archiver/unchanged")
             self.crawler.stats.inc_value("archiver/not_modified")

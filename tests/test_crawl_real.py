@@ -12,10 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from archiver.testing.siteserver import RequestInfo, SiteServer
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import REAL, REPO, real_page
 from tests.crawlkit import FAST, cli, rows
-
-REAL = FIXTURES / "sites" / "real"
 
 
 def _articles() -> dict[str, tuple[str, str]]:
@@ -25,7 +23,7 @@ def _articles() -> dict[str, tuple[str, str]]:
     for meta in sorted(REAL.glob("*/pages.json")):
         pages = json.loads(meta.read_text(encoding="utf-8"))["pages"]
         art = [p for p in pages if p["kind"] == "article"]
-        if art and any(p["file"] == "listing.html" for p in pages):
+        if art and any(p["kind"] == "listing" for p in pages):
             out[meta.parent.name] = (urlsplit(art[0]["url"]).path, art[0]["title"])
     return out
 
@@ -45,10 +43,10 @@ def test_real_site_crawl(tmp_path: Path, site: str) -> None:
     root = tmp_path / "site"
     target = root / (path.lstrip("/") + ("index.html" if path.endswith("/") else ""))
     target.parent.mkdir(parents=True)
-    shutil.copy(REAL / site / "listing.html", target)
+    shutil.copy(real_page(site, "listing"), target)
     art_path, title = ARTICLES[site]
     (root / art_path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REAL / site / "article.html", root / art_path.lstrip("/"))
+    shutil.copy(real_page(site, "article"), root / art_path.lstrip("/"))
     with SiteServer(root, routes={"/module/web/jpage/dataproxy.jsp": _empty_proxy}) as srv:
         host = urlsplit(listing_url).netloc
         local = text.replace(f"{urlsplit(listing_url).scheme}://{host}", srv.base_url)

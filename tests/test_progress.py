@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from archiver.cli.live import LiveBlock
+from archiver.crawl.live import LiveBlock
 
 _CONTROL = re.compile(r"\x1b\[(\??)(\d*)([A-Za-z])|\r|\n|[^\x1b\r\n]+")
 

@@ -28,9 +28,8 @@ from archiver.listings.hanweb import records
 from archiver.listings.model import clean_url
 from archiver.process import extract
 from archiver.profiles import find_profile, load_all
-from tests.conftest import FIXTURES
+from tests.conftest import REAL
 
-REAL = FIXTURES / "sites" / "real"
 SITES = sorted(p.parent.name for p in REAL.glob("*/pages.json"))
 LISTING_KINDS = ("listing", "listing-api")
 

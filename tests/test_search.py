@@ -9,7 +9,7 @@ from sqlite_utils import Database
 from archiver.store.reader import open_readonly
 from archiver.store.search import Filters, SearchError, make_snippet, search
 from archiver.store.snippets import SNIPPET_COLUMNS
-from archiver.store.writer import ArchiveDB
+from archiver.store.writer import ArchiveWriter
 from archiver.textwidth import width
 from tests.test_search_samples import ARTICLES, build_archive, raw_page
 
@@ -89,7 +89,7 @@ def test_search_raw_mode_syntax_error_is_one_line(db: Database) -> None:
 
 def test_search_index_in_sync_on_insert_and_update(tmp_path: Path) -> None:
     path = tmp_path / "sync.db"
-    writer = ArchiveDB(path)
+    writer = ArchiveWriter(path)
     site, section, url_path, record = ARTICLES[1]
     writer.save(raw_page(site, section, url_path, record), record)  # insert
     assert titles(search(open_readonly(path), "一揽子")) == [record["title"]]

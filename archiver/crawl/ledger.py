@@ -17,7 +17,7 @@ from typing import Any
 
 from archiver.crawl.frontier import DONE, FAILED, Entry, Frontier
 from archiver.profiles import Profile
-from archiver.store.writer import ArchiveDB
+from archiver.store.writer import ArchiveWriter
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class RunLedger:
         self.rejected: list[str] = []
         # Requests that got no answer at all (DNS, refused, timeout), with their reasons.
         self.failures: list[str] = []
-        self._archive: ArchiveDB | None = None
+        self._writer: ArchiveWriter | None = None
         self._frontier: Frontier | None = None
 
     @property
@@ -85,23 +85,23 @@ class RunLedger:
 
     # -- storage, opened on first use (``archiver fetch --no-store`` never opens it) ----
     @property
-    def archive(self) -> ArchiveDB:
-        if self._archive is None:
+    def writer(self) -> ArchiveWriter:
+        if self._writer is None:
             if not self.db_path:
                 raise RuntimeError("this crawl has no archive (ARCHIVER_DB is not set)")
-            self._archive = ArchiveDB(self.db_path)
-        return self._archive
+            self._writer = ArchiveWriter(self.db_path)
+        return self._writer
 
     @property
     def frontier(self) -> Frontier:
         if self._frontier is None:
-            self._frontier = Frontier(self.archive.db, self.site, self.run_id)
+            self._frontier = Frontier(self.writer.db, self.site, self.run_id)
         return self._frontier
 
     def start(self) -> int:
         """Open the ``runs`` row (the store pipeline does, so an unstored fetch has none)."""
         if self.run_id is None:
-            self.run_id = self.archive.start_run(self.site, dict(self.plan.args))
+            self.run_id = self.writer.start_run(self.site, dict(self.plan.args))
             if self._frontier is not None:
                 self._frontier.run_id = self.run_id
         return self.run_id
@@ -136,7 +136,7 @@ class RunLedger:
         if self.run_id is None:
             return
         self.counts = run_counts(stats, self.sections)
-        self.archive.update_run(self.run_id, self.counts, self._sections())
+        self.writer.update_run(self.run_id, self.counts, self._sections())
 
     def finish(self, reason: str, stats: Mapping[str, Any]) -> str:
         """Close the run: its status and final counts, in the ``runs`` row and on the ledger."""
@@ -154,5 +154,5 @@ class RunLedger:
             sections = {str(name): counts}
         self.status, self.counts = status, counts
         if self.run_id is not None:
-            self.archive.finish_run(self.run_id, status, counts, sections)
+            self.writer.finish_run(self.run_id, status, counts, sections)
         return status

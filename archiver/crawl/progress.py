@@ -1,6 +1,6 @@
 """Progress text for a crawl: a live line per section on a terminal, plain lines under cron.
 
-Pure formatting; spiders/extensions.py decides when to print, archiver/cli/live.py draws the
+Pure formatting; spiders/extensions.py decides when to print, archiver/crawl/live.py draws the
 live block.
 """
 from __future__ import annotations

@@ -84,19 +84,19 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
                 overrides: dict[str, Any] | None = None) -> CrawlResult:
     """Run every profile's crawl in this process; return the table and the failures."""
     from archiver.crawl.crawler import project_settings, run_spiders
-    from archiver.store.writer import ArchiveDB
+    from archiver.store.writer import ArchiveWriter
 
     started = time.monotonic()
     settings = project_settings(db, overrides or {})
     # The CLI's root logger says WARNING; crawl progress and resume notes are INFO.
     logging.getLogger("archiver").setLevel(settings.get("LOG_LEVEL", "INFO"))
     with ExitStack() as locks:
-        archive = ArchiveDB(db)
+        writer = ArchiveWriter(db)
         for profile in profiles:
             locks.enter_context(site_lock(db, profile.id))
-            if archive.interrupt_stale_runs(profile.id):
+            if writer.interrupt_stale_runs(profile.id):
                 log.warning("%s: an earlier run was interrupted; resuming its frontier", profile.id)
-        archive.db.conn.close()
+        writer.db.conn.close()
         jobs = [("site", {"profile": p, "refresh": refresh, "backfill": backfill,
                           "max_pages": max_pages}) for p in profiles]
         outcomes = run_spiders(jobs, settings)

@@ -63,8 +63,9 @@ def open_database(path: str | Path, *, readonly: bool = False) -> Database:
         raise StorageError(f"cannot open archive {path}: {exc}") from exc
 
 
-class ArchiveDB:
-    """Writes to one archive. Storage is the one impure stage: keep it here."""
+class ArchiveWriter:
+    """Every write to one archive file (the reader, store.reader.Archive, only reads). Storage
+    is the one impure stage: keep it here."""
 
     def __init__(self, db: Database | str | Path) -> None:
         self.db = db if isinstance(db, Database) else open_database(db)
