@@ -42,6 +42,14 @@ def _flag(value: Any) -> bool:
     return str(value).lower() in {"1", "true", "yes"}
 
 
+def permanently_moved(response: Response) -> str | None:
+    """The new address when the request was answered by a permanent redirect (301/308)."""
+    reasons = response.meta.get("redirect_reasons") or []
+    if any(r in (301, 308) for r in reasons):
+        return response.url
+    return None
+
+
 class SiteSpider(scrapy.Spider):
     name = "site"
 
@@ -193,6 +201,8 @@ class SiteSpider(scrapy.Spider):
         listing = parse_listing(text, response.url, section.hints, page=page,
                                 request=response.meta.get("preq"), listing_url=section.url)
         self.count(section.name, "listings")
+        # Links per listing page is a drift figure (archiver.health): a redesign shows there first.
+        self.count(section.name, "links", len(listing.article_urls))
         self.crawler.stats.inc_value("archiver/listing_pages")
         if listing.empty and page == 1:
             self.count(section.name, "empty")
@@ -209,7 +219,12 @@ class SiteSpider(scrapy.Spider):
                                 and not fresh)
         self.frontier.add([r.meta["entry"] for r in requests])
         self.frontier.add(more, reset=True)
-        self.frontier.finish(entry, DONE)
+        moved = permanently_moved(response) if page == 1 else None
+        if moved:
+            log.warning("%s: section %s moved: %s answers 301 to %s", self.site, section.name,
+                        entry.url, moved)
+        # The new address stays with the run (the health check reads it from the frontier).
+        self.frontier.finish(entry, DONE, f"moved: {moved}" if moved else None)
         yield from requests
         for nxt in more:
             yield self._request(nxt)

@@ -14,6 +14,9 @@ from archiver.cli.table import text_table
 from archiver.errors import ArchiverError
 from archiver.store.writer import open_database
 
+# A run that finished but raised a drift alarm (archiver.health); 1 stays "failed".
+EXIT_DEGRADED = 4
+
 
 def _check_writable(db: str) -> None:
     """Fail before crawling, with one line, if the archive cannot be written."""
@@ -98,14 +101,19 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
 @click.option("--log-file", type=click.Path(dir_okay=False), default=None,
               help="Append the log, the table and the summary to this file; print the summary "
                    "(on stderr) only for runs that are not ok, so cron mails just those.")
+@click.option("--on-alarm", metavar="CMD", default=None,
+              help="Shell command run once per drift alarm, with the alarm as JSON on stdin "
+                   "(e.g. 'mail -s archiver me@example.org').")
 def crawl(db: str, targets: tuple[str, ...], all_sites: bool, max_pages: int | None,
           refresh: bool, backfill: bool, sites_dir: str | None, setting: tuple[str, ...],
-          log_file: str | None) -> None:
+          log_file: str | None, on_alarm: str | None) -> None:
     """Crawl sites' section listings and archive their new articles.
 
     A target is a profile id (data/sites/ID.toml), a profile file, or a bare
     section listing URL (the CMS family, article links and pagination are then
-    worked out from the page). Exits non-zero when a site's run fails.
+    worked out from the page). After the crawl each run's figures are judged against
+    the site's own history (see `archiver health`). Exit status: 0 every run ok or
+    partial, 1 a run failed, 4 a run is degraded (a drift alarm; see README).
 
     \b
     Example:
@@ -122,7 +130,7 @@ def crawl(db: str, targets: tuple[str, ...], all_sites: bool, max_pages: int | N
         _log_to_file(log_file)
         overrides.setdefault("ARCHIVER_PROGRESS", "log")
     result = crawl_sites(profiles, db, refresh=refresh, backfill=backfill,
-                         max_pages=max_pages, overrides=overrides)
+                         max_pages=max_pages, overrides=overrides, on_alarm=on_alarm)
     report = [text_table(result.headers, result.rows), *result.summaries]
     if log_file:
         for line in report:
@@ -134,6 +142,10 @@ def crawl(db: str, targets: tuple[str, ...], all_sites: bool, max_pages: int | N
     if result.failed:
         raise ArchiverError(f"{len(result.failed)} of {len(profiles)} site runs failed: "
                             + ", ".join(result.failed))
+    if result.degraded:
+        click.echo(f"Degraded: {len(result.alarms)} drift alarm(s) in "
+                   + ", ".join(result.degraded) + " (archiver health)", err=True)
+        raise click.exceptions.Exit(EXIT_DEGRADED)
 
 
 @click.command()
@@ -162,13 +174,16 @@ def sites(check: bool, sites_dir: str | None) -> None:
 @click.argument("site")
 @click.option("--every", default="6h", show_default=True, help="Interval: 30m, 6h, 1d …")
 @click.option("--install", is_flag=True, help="Add the line to your crontab.")
-def schedule(db: str, site: str, every: str, install: bool) -> None:
+@click.option("--on-alarm", metavar="CMD", default=None,
+              help="Put --on-alarm CMD on the crawl line (a drift alarm's JSON on its stdin).")
+def schedule(db: str, site: str, every: str, install: bool, on_alarm: str | None) -> None:
     """Print a crontab line and a systemd service/timer that crawl SITE regularly.
 
     \b
     Example:
       archiver schedule ycdjw --every 6h
       archiver schedule ycdjw --every 6h --install
+      archiver schedule ycdjw --every 6h --on-alarm 'mail -s "archiver alarm" me@example.org'
     """
     import os
 
@@ -178,9 +193,9 @@ def schedule(db: str, site: str, every: str, install: bool) -> None:
     interval = parse_every(every)
     target = site if "://" in site else find_profile(site).id
     db = os.path.abspath(db)
-    service, timer = systemd_units(target, interval, db)
+    service, timer = systemd_units(target, interval, db, on_alarm=on_alarm)
     try:
-        line: str | None = crontab_line(target, interval, db)
+        line: str | None = crontab_line(target, interval, db, on_alarm=on_alarm)
     except ArchiverError as exc:
         if install:
             raise

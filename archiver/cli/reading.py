@@ -232,10 +232,57 @@ def runs(db: str, limit: int, fmt: str, as_json: bool) -> None:
     """
     from archiver.store.reader import open_readonly, run_query
 
-    rows = run_query(open_readonly(db),
+    archive = open_readonly(db)
+    # The drift alarms a run raised (archiver.health); an archive from before them has none.
+    alarms = (", (SELECT group_concat(section || ': ' || figure, '; ') FROM alarms"
+              " WHERE alarms.run_id = runs.id) AS alarms" if archive["alarms"].exists() else "")
+    rows = run_query(archive,
                      "SELECT id, site, started, finished, status, requests, new, changed,"
-                     " unchanged, blocked, errors FROM runs ORDER BY id DESC LIMIT ?", [limit])
+                     f" unchanged, blocked, errors{alarms} FROM runs ORDER BY id DESC LIMIT ?", [limit])
     emit_rows(rows, fmt, as_json)
 
 
-COMMANDS = [search, show, export, reextract, stats, serve, query, runs]
+@click.command()
+@db_option
+@click.argument("site", required=False)
+@click.option("--last", type=int, default=20, show_default=True, help="Runs shown per section.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def health(db: str, site: str | None, last: int, as_json: bool) -> None:
+    """Per-site quality: each section's latest figures, a sparkline per figure over the
+    last runs, and the open drift alarms (figures out of their band).
+
+    \b
+    Example:
+      archiver health
+      archiver health ycdjw --last 30
+    """
+    from archiver.cli.table import text_table
+    from archiver.health.report import health_report
+    from archiver.store.reader import open_readonly
+
+    archive = open_readonly(db)
+    if not archive["run_figures"].exists():
+        click.echo("No health figures yet: they are recorded by `archiver crawl`.")
+        return
+    report = health_report(archive, site, last)
+    if as_json:
+        click.echo(json.dumps({"sections": [dict(zip(report.headers, s.row(), strict=False))
+                                            | {"trends": dict(s.trends())} for s in report.sections],
+                               "alarms": report.alarms}, ensure_ascii=False, indent=2))
+        return
+    if not report.sections:
+        click.echo(f"No runs recorded{' for ' + site if site else ''}.")
+        return
+    click.echo(text_table(report.headers, report.rows()))
+    for sec in report.sections:
+        click.echo(f"\n{sec.site}/{sec.section} (runs #{sec.runs[0][0]}–#{sec.runs[-1][0]})")
+        for label, line in sec.trends():
+            click.echo(f"  {label:<12} {line}")
+    click.echo(f"\nOpen alarms: {len(report.alarms)}")
+    for a in report.alarms:
+        click.echo(f"  [run {a['run_id']}] {a['message']}")
+        for url in a["examples"]:
+            click.echo(f"      {url}")
+
+
+COMMANDS = [search, show, export, reextract, stats, serve, query, runs, health]

@@ -103,10 +103,13 @@ def on_calendar(every: Every, site: str) -> str | None:
     return f"{day if every.amount == 7 else '*-*-*'} {hour:02d}:{minute:02d}:00"
 
 
-def command(site: str, db: str, python: str | None = None, log: str | None = None) -> str:
+def command(site: str, db: str, python: str | None = None, log: str | None = None,
+            on_alarm: str | None = None) -> str:
     python = python or sys.executable
     line = f"{shlex.quote(python)} -m archiver crawl {shlex.quote(site)} --db {shlex.quote(db)}"
-    return line + (f" --log-file {shlex.quote(log)}" if log else "")
+    line += f" --log-file {shlex.quote(log)}" if log else ""
+    # The alarm hook sees each drift alarm as JSON on stdin (archiver.health.notify).
+    return line + (f" --on-alarm {shlex.quote(on_alarm)}" if on_alarm else "")
 
 
 def log_path(site: str, db: str) -> str:
@@ -118,7 +121,8 @@ def marker(site: str) -> str:
 
 
 def crontab_line(site: str, every: Every, db: str, cwd: str | None = None,
-                 python: str | None = None, log: str | None = None) -> str:
+                 python: str | None = None, log: str | None = None,
+                 on_alarm: str | None = None) -> str:
     """The crawl writes its log to a file itself and prints only when a run is not ok, so
     cron mails exactly the runs that need a look (nothing is redirected)."""
     expr = cron_expr(every, site)
@@ -127,12 +131,14 @@ def crontab_line(site: str, every: Every, db: str, cwd: str | None = None,
                             "hour, day or month); use the systemd timer, or an interval such as "
                             "15m, 30m, 1h, 2h, 3h, 4h, 6h, 8h, 12h, 1d or 7d")
     cwd = cwd or os.getcwd()
-    return (f"{expr} cd {shlex.quote(cwd)} && "
-            f"{command(site, db, python, log or log_path(site, db))} {marker(site)}")
+    # cron turns an unescaped % into a newline (an --on-alarm `date +%F` would break the line).
+    line = command(site, db, python, log or log_path(site, db), on_alarm).replace("%", "\\%")
+    return f"{expr} cd {shlex.quote(cwd)} && {line} {marker(site)}"
 
 
 def systemd_units(site: str, every: Every, db: str, cwd: str | None = None,
-                  python: str | None = None, user: str | None = None) -> tuple[str, str]:
+                  python: str | None = None, user: str | None = None,
+                  on_alarm: str | None = None) -> tuple[str, str]:
     """(archiver-SLUG.service, archiver-SLUG.timer) file contents.
 
     An even interval is a calendar rule, and Persistent=true runs a start missed while the
@@ -144,7 +150,7 @@ def systemd_units(site: str, every: Every, db: str, cwd: str | None = None,
     service = (f"[Unit]\nDescription=Archive {site} (gov-archiver)\n"
                "Wants=network-online.target\nAfter=network-online.target\n\n"
                f"[Service]\nType=oneshot\nUser={user}\nWorkingDirectory={cwd}\n"
-               f"ExecStart={command(site, db, python, log_path(site, db))}\nNice=10\n")
+               f"ExecStart={command(site, db, python, log_path(site, db), on_alarm)}\nNice=10\n")
     calendar = on_calendar(every, site)
     when = (f"OnCalendar={calendar}\nPersistent=true\n" if calendar else
             f"OnBootSec=5min\nOnUnitActiveSec={every.seconds}s\n")

@@ -28,7 +28,7 @@ MEANING = {
     "moved": "section start address", "silent": "time since the last new article",
 }
 # Shares judged and which way is bad.
-SHARES = {**{k: "low" for k in FILLED}, **{k: "high" for k in FLAGS},
+SHARES = {**dict.fromkeys(FILLED, "low"), **dict.fromkeys(FLAGS, "high"),
           "non_article": "high", "challenge": "high", "errors": "high"}
 
 

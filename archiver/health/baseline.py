@@ -17,6 +17,7 @@ moves a figure by a lot, and a big enough history makes tiny shifts "significant
 """
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
 from collections.abc import Callable, Mapping, Sequence
@@ -238,7 +239,7 @@ def usual_gap(published: Sequence[str]) -> float | None:
         dates = [dt.date.fromisoformat(d) for d in days]
     except ValueError:
         return None
-    gaps = [(b - a).days * 86400.0 for a, b in zip(dates, dates[1:], strict=False)]
+    gaps = [(b - a).days * 86400.0 for a, b in itertools.pairwise(dates)]
     if len(gaps) < 3:
         return None
     return float(statistics.fmean(gaps))

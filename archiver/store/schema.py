@@ -148,8 +148,29 @@ def _m4_site_date_index(db: Database) -> None:
     db.table("articles").create_index(["site", "published_at"], if_not_exists=True)
 
 
+def _m5_health(db: Database) -> None:
+    """Per-run figures of each site section, and the alarms judged from them (archiver.health).
+
+    Kept beside the run they describe: the baseline is the site's own history, so the
+    figures must outlive the frontier rows and articles they were computed from."""
+    db.table("run_figures").create(
+        {"id": int, "run_id": int, "site": str, "section": str, "at": str, "figures": str,
+         "examples": str},
+        pk="id", not_null={"run_id", "site", "section"},
+    )
+    db.table("run_figures").create_index(["site", "section", "run_id"])
+    db.table("alarms").create(
+        {"id": int, "run_id": int, "site": str, "section": str, "figure": str, "band": str,
+         "value": str, "examples": str, "message": str, "raised_at": str, "status": str,
+         "cleared_run_id": int},
+        pk="id", not_null={"run_id", "site", "figure", "status"},
+    )
+    db.table("alarms").create_index(["site", "status"])
+    db.table("alarms").create_index(["run_id"])
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
-    _m1_core, _m2_frontier, _m3_short_term_index, _m4_site_date_index]
+    _m1_core, _m2_frontier, _m3_short_term_index, _m4_site_date_index, _m5_health]
 
 
 def migrate(db: Database) -> None:

@@ -188,6 +188,43 @@ class ArchiveWriter:
                 [utc_now(), status, *fields.values(), _json(dict(sections or {})), run_id],
             )
 
+    # -- health (archiver.health computes; this only writes) -------------------------
+    def record_health(self, run_id: int, site: str,
+                      figures: list[tuple[str, str, dict[str, Any], dict[str, Any]]],
+                      alarms: list[dict[str, Any]]) -> str | None:
+        """Store a run's figures (section, at, figures, examples) and its alarms, in one
+        transaction. Open alarms of a judged section that this run did not raise again are
+        cleared; a run that raised any becomes ``degraded`` unless it already failed.
+        Returns the run's status afterwards."""
+        now = utc_now()
+        with self.db.atomic():
+            for section, at, data, examples in figures:
+                self.db.execute(
+                    "INSERT INTO run_figures (run_id, site, section, at, figures, examples)"
+                    " VALUES (?,?,?,?,?,?)", [run_id, site, section, at, _json(data), _json(examples)])
+            raised = {(a["section"], a["figure"]) for a in alarms}
+            for section in {f[0] for f in figures}:
+                for alarm_id, figure in self.db.execute(
+                        "SELECT id, figure FROM alarms WHERE site = ? AND section = ?"
+                        " AND status = 'open'", [site, section]).fetchall():
+                    if (section, figure) not in raised:
+                        self.db.execute("UPDATE alarms SET status = 'cleared', cleared_run_id = ?"
+                                        " WHERE id = ?", [run_id, alarm_id])
+            for a in alarms:
+                # Still out of band: the newest alarm speaks for the figure.
+                self.db.execute("UPDATE alarms SET status = 'repeated' WHERE site = ? AND section = ?"
+                                " AND figure = ? AND status = 'open'", [site, a["section"], a["figure"]])
+                self.db.execute(
+                    "INSERT INTO alarms (run_id, site, section, figure, band, value, examples,"
+                    " message, raised_at, status) VALUES (?,?,?,?,?,?,?,?,?, 'open')",
+                    [run_id, site, a["section"], a["figure"], a["band"], a["value"],
+                     _json(a.get("examples") or []), a.get("message"), now])
+            if alarms:
+                self.db.execute("UPDATE runs SET status = 'degraded' WHERE id = ?"
+                                " AND status IN ('ok', 'partial')", [run_id])
+            row = self.db.execute("SELECT status FROM runs WHERE id = ?", [run_id]).fetchone()
+        return row[0] if row else None
+
 
 def article_row(raw: RawPage, article: Mapping[str, Any], page_id: int, digest: str,
                 version: int, now: str) -> dict[str, Any]:

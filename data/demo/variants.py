@@ -64,7 +64,8 @@ def later_rows(section_key: str, day: int) -> list[tuple]:
             author = rng.choice(["", "", "", "李明", "王芳"])
             time = rng.choice(["", "09:30", "15:10"])
             if section_key == "zwyw":
-                rows.append((title, date, time, rng.choice(["河东日报", "市政府办公室", unit]), author, theme))
+                source = rng.choice(["河东日报", "市政府办公室", unit])
+                rows.append((title, date, time, source, author, theme))
             elif section_key == "bmdt":
                 rows.append((title, date, unit, author, theme))
             elif section_key == "tzgg":
