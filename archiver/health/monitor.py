@@ -139,14 +139,19 @@ def silence(db: Database, now: SectionFigures, before: int,
 
 
 def judge_run(db: Database, run_id: int, figures: Sequence[SectionFigures],
-              clock: dt.datetime | None = None) -> list[Alarm]:
+              clock: dt.datetime | None = None) -> tuple[list[Alarm], list[SectionFigures]]:
+    """The run's alarms, and its figures with the time since a new article added."""
     alarms: list[Alarm] = []
+    judged = []
     for fig in figures:
         past = history(db, fig.site, fig.section, run_id)
         silent_for, gap = silence(db, fig, run_id, clock)
+        if silent_for is not None:
+            fig = replace(fig, levels={**fig.levels, "since_new_hours": silent_for / 3600})
+        judged.append(fig)
         found = judge_section(fig, past, silent_for=silent_for, gap=gap)
         alarms += [replace(a, run_id=run_id) for a in found]
-    return alarms
+    return alarms, judged
 
 
 def check_run(db_or_path: Database | str, run_id: int,
@@ -158,7 +163,7 @@ def check_run(db_or_path: Database | str, run_id: int,
     site_row = db.execute("SELECT site, status FROM runs WHERE id = ?", [run_id]).fetchone()
     if site_row is None:
         raise LookupError(f"no run {run_id}")
-    alarms = judge_run(db, run_id, figures, clock)
+    alarms, figures = judge_run(db, run_id, figures, clock)
     status = archive.record_health(
         run_id, site_row[0],
         [(f.section, f.at, f.to_json(), {k: list(v) for k, v in f.examples.items()}) for f in figures],

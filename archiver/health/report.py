@@ -22,7 +22,7 @@ TRENDS: list[tuple[str, str, bool]] = [
     ("non-article", "share:non_article", True), ("challenge", "share:challenge", True),
 ]
 HEADERS = ["site", "section", "runs", "last run", "new", "date", "source", "body", "links",
-           "non-article", "encoding", "open alarms"]
+           "non-article", "encoding", "since new", "open alarms"]
 
 
 def sparkline(values: Sequence[float | None], lo: float | None = None,
@@ -54,6 +54,12 @@ def read(fig: SectionFigures, key: str) -> float | None:
     return fig.levels.get(name)
 
 
+def _age(hours: float | None) -> str:
+    if hours is None:
+        return "—"
+    return f"{hours:.0f}h" if hours < 48 else f"{hours / 24:.0f}d"
+
+
 def _pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.0f}%"
 
@@ -75,7 +81,8 @@ class SectionHealth:
                 last.counts.get("new", 0), _pct(last.share("date")), _pct(last.share("source")),
                 "—" if body is None else f"{body:.0f}", "—" if links is None else f"{links:.1f}",
                 _pct(last.share("non_article")),
-                max(enc, key=lambda k: enc[k]) if enc else "—", self.open_alarms or ""]
+                max(enc, key=lambda k: enc[k]) if enc else "—", _age(last.levels.get("since_new_hours")),
+                self.open_alarms or ""]
 
     def trends(self) -> list[tuple[str, str]]:
         out = []
