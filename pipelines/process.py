@@ -6,6 +6,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from archiver.process import process_page
+from archiver.spiders.extensions import ledger_of
 
 
 class ProcessPipeline:
@@ -19,8 +20,8 @@ class ProcessPipeline:
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         raw = item["raw"]
         if raw.status == 200 and raw.body:
-            selectors = getattr(self.crawler.spider, "selectors", None)
-            article = process_page(raw, selectors)
+            # The crawl's profile, passed explicitly: its per-field selectors apply.
+            article = process_page(raw, ledger_of(self.crawler).profile)
             item["article"] = article.to_dict()
             stats = self.crawler.stats
             decode = item["article"].get("decode") or {}

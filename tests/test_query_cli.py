@@ -13,7 +13,7 @@ from archiver.cli import cli
 from tests.clihelp import run_cli
 from tests.test_search_samples import BASE, build_archive
 
-READING = ("search", "show", "export", "reextract", "stats", "serve", "query", "runs")
+READING = ("search", "show", "export", "reextract", "stats", "serve", "query", "runs", "health")
 
 
 @pytest.fixture(scope="module")

@@ -45,13 +45,15 @@ def test_serve_canned_queries_run(tmp_path: Path) -> None:
     async def main() -> dict[str, dict]:
         await ds.invoke_startup()
         return {name: await fetch(f"/archive/{name}.json?_shape=objects&q=" + quote("疫情防控"))
-                for name in ("search", "repaired_pages", "spam_flagged_pages", "latest_per_site")}
+                for name in ("search", "repaired_pages", "spam_flagged_pages", "latest_per_site",
+                             "open_alarms")}
 
     results = asyncio.run(main())
     assert "【疫情防控】" in results["search"]["rows"][0]["snippet"]
     assert [r["lost"] for r in results["repaired_pages"]["rows"]] == [2]
     assert [r["site"] for r in results["spam_flagged_pages"]["rows"]] == ["taiyuan"]
     assert {r["site"] for r in results["latest_per_site"]["rows"]} == {"taiyuan", "yuncheng"}
+    assert results["open_alarms"]["rows"] == []  # no crawl, no alarm; the query itself runs
 
 
 def _free_port() -> int:

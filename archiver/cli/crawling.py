@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -9,9 +10,12 @@ from urllib.parse import urlsplit
 import click
 
 from archiver.cli.options import db_option
-from archiver.cli.table import render
+from archiver.cli.table import text_table
 from archiver.errors import ArchiverError
 from archiver.store.writer import open_database
+
+# A run that finished but raised a drift alarm (archiver.health); 1 stays "failed".
+EXIT_DEGRADED = 4
 
 
 def _check_writable(db: str) -> None:
@@ -39,7 +43,7 @@ def demo(db: str) -> None:
     _check_writable(db)
     run = run_demo(db)
     click.echo(f"Demo site served at {run.base_url}\n")
-    click.echo(render(run.result.headers, run.result.rows))
+    click.echo(text_table(run.result.headers, run.result.rows))
     for line in run.result.summaries:
         click.echo(line)
     archive = open_database(db, readonly=True)
@@ -52,6 +56,19 @@ def demo(db: str) -> None:
         click.echo(f"  {hit.published_at or '':<25} {hit.title}\n      {hit.snippet}")
     if stored < run.expected_articles:
         raise ArchiverError(f"only {stored} of {run.expected_articles} demo articles were archived")
+
+
+def _log_to_file(path: str) -> None:
+    """Every log record goes to `path` (appended), none to the terminal."""
+    try:
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError as exc:
+        raise ArchiverError(f"cannot write the log file {path}: {exc.strerror or exc}") from exc
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
 
 
 def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
@@ -81,13 +98,22 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
               help="Profile directory (default: data/sites).")
 @click.option("-s", "--set", "setting", multiple=True, metavar="KEY=VALUE",
               help="Override a Scrapy setting (repeatable).")
+@click.option("--log-file", type=click.Path(dir_okay=False), default=None,
+              help="Append the log, the table and the summary to this file; print the summary "
+                   "(on stderr) only for runs that are not ok, so cron mails just those.")
+@click.option("--on-alarm", metavar="CMD", default=None,
+              help="Shell command run once per drift alarm, with the alarm as JSON on stdin "
+                   "(e.g. 'mail -s archiver me@example.org').")
 def crawl(db: str, targets: tuple[str, ...], all_sites: bool, max_pages: int | None,
-          refresh: bool, backfill: bool, sites_dir: str | None, setting: tuple[str, ...]) -> None:
+          refresh: bool, backfill: bool, sites_dir: str | None, setting: tuple[str, ...],
+          log_file: str | None, on_alarm: str | None) -> None:
     """Crawl sites' section listings and archive their new articles.
 
     A target is a profile id (data/sites/ID.toml), a profile file, or a bare
     section listing URL (the CMS family, article links and pagination are then
-    worked out from the page). Exits non-zero when a site's run fails.
+    worked out from the page). After the crawl each run's figures are judged against
+    the site's own history (see `archiver health`). Exit status: 0 every run ok or
+    partial, 1 a run failed, 4 a run is degraded (a drift alarm; see README).
 
     \b
     Example:
@@ -99,14 +125,27 @@ def crawl(db: str, targets: tuple[str, ...], all_sites: bool, max_pages: int | N
 
     profiles = resolve_targets(targets, all_sites, Path(sites_dir) if sites_dir else None)
     _check_writable(db)
+    overrides = _parse_settings(setting)
+    if log_file:
+        _log_to_file(log_file)
+        overrides.setdefault("ARCHIVER_PROGRESS", "log")
     result = crawl_sites(profiles, db, refresh=refresh, backfill=backfill,
-                         max_pages=max_pages, overrides=_parse_settings(setting))
-    click.echo(render(result.headers, result.rows))
-    for line in result.summaries:
-        click.echo(line)
+                         max_pages=max_pages, overrides=overrides, on_alarm=on_alarm)
+    report = [text_table(result.headers, result.rows), *result.summaries]
+    if log_file:
+        for line in report:
+            logging.getLogger("archiver.crawl").info("%s", line)
+        if any(status != "ok" for status in result.statuses.values()):
+            click.echo("\n".join(result.summaries), err=True)
+    else:
+        click.echo("\n".join(report))
     if result.failed:
         raise ArchiverError(f"{len(result.failed)} of {len(profiles)} site runs failed: "
                             + ", ".join(result.failed))
+    if result.degraded:
+        click.echo(f"Degraded: {len(result.alarms)} drift alarm(s) in "
+                   + ", ".join(result.degraded) + " (archiver health)", err=True)
+        raise click.exceptions.Exit(EXIT_DEGRADED)
 
 
 @click.command()
@@ -125,7 +164,7 @@ def sites(check: bool, sites_dir: str | None) -> None:
     from archiver.crawl.runner import check_profiles
 
     rows, problems = check_profiles(Path(sites_dir) if sites_dir else None, live=check)
-    click.echo(render(["site", "name", "family", "sections", "verified", "check"], rows))
+    click.echo(text_table(["site", "name", "family", "sections", "verified", "check"], rows))
     if problems:
         raise ArchiverError(f"{len(problems)} problem(s): " + "; ".join(problems))
 
@@ -135,29 +174,40 @@ def sites(check: bool, sites_dir: str | None) -> None:
 @click.argument("site")
 @click.option("--every", default="6h", show_default=True, help="Interval: 30m, 6h, 1d …")
 @click.option("--install", is_flag=True, help="Add the line to your crontab.")
-def schedule(db: str, site: str, every: str, install: bool) -> None:
+@click.option("--on-alarm", metavar="CMD", default=None,
+              help="Put --on-alarm CMD on the crawl line (a drift alarm's JSON on its stdin).")
+def schedule(db: str, site: str, every: str, install: bool, on_alarm: str | None) -> None:
     """Print a crontab line and a systemd service/timer that crawl SITE regularly.
 
     \b
     Example:
       archiver schedule ycdjw --every 6h
       archiver schedule ycdjw --every 6h --install
+      archiver schedule ycdjw --every 6h --on-alarm 'mail -s "archiver alarm" me@example.org'
     """
     import os
 
-    from archiver.crawl.schedule import crontab_line, install_crontab, parse_every, systemd_units
+    from archiver.crawl.schedule import crontab_line, install_crontab, parse_every, slug, systemd_units
     from archiver.profiles import find_profile
 
     interval = parse_every(every)
     target = site if "://" in site else find_profile(site).id
     db = os.path.abspath(db)
-    line = crontab_line(target, interval, db)
-    service, timer = systemd_units(target, interval, db)
-    click.echo(f"# crontab (crontab -e):\n{line}\n")
-    click.echo(f"# /etc/systemd/system/archiver-{target}.service\n{service}")
-    click.echo(f"# /etc/systemd/system/archiver-{target}.timer\n{timer}")
-    click.echo(f"# then: systemctl enable --now archiver-{target}.timer")
-    if install:
+    service, timer = systemd_units(target, interval, db, on_alarm=on_alarm)
+    try:
+        line: str | None = crontab_line(target, interval, db, on_alarm=on_alarm)
+    except ArchiverError as exc:
+        if install:
+            raise
+        line = None
+        click.echo(f"# no crontab line: {exc}\n")
+    if line:
+        click.echo(f"# crontab (crontab -e):\n{line}\n")
+    name = slug(target)
+    click.echo(f"# /etc/systemd/system/archiver-{name}.service\n{service}")
+    click.echo(f"# /etc/systemd/system/archiver-{name}.timer\n{timer}")
+    click.echo(f"# then: systemctl enable --now archiver-{name}.timer")
+    if install and line:
         install_crontab(target, line)
         click.echo(f"installed in crontab: {line}")
 

@@ -11,7 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterable
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,6 +40,12 @@ class CrawlResult:
     summaries: list[str]
     failed: list[str]
     statuses: dict[str, str]
+    # Alarms of the runs' health checks (archiver.health); their sites' runs are "degraded".
+    alarms: list[Any] = field(default_factory=list)
+
+    @property
+    def degraded(self) -> list[str]:
+        return [s for s, v in self.statuses.items() if v == "degraded"]
 
 
 def _merge_urls(urls: list[str]) -> list[Profile]:
@@ -71,48 +77,86 @@ def resolve_targets(targets: Iterable[str], all_sites: bool,
 def _section_rows(outcomes: list[Any]) -> list[list[Any]]:
     rows = []
     for o in outcomes:
-        spider = o.spider
-        for name, counts in (getattr(spider, "section_counts", None) or {}).items():
-            rows.append([spider.site, name, *(counts.get(k, 0) for k in SECTION_COUNTS),
-                         getattr(spider, "run_status", o.reason)])
+        if o.ledger is None:
+            continue
+        for name, counts in o.ledger.sections.items():
+            rows.append([o.ledger.site, name, *(counts.get(k, 0) for k in SECTION_COUNTS),
+                         o.ledger.status or o.reason])
     return rows
+
+
+def _check_health(db: str, profiles: list[Profile], after: int) -> dict[str, Any]:
+    """Judge each site's new run(s) against the site's history (archiver.health)."""
+    from archiver.health.monitor import check_run, runs_since
+    from archiver.store.writer import ArchiveWriter
+
+    archive = ArchiveWriter(db)
+    checks: dict[str, Any] = {}
+    try:
+        for profile in profiles:
+            for run_id in runs_since(archive.db, profile.id, after):
+                try:
+                    checks[profile.id] = check_run(archive.db, run_id)
+                except Exception:  # the crawl is stored; a broken check must not lose its report
+                    log.exception("%s: health check of run %d failed", profile.id, run_id)
+    finally:
+        archive.db.conn.close()
+    return checks
 
 
 def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
                 backfill: bool = False, max_pages: int | None = None,
-                overrides: dict[str, Any] | None = None) -> CrawlResult:
-    """Run every profile's crawl in this process; return the table and the failures."""
+                overrides: dict[str, Any] | None = None,
+                on_alarm: str | None = None) -> CrawlResult:
+    """Run every profile's crawl in this process, check each run's health; return the
+    table, the failures and the alarms (``on_alarm``: a shell command given each alarm as
+    JSON on stdin)."""
     from archiver.crawl.crawler import project_settings, run_spiders
-    from archiver.store.writer import ArchiveDB
+    from archiver.health.monitor import last_run_id
+    from archiver.health.notify import run_hook
+    from archiver.store.writer import ArchiveWriter
 
     started = time.monotonic()
     settings = project_settings(db, overrides or {})
     # The CLI's root logger says WARNING; crawl progress and resume notes are INFO.
     logging.getLogger("archiver").setLevel(settings.get("LOG_LEVEL", "INFO"))
     with ExitStack() as locks:
-        archive = ArchiveDB(db)
+        writer = ArchiveWriter(db)
+        before = last_run_id(writer.db)
         for profile in profiles:
             locks.enter_context(site_lock(db, profile.id))
-            if archive.interrupt_stale_runs(profile.id):
+            if writer.interrupt_stale_runs(profile.id):
                 log.warning("%s: an earlier run was interrupted; resuming its frontier", profile.id)
-        archive.db.conn.close()
+        writer.db.conn.close()
         jobs = [("site", {"profile": p, "refresh": refresh, "backfill": backfill,
                           "max_pages": max_pages}) for p in profiles]
         outcomes = run_spiders(jobs, settings)
+        checks = _check_health(db, profiles, before)
     elapsed = time.monotonic() - started
     statuses, summaries = {}, []
     for profile, o in zip(profiles, outcomes, strict=False):
-        status = getattr(o.spider, "run_status", None) or "failed"
+        ledger = o.ledger
+        status = (ledger.status if ledger is not None else None) or "failed"
         if o.reason not in ("finished", None) and status != "failed":
             status = "failed"
+        check = checks.get(profile.id)
+        if check is not None and check.alarms and status != "failed":
+            status = "degraded"
         statuses[profile.id] = status
         # What StorePipeline recorded in the runs row (none if the run never opened).
-        counts = getattr(o.spider, "run_counts", None) or {
+        counts = (ledger.counts if ledger is not None else None) or {
             "requests": o.stats.get("downloader/request_count", 0)}
         summaries.append(summary_line(profile.id, status, counts, elapsed)
                          + (f" (stopped: {o.reason})" if o.reason not in ("finished", None) else ""))
-    return CrawlResult(["site", "section", *SECTION_COUNTS, "status"], _section_rows(outcomes),
-                       summaries, [s for s, v in statuses.items() if v == "failed"], statuses)
+        for alarm in check.alarms if check is not None else []:
+            summaries.append(f"  alarm: {alarm.message}; e.g. {', '.join(alarm.examples) or '-'}")
+    alarms = [a for c in checks.values() for a in c.alarms]
+    if on_alarm and alarms:
+        run_hook(on_alarm, alarms)
+    rows = [[*r[:-1], statuses.get(r[0], r[-1]) if r[-1] != "failed" else r[-1]]
+            for r in _section_rows(outcomes)]
+    return CrawlResult(["site", "section", *SECTION_COUNTS, "status"], rows,
+                       summaries, [s for s, v in statuses.items() if v == "failed"], statuses, alarms)
 
 
 def _live_check(profile: Profile, timeout: float = 20.0) -> str:

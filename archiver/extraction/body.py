@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from archiver.extraction.dates import find_dates
-from archiver.extraction.dom import BLOCK_TAGS, BlockStats, is_data_cell, norm, render, tag_of
+from archiver.extraction.dom import BLOCK_TAGS, BlockStats, is_data_cell, norm, tag_of, text_lines
 from archiver.extraction.metaline import is_meta_line
 
 _CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
@@ -89,7 +89,7 @@ def by_density(root: etree._Element, stats: BlockStats | None = None) -> Choice 
     from the page's line rendering when the caller has one (core does), else one is made."""
     if stats is None:
         stats = BlockStats()
-        render(root, stats=stats)
+        text_lines(root, stats=stats)
     score: dict[etree._Element, float] = {}
     for el, own in stats.own.items():
         text = own - stats.link.get(el, 0)

@@ -10,7 +10,7 @@ import re
 
 from lxml import etree
 
-from archiver.extraction.dom import SKIP_TAGS, is_hidden, norm, render, tag_of
+from archiver.extraction.dom import SKIP_TAGS, is_hidden, norm, tag_of, text_lines
 
 # class/id fragments of widgets that live inside article containers
 BOILER_ATTR = re.compile(
@@ -142,7 +142,7 @@ def prune(container: etree._Element) -> tuple[etree._Element, list[str], list[st
     tree.tail = None
     hidden: list[str] = []
     doomed: list[etree._Element] = _leading_centred(tree)
-    heading = [line.text for el in doomed for line in render(el)]
+    heading = [line.text for el in doomed for line in text_lines(el)]
     for el in tree.iter():
         tag = tag_of(el)
         if el is tree:

@@ -17,11 +17,12 @@ from archiver.extraction import attachments as att, body as body_mod, fields as 
 from archiver.extraction.article import Article
 from archiver.extraction.clean import TAIL_CUT, boiler_rule, is_widget_label, prune
 from archiver.extraction.dates import find_dates
-from archiver.extraction.dom import BlockStats, Line, drop_keeping_tail, norm, parse, render
+from archiver.extraction.dom import BlockStats, Line, drop_keeping_tail, norm, parse, text_lines
 from archiver.extraction.metaline import PUBLISHER_LABELS, best_fields, doc_fields, is_meta_line
 from archiver.extraction.pagekind import classify_content, classify_raw
 from archiver.extraction.selectors import select, select_text
 from archiver.extraction.spam import is_spam, may_hold_spam
+from archiver.listings.html import page_base
 
 log = logging.getLogger(__name__)
 _HEADER_LINES = 20
@@ -256,9 +257,9 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
                base: dict[str, Any], flags: list[str], drop_hidden: bool) -> Article:
     elements = list(root.iter())
     order = dict(zip(elements, itertools.count()))  # C-level pairing: twice a dict comprehension's speed
-    stats = BlockStats()  # filled by the page render: the density method then needs no walk
+    stats = BlockStats()  # filled by text_lines over the page: the density method then needs no walk
     hidden: list[etree._Element] = []
-    lines = render(root, order, skip_hidden=drop_hidden, stats=stats, hidden_out=hidden)
+    lines = text_lines(root, order, skip_hidden=drop_hidden, stats=stats, hidden_out=hidden)
     visible = sum(len(ln.text) for ln in lines if not ln.hidden)
     hidden_texts = [t for el in hidden if (t := norm(" ".join(el.itertext())))]
     if visible < _SHOWN_BY_SCRIPT_VISIBLE and sum(map(len, hidden_texts)) >= _SHOWN_BY_SCRIPT_HIDDEN:
@@ -323,7 +324,7 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
     subtitle = fl.subtitle(title_el, title or "")
     subtitle = None if subtitle and title and title.endswith(subtitle) else subtitle
     anchors = list(choice.element.iter("a")) if choice else []
-    base_url = att.page_base(root, url)
+    base_url = page_base(root, url)
     return Article(
         **base, title=title, subtitle=subtitle, published_at=published, **values,
         body="\n".join(body_lines) or None, body_html=body_html,
@@ -339,7 +340,7 @@ def _body(choice: body_mod.Choice | None, title: str | None
     if choice is None:
         return [], [], None, [], None, []
     tree, hidden, heading = prune(choice.element)
-    body_lines, edge_meta = _clean_lines([ln.text for ln in render(tree)], title)
+    body_lines, edge_meta = _clean_lines([ln.text for ln in text_lines(tree)], title)
     html = etree.tostring(tree, encoding="unicode", method="html")
     return body_lines, edge_meta, html, hidden, tree, heading
 

@@ -51,6 +51,15 @@ QUERIES: dict[str, dict[str, str]] = {
                " where coalesce(spam, '[]') not in ('', '[]') or flags like '%spam%'"
                " order by published_at desc",
     },
+    "open_alarms": {
+        "title": "Open drift alarms",
+        "description": "Figures of a site section that left the band of the site's own history"
+                       " (archiver.health): the value, the band and example URLs. Newest first.",
+        "sql": "select alarms.raised_at, alarms.site, alarms.section, alarms.figure, alarms.value,"
+               " alarms.band, alarms.examples, alarms.run_id, runs.status as run_status"
+               " from alarms join runs on runs.id = alarms.run_id"
+               " where alarms.status = 'open' order by alarms.id desc",
+    },
 }
 
 TABLES: dict[str, dict[str, Any]] = {
@@ -72,6 +81,14 @@ TABLES: dict[str, dict[str, Any]] = {
               "description": "Responses as served: zlib-compressed bytes, original headers."},
     "runs": {"title": "Crawl runs", "description": "One row per crawl, with counts.",
              "sort_desc": "id"},
+    "run_figures": {"title": "Run figures",
+                    "description": "Per run and section: field fill, body length, flags, links per"
+                                   " listing, encodings (JSON), the drift alarm's input.",
+                    "sort_desc": "id"},
+    "alarms": {"title": "Drift alarms",
+               "description": "A figure out of its band: site, section, figure, band, value,"
+                              " example URLs; status open, repeated or cleared.",
+               "sort_desc": "id", "facets": ["site", "status", "figure"]},
     # Internal: the short-word (1–2 character) index behind `archiver search`, not for browsing.
     "articles_grams": {"hidden": True},
     "_articles_gram_offsets": {"hidden": True},

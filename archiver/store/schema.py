@@ -11,6 +11,12 @@ from collections.abc import Callable
 from sqlite_utils import Database
 
 FTS_COLUMNS = ["title", "body", "source"]
+# Columns of ``articles`` holding JSON text (the writer dumps them, the reader parses them):
+# the Article's own list and dict fields, stored empty when it has none, then the reports.
+ARTICLE_JSON_FIELDS: dict[str, Callable[[], object]] = {
+    "images": list, "attachments": list, "doc_fields": dict, "flags": list, "spam": list,
+    "provenance": dict}
+JSON_COLUMNS = (*ARTICLE_JSON_FIELDS, "decode_report", "repair_kinds", "repair_report")
 
 
 def _m1_core(db: Database) -> None:
@@ -142,8 +148,29 @@ def _m4_site_date_index(db: Database) -> None:
     db.table("articles").create_index(["site", "published_at"], if_not_exists=True)
 
 
+def _m5_health(db: Database) -> None:
+    """Per-run figures of each site section, and the alarms judged from them (archiver.health).
+
+    Kept beside the run they describe: the baseline is the site's own history, so the
+    figures must outlive the frontier rows and articles they were computed from."""
+    db.table("run_figures").create(
+        {"id": int, "run_id": int, "site": str, "section": str, "at": str, "figures": str,
+         "examples": str},
+        pk="id", not_null={"run_id", "site", "section"},
+    )
+    db.table("run_figures").create_index(["site", "section", "run_id"])
+    db.table("alarms").create(
+        {"id": int, "run_id": int, "site": str, "section": str, "figure": str, "band": str,
+         "value": str, "examples": str, "message": str, "raised_at": str, "status": str,
+         "cleared_run_id": int},
+        pk="id", not_null={"run_id", "site", "figure", "status"},
+    )
+    db.table("alarms").create_index(["site", "status"])
+    db.table("alarms").create_index(["run_id"])
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
-    _m1_core, _m2_frontier, _m3_short_term_index, _m4_site_date_index]
+    _m1_core, _m2_frontier, _m3_short_term_index, _m4_site_date_index, _m5_health]
 
 
 def migrate(db: Database) -> None:

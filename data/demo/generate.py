@@ -19,6 +19,7 @@ import content  # noqa: E402
 import pages  # noqa: E402
 import static  # noqa: E402
 import templates as t  # noqa: E402
+from variants import CHANGES, Variant, later_rows  # noqa: E402
 
 log = logging.getLogger("demo.generate")
 
@@ -40,8 +41,13 @@ SECTIONS = [
 ]
 
 
-def article_path(sec: Section, date: str, ident: int) -> str:
+MOVED_PREFIX = "/xwzx"  # where the section_moved change puts 政务要闻
+
+
+def article_path(sec: Section, date: str, ident: int, variant: Variant = Variant()) -> str:
     y, m, d = date.split("-")
+    if variant.has("links_changed"):  # the new CMS: one shape for every section
+        return f"/{sec.key}/content/{ident}.shtml"
     if sec.key == "bmdt":  # Hanweb JCMS
         return f"/art/{y}/{int(m)}/{int(d)}/art_{1021}_{ident}.html"
     if sec.key == "tzgg":  # custom CMS
@@ -49,11 +55,12 @@ def article_path(sec: Section, date: str, ident: int) -> str:
     return f"/{sec.key}/{y}{m}/t{y}{m}{d}_{ident}.html"  # TRS WCM
 
 
-def listing_path(sec: Section, page: int) -> tuple[str, str]:
+def listing_path(sec: Section, page: int, variant: Variant = Variant()) -> tuple[str, str]:
     """(href as written in the pager, URL path) of listing page ``page`` (0-based)."""
     if sec.pagination == "trs_script":
         name = "index.html" if page == 0 else f"index_{page}.html"
-        return name, f"/{sec.key}/{name}"
+        moved = MOVED_PREFIX if variant.has("section_moved") and sec.key == "zwyw" else ""
+        return name, f"{moved}/{sec.key}/{name}"
     if sec.key == "tzgg":  # query-string pages: list.html?page=2
         href = "list.html" if page == 0 else f"list.html?page={page + 1}"
         return href, f"/{sec.key}/{href}"
@@ -61,17 +68,22 @@ def listing_path(sec: Section, page: int) -> tuple[str, str]:
     return name, f"/{sec.key}/{name}"
 
 
-def records() -> list[dict]:
+def records(variant: Variant = Variant()) -> list[dict]:
     """Every article of the site as a dict of what it shows and how it is served."""
     out: list[dict] = []
-    for sec, rows in zip(SECTIONS, (content.ZWYW, content.BMDT, content.TZGG, content.DJGZ)):
+    bundled = (content.ZWYW, content.BMDT, content.TZGG, content.DJGZ)
+    for sec, rows in zip(SECTIONS, bundled):
         for i, row in enumerate(rows):
-            out.append(pages.article_record(sec, i, row, 1048000 - 37 * len(out)))
+            out.append(pages.article_record(sec, i, row, 1048000 - 37 * len(out), variant))
         if sec.key == "djgz":
             out.append(pages.seed_record(sec, 1048000 - 37 * len(out)))
+    # Later days come after every bundled record, so the bundled ids never move.
+    for n, (sec, rows) in enumerate(zip(SECTIONS, bundled)):
+        for j, row in enumerate(later_rows(sec.key, variant.day)):
+            out.append(pages.article_record(sec, len(rows) + j, row, 1050000 + 1000 * n + j, variant))
     for rec in out:
         sec = next(s for s in SECTIONS if s.key == rec["section_key"])
-        rec["path"] = article_path(sec, rec["date"], rec["id"])
+        rec["path"] = article_path(sec, rec["date"], rec["id"], variant)
     return out
 
 
@@ -85,12 +97,15 @@ def link_neighbours(recs: list[dict]) -> None:
             rec["files"] = [(pages.file_href(rec, f), f["name"]) for f in rec["file_specs"]]
 
 
-def listing_pages(sec: Section, recs: list[dict]) -> dict[str, tuple[str, str | None]]:
-    """URL path -> (html, content type) of each listing page of a section."""
+def listing_pages(sec: Section, recs: list[dict], variant: Variant = Variant()) -> dict[str, str]:
+    """URL path -> html of each listing page of a section."""
     mine = sorted((r for r in recs if r["section_key"] == sec.key), key=lambda r: r["date"], reverse=True)
-    items = [(pages.listing_href(sec, r), r["title"], r["date"]) for r in mine]
+    moved = variant.has("section_moved") and sec.key == "zwyw"
+    # A moved listing links its articles where they stayed (absolute paths).
+    items = [(r["path"] if moved else pages.listing_href(sec, r), r["title"], r["date"]) for r in mine]
     if sec.key == "zwyw":  # a withdrawn item: the link answers 200 with "页面不存在"
-        items.insert(13, ("./202301/t20230105_1000001.html", "关于市政府领导同志工作分工调整的通知", "2023-01-05"))
+        withdrawn = "/zwyw/202301/t20230105_1000001.html" if moved else "./202301/t20230105_1000001.html"
+        items.insert(13, (withdrawn, "关于市政府领导同志工作分工调整的通知", "2023-01-05"))
     count = -(-len(items) // sec.per_page)
     result = {}
     for page in range(count):
@@ -98,13 +113,14 @@ def listing_pages(sec: Section, recs: list[dict]) -> dict[str, tuple[str, str | 
         if sec.pagination == "trs_script":
             pager = t.trs_pager(count, page)
         else:
-            href = lambda k: listing_path(sec, k)[0]  # noqa: E731
+            href = lambda k: listing_path(sec, k, variant)[0]  # noqa: E731
             pager = t.next_link_pager([
                 ("首页", href(0) if page else None), ("上一页", href(page - 1) if page else None),
                 ("下一页", href(page + 1) if page + 1 < count else None),
                 ("尾页", href(count - 1) if page + 1 < count else None)], page + 1, count)
-        html = t.listing_page(sec.name, t.listing_items(chunk), pager, t.charset_meta("gb2312"))
-        result[listing_path(sec, page)[1]] = html
+        charset = "utf-8" if variant.has("charset_changed") else "gb2312"
+        html = t.listing_page(sec.name, t.listing_items(chunk), pager, t.charset_meta(charset))
+        result[listing_path(sec, page, variant)[1]] = html
     return result
 
 
@@ -121,15 +137,19 @@ def expected(recs: list[dict]) -> dict:
             "soft_404": ["/zwyw/202301/t20230105_1000001.html"]}
 
 
-def build(site: Path) -> dict:
-    recs = records()
+def build(site: Path, variant: Variant = Variant()) -> dict:
+    recs = records(variant)
     link_neighbours(recs)
     files: dict[str, tuple[bytes, dict | None]] = {}
+    listing_charset = "utf-8" if variant.has("charset_changed") else "gbk"
     for sec in SECTIONS:
-        for path, html in listing_pages(sec, recs).items():
-            files[path] = (html.encode("gbk"), None)
+        for path, html in listing_pages(sec, recs, variant).items():
+            files[path] = (html.encode(listing_charset), None)
+            if variant.has("section_moved") and path.startswith(MOVED_PREFIX + "/"):
+                old = path[len(MOVED_PREFIX):]  # the old address answers 301 to the new one
+                files[old] = (b"", {"status": 301, "headers": {"Location": path, "Content-Type": "text/html"}})
     for rec in recs:
-        files.update(pages.article_files(rec))
+        files.update(pages.article_files(rec, variant))
     files.update(static.static_files(recs))
     write_tree(site, files)
     return expected(recs)
@@ -160,10 +180,21 @@ def write_tree(site: Path, files: dict[str, tuple[bytes, dict | None]]) -> None:
 
 
 def main(argv: list[str]) -> None:
-    """``generate.py [OUT_DIR]``: write OUT_DIR/site and OUT_DIR/expected.json (default: here)."""
+    """``generate.py [OUT_DIR] [--day N] [--change NAME ...] [--template 2]``: write
+    OUT_DIR/site and OUT_DIR/expected.json (default: here, the bundled snapshot)."""
+    import argparse
+
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    out = Path(argv[0]) if argv else HERE
-    exp = build(out / "site")
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("out", nargs="?", type=Path, default=HERE)
+    parser.add_argument("--day", type=int, default=0, help="days of news after the snapshot")
+    parser.add_argument("--change", action="append", default=[], choices=sorted(CHANGES))
+    parser.add_argument("--template", type=int, choices=(1, 2), default=1,
+                        help="2: the redesigned site (every change at once)")
+    args = parser.parse_args(argv)
+    changes = frozenset(CHANGES) if args.template == 2 else frozenset(args.change)
+    out = args.out
+    exp = build(out / "site", Variant(args.day, changes))
     text = json.dumps(exp, ensure_ascii=False, indent=1) + "\n"
     (out / "expected.json").write_text(text, "utf-8")
     log.info("%d articles in %d sections", len(exp["articles"]), len(exp["sections"]))

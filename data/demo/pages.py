@@ -11,6 +11,7 @@ from pathlib import Path
 import content
 import templates as t
 from archiver.testing.simulate import corrupt_like_seed
+from variants import Variant
 
 SEED_FILE = Path(__file__).resolve().parent / "seed.txt"
 SEED_TITLE = "人民网《稳中求进看山西》栏目聚焦我市——行稳致远 运城凝神聚力战“双线”"
@@ -38,7 +39,7 @@ def _shown(sec_key: str, i: int, date: str, time: str) -> tuple[str, str]:
     return (f"{date} {time}" if time else date), iso
 
 
-def article_record(sec, i: int, row: tuple, ident: int) -> dict:
+def article_record(sec, i: int, row: tuple, ident: int, variant: Variant = Variant()) -> dict:
     key = sec.key
     title, date, *rest = row
     time, author, kinds = "", "", ()
@@ -65,7 +66,8 @@ def article_record(sec, i: int, row: tuple, ident: int) -> dict:
         "signed": f"{signed.year}年{signed.month}月{signed.day}日", "clicks": 100 + ident % 1900,
         "file_specs": [{"kind": k, "name": n, "file": f} for k, n, f in ATTACHMENTS.get((key, i), [])],
         "corrupted": title in CORRUPTED, "seed": False,
-        "serving": serving(key, i, title in CORRUPTED, non_gb2312),
+        "serving": serving(key, i, title in CORRUPTED, non_gb2312, variant),
+        "changes": variant.changes,
     }
 
 
@@ -80,8 +82,11 @@ def seed_record(sec, ident: int) -> dict:
     }
 
 
-def serving(key: str, i: int, corrupted: bool, non_gb2312: bool) -> dict:
+def serving(key: str, i: int, corrupted: bool, non_gb2312: bool, variant: Variant = Variant()) -> dict:
     """Bytes and declarations, varied as real servers vary them (None header = no sidecar)."""
+    if variant.has("charset_changed"):  # the new template is UTF-8 throughout, and says so
+        return {"encoding": "utf-8", "header": "text/html; charset=utf-8",
+                "meta": t.charset_meta("utf-8", "html5"), "gzip": False}
     enc, header, meta, gz = "gbk", None, t.charset_meta("gb2312"), False
     if key == "zwyw":
         header = [None, "text/html; charset=GBK", "text/html; charset=utf-8", "text/html;charset=gb2312"][i % 4]
@@ -148,8 +153,16 @@ def seed_html(rec: dict) -> str:
     return "".join(parts)
 
 
-def article_files(rec: dict) -> dict[str, tuple[bytes, dict | None]]:
+# What a 加速乐-style shield answers instead of the article (archiver.crawl.blocking knows it).
+CHALLENGE = (b'<html><head><meta charset="utf-8"></head><body><script>document.cookie="__jsl_clearance='
+             b'1656316800.123|0|demo";location.href=location.pathname+location.search</script></body></html>')
+
+
+def article_files(rec: dict, variant: Variant = Variant()) -> dict[str, tuple[bytes, dict | None]]:
     srv = rec["serving"]
+    if variant.has("challenge"):
+        return {rec["path"]: (CHALLENGE, {"status": 200, "headers": {
+            "Content-Type": "text/html", "Set-Cookie": "__jsluid_h=demo; path=/"}})}
     body = article_html(rec).encode(srv["encoding"])
     sidecar = None
     if srv["header"] is not None:

@@ -153,12 +153,29 @@ TOOLS = (
 )
 
 
+def _changed(a: dict, change: str) -> bool:
+    """Whether the page is rendered with one of template 2's changes (data/demo/variants.py)."""
+    return change in a.get("changes", ())
+
+
+def _date_after_body(a: dict) -> str:
+    """Template 2 shows the date once, under the body, in an element of its own."""
+    return f'<div class="pub-foot"><span>{a["shown_date"]}</span></div>\n' if _changed(a, "date_moved") else ""
+
+
+def _body_class(a: dict, old: str, new: str) -> str:
+    return new if _changed(a, "body_renamed") else old
+
+
 def article_trs(a: dict, meta: str) -> str:
     metas = {"SiteName": SITE_NAME, "SiteDomain": "www.hedong.gov.cn", "SiteIDCode": "1408000001",
              "ColumnName": a["section"]}
     if a["with_meta"]:
         metas |= {"ArticleTitle": a["title"], "PubDate": a["shown_date"], "ContentSource": a["source"]}
     info = f'发布时间：{a["shown_date"]}&nbsp;&nbsp;&nbsp;来源：{a["source"]}&nbsp;&nbsp;&nbsp;'
+    if _changed(a, "date_moved"):
+        metas.pop("PubDate", None)
+        info = f'来源：{a["source"]}&nbsp;&nbsp;&nbsp;'
     if a["author"]:
         info += f'作者：{a["author"]}&nbsp;&nbsp;&nbsp;'
     info += f'点击率：<script src="/visitcount/articlehits.jsp?id={a["id"]}"></script>'
@@ -166,8 +183,8 @@ def article_trs(a: dict, meta: str) -> str:
         head(f'{a["title"]}_{a["section"]}_{SITE_NAME}', meta, metas) + banner()
         + f'<div class="location">当前位置：<a href="/index.html">首页</a> &gt; <a href="../index.html">{a["section"]}</a></div>\n'
         + f'<div class="article">\n<h1 class="title">{escape(a["title"])}</h1>\n<div class="info">{info}</div>\n'
-        + '<div class="TRS_Editor"><div class="Custom_UnionStyle">\n' + paragraphs_html(a["paragraphs"])
-        + "</div></div>\n" + attachments_html(a["files"])
+        + f'<div class="{_body_class(a, "TRS_Editor", "article-body-v2")}"><div class="Custom_UnionStyle">\n'
+        + paragraphs_html(a["paragraphs"]) + "</div></div>\n" + _date_after_body(a) + attachments_html(a["files"])
         + (f'<div class="editor">（责任编辑：{a["editor"]}）</div>\n' if a["editor"] else "")
         + TOOLS + prev_next(a["prev"], a["next"]) + related(a["related"]) + "</div>\n" + footer()
     )
@@ -180,6 +197,8 @@ def related(links: list[tuple[str, str]]) -> str:
 
 def article_zoom(a: dict, meta: str) -> str:
     info = f'发布日期：{a["shown_date"]}　　信息来源：{a["source"]}　　'
+    if _changed(a, "date_moved"):
+        info = f'信息来源：{a["source"]}　　'
     if a["author"]:
         info += f'作者：{a["author"]}　　'
     info += f'浏览次数：<script src="/visitcount/articlehits.jsp?id={a["id"]}"></script>'
@@ -189,8 +208,11 @@ def article_zoom(a: dict, meta: str) -> str:
         + f'<a href="/bmdt/list.html">{a["section"]}</a></td></tr></table>\n'
         + f'<table class="content"><tr><td class="bt">{escape(a["title"])}</td></tr>\n'
         + f'<tr><td class="xx">{info}</td></tr>\n<tr><td>{TOOLS}</td></tr>\n'
-        + '<tr><td><meta name="ContentStart"><div id="zoom">\n' + paragraphs_html(a["paragraphs"])
-        + '</div><meta name="ContentEnd"></td></tr></table>\n' + attachments_html(a["files"])
+        + (('<tr><td><div id="art_main">\n' + paragraphs_html(a["paragraphs"]) + "</div></td></tr></table>\n")
+           if _changed(a, "body_renamed") else
+           ('<tr><td><meta name="ContentStart"><div id="zoom">\n' + paragraphs_html(a["paragraphs"])
+            + '</div><meta name="ContentEnd"></td></tr></table>\n'))
+        + _date_after_body(a) + attachments_html(a["files"])
         + prev_next(a["prev"], a["next"]) + footer()
     )
 
@@ -201,10 +223,13 @@ def article_custom(a: dict, meta: str) -> str:
         head(f'{a["title"]} - {SITE_NAME}', meta) + banner()
         + f'<div class="crumb"><a href="/index.html">首页</a> / <a href="/tzgg/list.html">{a["section"]}</a> / 正文</div>\n'
         + f'<div class="detail">\n<div class="detail-title">{escape(a["title"])}</div>\n'
-        + f'<div class="detail-meta"><span>发布时间：{a["shown_date"]}</span>　<span>来源：{a["source"]}</span>　'
+        + '<div class="detail-meta">'
+        + ("" if _changed(a, "date_moved") else f'<span>发布时间：{a["shown_date"]}</span>　')
+        + f'<span>来源：{a["source"]}</span>　'
         + f'<span>浏览次数：<script src="/visitcount/articlehits.jsp?id={a["id"]}"></script></span></div>\n'
-        + '<div class="detail-content">\n' + paragraphs_html(a["paragraphs"][:1], indent=False)
-        + paragraphs_html(a["paragraphs"][1:]) + sign + "</div>\n" + attachments_html(a["files"])
+        + f'<div class="{_body_class(a, "detail-content", "wz-body")}">\n'
+        + paragraphs_html(a["paragraphs"][:1], indent=False)
+        + paragraphs_html(a["paragraphs"][1:]) + sign + "</div>\n" + _date_after_body(a) + attachments_html(a["files"])
         + TOOLS + prev_next(a["prev"], a["next"]) + "</div>\n" + footer()
     )
 
@@ -212,13 +237,15 @@ def article_custom(a: dict, meta: str) -> str:
 def article_party(a: dict, meta: str, spam: str = "") -> str:
     """Party-building template; half-width colons as on the seed's source site."""
     info = f'发布时间:{a["shown_date"]}&nbsp;&nbsp;&nbsp;来源:{a["source"]}&nbsp;&nbsp;&nbsp;点击率: {a["clicks"]}'
+    if _changed(a, "date_moved"):
+        info = f'来源:{a["source"]}&nbsp;&nbsp;&nbsp;点击率: {a["clicks"]}'
     byline = f'<p class="byline">{escape(a["byline"])}</p>\n' if a.get("byline") else ""
     return (
         head(f'{a["title"]}-河东党建网', meta) + banner()
         + '<div class="dqwz">当前位置: <a href="/index.html">党建网</a> &gt; '
         + f'<a href="/djgz/index.html">{a["section"]}</a> &gt;</div>\n<div class="close"><a href="javascript:window.close()">关闭</a></div>\n'
         + f'<div class="title">{escape(a["title"])}</div>\n<div class="share">分享到:</div>\n'
-        + f'<div class="fbsj">{info}</div>\n{byline}<div class="content">\n'
-        + paragraphs_html(a["paragraphs"]) + "</div>\n" + prev_next(a["prev"], a["next"], sep=":", next_first=True)
+        + f'<div class="fbsj">{info}</div>\n{byline}<div class="{_body_class(a, "content", "zw-body")}">\n'
+        + paragraphs_html(a["paragraphs"]) + "</div>\n" + _date_after_body(a) + prev_next(a["prev"], a["next"], sep=":", next_first=True)
         + footer(f'<div class="link">{spam}</div>\n' if spam else "")
     )

@@ -1,11 +1,12 @@
-"""Build archiver/mojibake/data/hanzi_model.tsv.gz, the character model used by repair().
+"""Build archiver/textmodel/data/hanzi_model.tsv.gz, the one text model of archiver.textmodel.hanzi
+that decode (plausibility) and repair (score) both read.
 
 Offline sources only: the article and listing pages of the shared corpus (real
 government text, tags stripped), pypinyin's phrase dictionary (47k common words),
 GB2312's two hanzi levels (derived from its byte order), and an OpenCC s2t copy of
 all of it so that traditional text scores as well as simplified text.
 
-Usage: .venv/bin/python bench/build_repair_model.py [SHARED_DIR]
+Usage: .venv/bin/python bench/build_textmodel.py [SHARED_DIR]
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ import pypinyin
 
 log = logging.getLogger(__name__)
 
-OUT = Path(__file__).resolve().parent.parent / "archiver/mojibake/data/hanzi_model.tsv.gz"
+OUT = Path(__file__).resolve().parent.parent / "archiver/textmodel/data/hanzi_model.tsv.gz"
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 TAG = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]*>", re.S | re.I)
 MAX_BIGRAMS = 220_000
@@ -83,7 +84,7 @@ def build(shared: Path) -> tuple[Counter, Counter]:
 
 
 def write(uni: Counter, bi: Counter, out: Path) -> None:
-    """One line per key: `key<TAB>weight`; unigrams carry a rounded log count, bigrams 0."""
+    """One line per key, commonest first: `hanzi<TAB>rounded log count`, then the bigrams alone."""
     out.parent.mkdir(parents=True, exist_ok=True)
     lines = [f"{ch}\t{math.log(n):.1f}" for ch, n in uni.most_common()]
     lines += [pair for pair, _ in bi.most_common(MAX_BIGRAMS)]
