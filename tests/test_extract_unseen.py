@@ -233,3 +233,17 @@ def test_headline_spelled_by_the_first_body_lines() -> None:
     art = extract(html, URL)
     assert art.title == "全国人民代表大会常务委员会关于批准示例事项及调整2007年末限额的决议"
     assert (art.body or "").startswith(PARA)
+
+
+def test_site_name_first_in_title_and_articletitle_with_visible_date() -> None:
+    """<title> and ArticleTitle lead with the site name ("站名——标题"); the headline is a table
+    cell above the 发布时间 line, which beats the regenerated PubDate."""
+    head = ('<meta name="ArticleTitle" content="示例市人民政府网——关于做好2021年度重点工作的通知">'
+            '<meta name="PubDate" content="2021-04-09 10:21">')
+    html = _page(head, "<h6>分享到：</h6><table class='sj_bt'><tr><td>关于做好2021年度重点工作的通知</td></tr></table>"
+                 "<table><tr><td>发布时间：2021-04-07 信息发布人：管理员</td></tr></table>"
+                 f"<table class='sj_nr'><tr><td>{BODY}</td></tr></table>",
+                 title="示例市人民政府网——关于做好2021年度重点工作的通知")
+    art = extract(html, URL)
+    assert art.title == "关于做好2021年度重点工作的通知"
+    assert art.published_at == "2021-04-07"

@@ -117,6 +117,17 @@ def _headline_candidates(root: etree._Element) -> list[etree._Element]:
     return out
 
 
+def _site_part(parts: list[str]) -> str:
+    """The part of "标题_栏目_站名" that names the site: the last one, unless the last one is
+    the longest (the headline): then the first ("保定市人民政府网——标题")."""
+    if len(parts) < 2:
+        return ""
+    longest = max(parts, key=len)
+    if parts[-1] != longest:
+        return parts[-1]
+    return parts[0] if parts[0] != longest else ""
+
+
 def headline(root: etree._Element, title_tag: str, order: dict[etree._Element, int],
              body_start: int | None, above_date: tuple[str, etree._Element] | None = None
              ) -> tuple[str, etree._Element, str] | None:
@@ -127,8 +138,7 @@ def headline(root: etree._Element, title_tag: str, order: dict[etree._Element, i
     that a broken <h3><p> left outside its heading, a headline in a plain block), so a short
     heading that is a column label (市直部门镇（街道）, 政务动态) loses to the line that <title>
     agrees with."""
-    parts = _title_parts(title_tag)
-    site_part = parts[-1] if len(parts) > 1 else ""
+    site_part = _site_part(_title_parts(title_tag))
     best: tuple[int, str, etree._Element, str] | None = None
     for el in _headline_candidates(root):
         text = _first_line(el)
