@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
+pytest_plugins = ["tests.redisfixture"]   # redis_server: a real redis-server per test
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
