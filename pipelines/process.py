@@ -19,7 +19,8 @@ class ProcessPipeline:
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         raw = item["raw"]
         if raw.status == 200 and raw.body:
-            selectors = getattr(self.crawler.spider, "selectors", None)
+            # A worker serves many sites: the item carries its run's selectors.
+            selectors = item.get("selectors", getattr(self.crawler.spider, "selectors", None))
             article = process_page(raw, selectors)
             item["article"] = article.to_dict()
             stats = self.crawler.stats

@@ -1,7 +1,7 @@
 """Store each article with its raw page, and record the run (with per-section counts)."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from scrapy import Spider, signals
@@ -18,6 +18,45 @@ def run_status(reason: str, sections: Mapping[str, Mapping[str, int]], errors: i
     if reason != "finished" or broken:
         return "failed"
     return "partial" if errors or blocked else "ok"
+
+
+def section_counts(stats: Mapping[str, int], names: Iterable[str]) -> dict[str, dict[str, int]]:
+    """Per-section counters rebuilt from the ``archiver/section/NAME/COUNTER`` stats
+    (a distributed run sums them over its workers and its writer)."""
+    out: dict[str, dict[str, int]] = {n: {} for n in names}
+    for key, value in stats.items():
+        if key.startswith("archiver/section/"):
+            section, _, counter = key[len("archiver/section/"):].rpartition("/")
+            out.setdefault(section, {})[counter] = int(value)
+    return out
+
+
+def summarize_run(reason: str, stats: Mapping[str, Any], sections: Mapping[str, Mapping[str, int]],
+                  name: str) -> tuple[str, dict[str, int], dict[str, Any]]:
+    """A run's status, its counts (the runs row and the summary line) and its sections,
+    from the crawl's stats: one computation for a local and a distributed run."""
+    errors = sum(v for k, v in stats.items()
+                 if k.startswith(("downloader/exception_type_count", "spider_exceptions/")))
+    errors += stats.get("archiver/rejected/http", 0)
+    counts = {
+        "requests": stats.get("downloader/request_count", 0),
+        "new": stats.get("archiver/new", 0),
+        "changed": stats.get("archiver/changed", 0),
+        "unchanged": stats.get("archiver/unchanged", 0),
+        "blocked": stats.get("archiver/blocked", 0),
+        "errors": errors,
+    }
+    out: dict[str, Any] = {n: dict(c) for n, c in sections.items()}
+    if out:
+        counts["errors"] = max(errors, sum(c.get("errors", 0) for c in out.values()))
+        # A soft-404 is counted as blocked but is the site's dead link, not a refusal.
+        hard = counts["blocked"] - stats.get("archiver/blocked/soft_error", 0)
+        status = run_status(reason, out, counts["errors"], hard)
+    else:
+        status = "ok" if reason == "finished" and not errors else (
+            "partial" if reason == "finished" else "failed")
+        out = {name: counts}
+    return status, counts, out
 
 
 class StorePipeline:
@@ -60,28 +99,10 @@ class StorePipeline:
     def finish_run(self, spider: Spider, reason: str) -> None:
         if self.archive is None or self.run_id is None:
             return
-        stats = self.crawler.stats.get_stats()
-        errors = sum(v for k, v in stats.items()
-                     if k.startswith(("downloader/exception_type_count", "spider_exceptions/")))
-        errors += stats.get("archiver/rejected/http", 0)
-        counts = {
-            "requests": stats.get("downloader/request_count", 0),
-            "new": stats.get("archiver/new", 0),
-            "changed": stats.get("archiver/changed", 0),
-            "unchanged": stats.get("archiver/unchanged", 0),
-            "blocked": stats.get("archiver/blocked", 0),
-            "errors": errors,
-        }
         sections = {name: dict(c) for name, c in getattr(spider, "section_counts", {}).items()}
-        if sections:
-            counts["errors"] = max(errors, sum(c.get("errors", 0) for c in sections.values()))
-            # A soft-404 is counted as blocked but is the site's dead link, not a refusal.
-            hard = counts["blocked"] - stats.get("archiver/blocked/soft_error", 0)
-            status = run_status(reason, sections, counts["errors"], hard)
-        else:
-            status = "ok" if reason == "finished" and not errors else (
-                "partial" if reason == "finished" else "failed")
-            sections = {getattr(spider, "section", None) or spider.name: counts}
+        status, counts, sections = summarize_run(
+            reason, self.crawler.stats.get_stats(), sections,
+            getattr(spider, "section", None) or spider.name)
         spider.run_status = status  # type: ignore[attr-defined]
         # The same counts go to the runs row and to the CLI's summary line.
         spider.run_counts = counts  # type: ignore[attr-defined]

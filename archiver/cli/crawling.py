@@ -81,8 +81,12 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
               help="Profile directory (default: data/sites).")
 @click.option("-s", "--set", "setting", multiple=True, metavar="KEY=VALUE",
               help="Override a Scrapy setting (repeatable).")
+@click.option("--redis", "redis_url", default=None, metavar="URL",
+              help="Run on workers over Redis (redis://HOST:PORT/DB): queue the sections and "
+                   "follow the run; `archiver worker` and `archiver ingest` do the work.")
 def crawl(db: str, targets: tuple[str, ...], all_sites: bool, max_pages: int | None,
-          refresh: bool, backfill: bool, sites_dir: str | None, setting: tuple[str, ...]) -> None:
+          refresh: bool, backfill: bool, sites_dir: str | None, setting: tuple[str, ...],
+          redis_url: str | None) -> None:
     """Crawl sites' section listings and archive their new articles.
 
     A target is a profile id (data/sites/ID.toml), a profile file, or a bare
@@ -94,13 +98,23 @@ def crawl(db: str, targets: tuple[str, ...], all_sites: bool, max_pages: int | N
       archiver crawl ycdjw
       archiver crawl --all
       archiver crawl http://www.example.gov.cn/zwyw/index.html --max-pages 5
+      archiver crawl ycdjw --redis redis://10.0.0.5:6379/0
     """
     from archiver.crawl.runner import crawl_sites, resolve_targets
 
-    profiles = resolve_targets(targets, all_sites, Path(sites_dir) if sites_dir else None)
-    _check_writable(db)
-    result = crawl_sites(profiles, db, refresh=refresh, backfill=backfill,
-                         max_pages=max_pages, overrides=_parse_settings(setting))
+    where = Path(sites_dir) if sites_dir else None
+    if redis_url:
+        from archiver.crawl.distributed import crawl_sites_redis, redis_targets
+
+        pairs = redis_targets(targets, all_sites, where)
+        profiles = [p for p, _ in pairs]
+        result = crawl_sites_redis(pairs, db, redis_url, refresh=refresh, backfill=backfill,
+                                   max_pages=max_pages, overrides=_parse_settings(setting))
+    else:
+        profiles = resolve_targets(targets, all_sites, where)
+        _check_writable(db)
+        result = crawl_sites(profiles, db, refresh=refresh, backfill=backfill,
+                             max_pages=max_pages, overrides=_parse_settings(setting))
     click.echo(render(result.headers, result.rows))
     for line in result.summaries:
         click.echo(line)
