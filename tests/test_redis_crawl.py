@@ -5,6 +5,8 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +15,7 @@ from click.testing import CliRunner
 
 from archiver.cli import main
 from archiver.testing.redisserver import RedisServer, free_port
-from archiver.testing.siteserver import SiteServer
+from archiver.testing.siteserver import RequestInfo, SiteServer
 from tests.conftest import REPO
 from tests.crawlkit import FAST, cli, hanweb_proxy, make_site, rows, wait_for, write_profile
 
@@ -56,12 +58,32 @@ def _site(tmp: Path, per_page: int = 4, pages: int = 3) -> Path:
     return tmp / "site"
 
 
+class InFlight:
+    """Article routes that hold each answer briefly and count requests in flight (any worker)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root, self.lock, self.now, self.most = root, threading.Lock(), 0, 0
+
+    def __call__(self, req: RequestInfo) -> tuple[int, dict[str, str], bytes]:
+        with self.lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+        time.sleep(0.04)
+        with self.lock:
+            self.now -= 1
+        return 200, {"Content-Type": "text/html"}, (self.root / req.path.lstrip("/")).read_bytes()
+
+
 def test_redis_crawl_equals_local_crawl(tmp_path: Path, redis_server: RedisServer) -> None:
-    root = _site(tmp_path)
-    with SiteServer(root, routes={"/module/web/jpage/dataproxy.jsp": hanweb_proxy(root)}) as srv:
+    root = tmp_path / "site"
+    articles = [p for ps in make_site(root).values() for p in ps]
+    slow = InFlight(root)
+    routes = {"/module/web/jpage/dataproxy.jsp": hanweb_proxy(root), **dict.fromkeys(articles, slow)}
+    with SiteServer(root, routes=routes) as srv:
         write_profile(tmp_path / "sites", srv.base_url)
         common = ("fixture", "--sites-dir", str(tmp_path / "sites"), *FAST)
-        local = cli("crawl", *common, "--db", str(tmp_path / "local.db"))
+        # The local crawl processes pages in a pool of two processes (--jobs), the workers inline.
+        local = cli("crawl", *common, "--db", str(tmp_path / "local.db"), "--jobs", "2")
         assert local.returncode == 0, local.stderr[-2000:]
         db = tmp_path / "redis.db"
         with cluster(tmp_path, redis_server.url, db):
@@ -76,6 +98,7 @@ def test_redis_crawl_equals_local_crawl(tmp_path: Path, redis_server: RedisServe
     assert rows(db, runs) == rows(tmp_path / "local.db", runs)
     assert dist.stdout.split("\n")[:7] == local.stdout.split("\n")[:7]      # the same table
     assert "fixture: ok in" in dist.stdout
+    assert slow.most == 2        # the host's limit held across three workers (each allows 2)
 
 
 def test_redis_unreachable_is_one_line_and_nonzero(tmp_path: Path) -> None:

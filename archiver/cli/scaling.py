@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from archiver.cli.crawling import _parse_settings as parse_settings
+from archiver.cli.crawling import _parse_settings as parse_settings, jobs_option
 from archiver.cli.options import db_option
 
 redis_option = click.option(
@@ -21,9 +21,11 @@ idle_option = click.option(
 @click.option("--lease", type=float, default=60.0, show_default=True, metavar="SECONDS",
               help="How long a request stays leased without a heartbeat before another worker "
                    "gets it (a killed worker's requests come back after this).")
+@jobs_option
 @click.option("-s", "--set", "setting", multiple=True, metavar="KEY=VALUE",
               help="Override a Scrapy setting (repeatable).")
-def worker(redis_url: str, idle_exit: float | None, lease: float, setting: tuple[str, ...]) -> None:
+def worker(redis_url: str, idle_exit: float | None, lease: float, jobs: int | None,
+           setting: tuple[str, ...]) -> None:
     """Download, decode, repair and extract pages from the shared Redis queue.
 
     Run any number, on any machines; each pushes finished records to the Redis
@@ -36,8 +38,10 @@ def worker(redis_url: str, idle_exit: float | None, lease: float, setting: tuple
     """
     from archiver.crawl.worker import run_worker
 
-    done = run_worker(redis_url, idle_exit=idle_exit, lease=lease,
-                      overrides=parse_settings(setting))
+    overrides = parse_settings(setting)
+    if jobs is not None:
+        overrides["ARCHIVER_JOBS"] = jobs
+    done = run_worker(redis_url, idle_exit=idle_exit, lease=lease, overrides=overrides)
     click.echo(f"worker: {done} requests answered")
 
 
