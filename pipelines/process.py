@@ -28,7 +28,7 @@ def _warm() -> None:
 
 
 def _process(raw: RawPage, selectors: Any) -> dict[str, Any]:
-    return process_page(raw, selectors).to_dict()   # type: ignore[no-any-return]
+    return process_page(raw, selectors).to_dict()
 
 
 class ProcessPipeline:
