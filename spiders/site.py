@@ -9,6 +9,7 @@ Blocked answers are counted, backed off from and never passed on for storage.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -73,6 +74,9 @@ class SiteSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         apply_politeness(crawler, spider.profile)
+        queue_dir = crawler.settings.get("ARCHIVER_QUEUE_DIR")
+        if queue_dir and not crawler.settings.get("JOBDIR"):   # requests wait on disk
+            crawler.settings.set("JOBDIR", os.path.join(queue_dir, spider.site), priority="spider")
         crawler.signals.connect(spider._scraped, signal=signals.item_scraped)
         crawler.signals.connect(spider._dropped, signal=signals.item_dropped)
         return spider

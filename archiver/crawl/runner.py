@@ -7,6 +7,7 @@ restart), each under its own lock so a cron run never overlaps the previous one.
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterable
@@ -90,6 +91,12 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
     # The CLI's root logger says WARNING; crawl progress and resume notes are INFO.
     logging.getLogger("archiver").setLevel(settings.get("LOG_LEVEL", "INFO"))
     with ExitStack() as locks:
+        # Waiting requests live on disk (Scrapy's JOBDIR queues, one folder per site), not
+        # in memory: a 100,000-page backfill stays flat. Resuming is the frontier's job, so
+        # the folder goes with the run.
+        if not settings.get("JOBDIR") and not settings.get("ARCHIVER_QUEUE_DIR"):
+            queues = locks.enter_context(tempfile.TemporaryDirectory(prefix="archiver-queue-"))
+            settings.set("ARCHIVER_QUEUE_DIR", queues, priority="cmdline")
         archive = ArchiveDB(db)
         for profile in profiles:
             locks.enter_context(site_lock(db, profile.id))
@@ -98,7 +105,7 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
         archive.db.conn.close()
         jobs = [("site", {"profile": p, "refresh": refresh, "backfill": backfill,
                           "max_pages": max_pages}) for p in profiles]
-        outcomes = run_spiders(jobs, settings)
+        outcomes = run_spiders(jobs, settings, keep_items=False)
     elapsed = time.monotonic() - started
     statuses, summaries = {}, []
     for profile, o in zip(profiles, outcomes, strict=False):

@@ -36,5 +36,5 @@ def run_worker(redis_url: str, *, idle_exit: float | None = None, lease: float =
     for name in ("archiver",):
         logging.getLogger(name).setLevel(settings.get("LOG_LEVEL", "INFO"))
     [outcome] = run_spiders([("worker", {"redis_url": redis_url, "idle_exit": idle_exit,
-                                         "lease": lease})], settings)
+                                         "lease": lease})], settings, keep_items=False)
     return int(getattr(outcome.spider, "processed", 0))
