@@ -76,6 +76,15 @@ def _peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a live process (its /proc stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
     for p in procs:
         if p.poll() is None:
@@ -121,6 +130,8 @@ def one_run(tmp: Path, root: Path, listings: list[str], workers: int, delay: flo
                               cwd=REPO, capture_output=True, text=True, check=False)
         wall = time.monotonic() - started
         rss = [_peak_rss_mb(p.pid) for p in crew]
+        cpu = [_cpu_s(p.pid) for p in crew]
+        writer_cpu = _cpu_s(writer.pid)
         writer_rss = _peak_rss_mb(writer.pid)
         _stop([*crew, writer])
         if done.returncode != 0:
@@ -133,6 +144,7 @@ def one_run(tmp: Path, root: Path, listings: list[str], workers: int, delay: flo
     return {"workers": workers, "delay": delay, "wall_s": wall, "stored": stored,
             "requests": requests, "pages_per_s": requests / wall,
             "max_per_host": max(held.most.values() or [0]), "worker_rss_mb": max(rss or [0]),
+            "worker_cpu_s": sum(cpu), "writer_cpu_s": writer_cpu,
             "writer_rss_mb": writer_rss}
 
 
