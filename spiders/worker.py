@@ -190,6 +190,13 @@ class WorkerSpider(scrapy.Spider):
     def _closed(self, spider: scrapy.Spider, reason: str) -> None:
         if self._beat is not None and self._beat.running:
             self._beat.stop()
+        if self.held:   # a clean stop (SIGTERM): hand back what was not finished, now
+            try:
+                self.queue.extend(list(self.held), 0)
+                self.queue.reap()
+            except redis.RedisError as exc:
+                log.warning("worker: could not hand back %d leases (they expire): %s",
+                            len(self.held), exc)
 
     def _heartbeat(self) -> None:
         """Renew this worker's leases, and hand expired ones (a dead worker's) back."""
