@@ -235,15 +235,18 @@ def _report(opts: argparse.Namespace, rows: list[dict[str, Any]], ceiling: dict[
         f"Machine: {os.cpu_count()} cores, shared with the site servers, Redis, the writer and "
         "the coordinator."), "",
         ("| delay per answer | workers | wall s | requests | pages/s | × one worker | stored | "
-        "most in flight per host | worker peak RSS MB | writer peak RSS MB |"),
-        "|---|---|---|---|---|---|---|---|---|---|"]
+        "most in flight per host | worker CPU ms/page | writer CPU ms/record | "
+        "worker peak RSS MB | writer peak RSS MB |"),
+        "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     base: dict[float, float] = {}
     for r in rows:
         base.setdefault(r["delay"], r["pages_per_s"])
         lines.append(f"| {r['delay'] * 1000:.0f} ms | {r['workers']} | {r['wall_s']:.1f} | "
                      f"{r['requests']} | {r['pages_per_s']:.0f} | "
                      f"{r['pages_per_s'] / base[r['delay']]:.2f} | {r['stored']} | "
-                     f"{r['max_per_host']} | {r['worker_rss_mb']:.0f} | {r['writer_rss_mb']:.0f} |")
+                     f"{r['max_per_host']} | {1000 * r['worker_cpu_s'] / r['requests']:.1f} | "
+                     f"{1000 * r['writer_cpu_s'] / max(r['stored'], 1):.1f} | "
+                     f"{r['worker_rss_mb']:.0f} | {r['writer_rss_mb']:.0f} |")
     lines += [
         "", "Writer ceiling and Redis memory:", "",
         (f"- one `archiver ingest` drained {ceiling['records']} records in {ceiling['ingest_s']:.1f} s: "
@@ -251,7 +254,12 @@ def _report(opts: argparse.Namespace, rows: list[dict[str, Any]], ceiling: dict[
         "version + FTS rows + frontier row, batches of 200 per transaction)"),
         (f"- Redis memory per stream record: {ceiling['stream_bytes_per_record']:.0f} bytes "
         f"(raw page {ceiling['record_body_bytes']} bytes, zlib-compressed, plus the record JSON)"),
-        f"- Redis memory per queued request: {ceiling['queue_bytes_per_request']:.0f} bytes", ""]
+        f"- Redis memory per queued request: {ceiling['queue_bytes_per_request']:.0f} bytes", "",
+        f"Load average when the report was written: {os.getloadavg()[0]:.1f} on {os.cpu_count()} "
+        "cores. The site servers (one Python process for every host), Redis and the writer "
+        "share those cores with the workers: on a loaded machine they, not the workers, set "
+        "the pace, and adding workers adds no CPU. CPU ms per page and per record are the "
+        "inputs of the capacity model in docs/scaling.md.", ""]
     return "\n".join(lines)
 
 
