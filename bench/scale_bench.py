@@ -255,11 +255,11 @@ def _report(opts: argparse.Namespace, rows: list[dict[str, Any]], ceiling: dict[
         (f"- Redis memory per stream record: {ceiling['stream_bytes_per_record']:.0f} bytes "
         f"(raw page {ceiling['record_body_bytes']} bytes, zlib-compressed, plus the record JSON)"),
         f"- Redis memory per queued request: {ceiling['queue_bytes_per_request']:.0f} bytes", "",
-        f"Load average when the report was written: {os.getloadavg()[0]:.1f} on {os.cpu_count()} "
+        (f"Load average when the report was written: {os.getloadavg()[0]:.1f} on {os.cpu_count()} "
         "cores. The site servers (one Python process for every host), Redis and the writer "
         "share those cores with the workers: on a loaded machine they, not the workers, set "
         "the pace, and adding workers adds no CPU. CPU ms per page and per record are the "
-        "inputs of the capacity model in docs/scaling.md.", ""]
+        "inputs of the capacity model in docs/scaling.md."), ""]
     return "\n".join(lines)
 
 

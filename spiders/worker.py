@@ -213,6 +213,13 @@ class WorkerSpider(scrapy.Spider):
         self.processed += 1
         self.queue.ack(lease)
 
+    def host_backoff(self, url: str, delay: float) -> None:
+        """A 429/5xx back-off (Retry-After) holds for every worker, not only this one."""
+        try:
+            self.queue.back_off(host_of(url), delay)
+        except redis.RedisError as exc:
+            log.warning("worker: could not share a back-off for %s: %s", url, exc)
+
     def handler(self, run: str) -> RunHandler | None:
         if run not in self.handlers:
             config = self.r.hget(f"{PREFIX}:run:{run}", "config")
