@@ -126,8 +126,10 @@ def _check_archive(db: Path, expected: int) -> None:
         [("done", expected)]
 
 
-def test_redis_crawl_survives_sigkill_of_a_worker_and_the_writer(
+def test_redis_crawl_survives_sigkill_of_a_worker_and_the_writer_and_a_redis_restart(
         tmp_path: Path, redis_server: RedisServer) -> None:
+    """Faults in turn, mid-crawl: SIGKILL one worker and the writer, start a new writer, then
+    restart Redis; the run still ends ok with every article stored exactly once."""
     root = _site(tmp_path, per_page=6, pages=3)
     db = tmp_path / "redis.db"
     with SiteServer(root, routes={"/module/web/jpage/dataproxy.jsp": hanweb_proxy(root)}) as srv:
@@ -136,7 +138,7 @@ def test_redis_crawl_survives_sigkill_of_a_worker_and_the_writer(
             crawl = subprocess.Popen(
                 [sys.executable, "-m", "archiver", "crawl", "fixture", "--sites-dir",
                  str(tmp_path / "sites"), "--db", str(db), "--redis", redis_server.url, *FAST,
-                 "-s", "DOWNLOAD_DELAY=0.04"], cwd=REPO, stdout=subprocess.PIPE,
+                 "-s", "DOWNLOAD_DELAY=0.05"], cwd=REPO, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE, text=True)
             assert wait_for(lambda: _stored(db) >= 15, timeout=60)
             os.kill(procs["workers"][0].pid, signal.SIGKILL)      # mid-crawl, leases held
@@ -144,30 +146,13 @@ def test_redis_crawl_survives_sigkill_of_a_worker_and_the_writer(
             procs["workers"][0].wait()
             procs["writer"][0].wait()
             stored = _stored(db)
-            assert stored < 90                                   # killed before the end
             procs["writer"].append(_spawn("ingest", "--redis", redis_server.url, "--db", str(db),
                                           log=tmp_path / "ingest2.log"))
+            assert wait_for(lambda: _stored(db) >= stored + 5, timeout=60)
+            # Still mid-run: the killed worker's leases only come back after 4 s.
+            redis_server.restart(down_for=1.0)                    # append-only file: state kept
             out, err = crawl.communicate(timeout=120)
     assert crawl.returncode == 0, out + err[-3000:]
     assert "fixture: ok in" in out and "90 new" in out
     _check_archive(db, 90)
     assert rows(db, "SELECT status, new FROM runs") == [("ok", 90)]
-
-
-def test_redis_crawl_carries_on_after_a_redis_restart(tmp_path: Path,
-                                                      redis_server: RedisServer) -> None:
-    root = _site(tmp_path, per_page=6, pages=2)
-    db = tmp_path / "redis.db"
-    with SiteServer(root, routes={"/module/web/jpage/dataproxy.jsp": hanweb_proxy(root)}) as srv:
-        write_profile(tmp_path / "sites", srv.base_url)
-        with cluster(tmp_path, redis_server.url, db):
-            crawl = subprocess.Popen(
-                [sys.executable, "-m", "archiver", "crawl", "fixture", "--sites-dir",
-                 str(tmp_path / "sites"), "--db", str(db), "--redis", redis_server.url, *FAST,
-                 "-s", "DOWNLOAD_DELAY=0.04"], cwd=REPO, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, text=True)
-            assert wait_for(lambda: _stored(db) >= 10, timeout=60)
-            redis_server.restart(down_for=1.0)
-            out, err = crawl.communicate(timeout=120)
-    assert crawl.returncode == 0, out + err[-3000:]
-    _check_archive(db, 60)
