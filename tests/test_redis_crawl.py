@@ -98,6 +98,7 @@ def test_redis_crawl_equals_local_crawl(tmp_path: Path, redis_server: RedisServe
     assert rows(db, runs) == rows(tmp_path / "local.db", runs)
     assert dist.stdout.split("\n")[:7] == local.stdout.split("\n")[:7]      # the same table
     assert "fixture: ok in" in dist.stdout
+    assert "fixture/trs: listings=" in dist.stderr          # progress lines, as locally
     assert slow.most == 2        # the host's limit held across three workers (each allows 2)
 
 

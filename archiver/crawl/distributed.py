@@ -24,7 +24,7 @@ from typing import Any
 from archiver.crawl import wire
 from archiver.crawl.frontier import Entry
 from archiver.crawl.lock import site_lock
-from archiver.crawl.progress import SECTION_COUNTS, summary_line
+from archiver.crawl.progress import SECTION_COUNTS, section_line, summary_line
 from archiver.crawl.redisq import PREFIX, STREAM, WorkQueue, connect
 from archiver.crawl.runner import CrawlResult
 from archiver.errors import ArchiverError
@@ -124,6 +124,11 @@ def _stats(r: Any, run: str) -> dict[str, int]:
 
 def follow(r: Any, queue: WorkQueue, runs: list[RunInRedis], *, poll: float = 0.2,
            progress_every: float = 10.0, wait_warn: float = 15.0) -> None:
+    """Until every run is finished: end the runs nothing is left of, reap expired leases,
+    print the same per-section progress lines as a local crawl (plain, every interval)."""
+    from archiver.pipelines.store import section_counts
+
+    progress = logging.getLogger("archiver.progress")
     last_progress = time.monotonic()
     while not all(run.status for run in runs):
         time.sleep(poll)
@@ -150,9 +155,13 @@ def follow(r: Any, queue: WorkQueue, runs: list[RunInRedis], *, poll: float = 0.
                     log.warning("%s: waiting for the writer: is `archiver ingest` running?",
                                 run.profile.id)
                 stats = _stats(r, run.key)
-                counts = queue.counts()
+                names = [s.name for s in run.profile.sections]
+                for name, counts in section_counts(stats, names).items():
+                    progress.info(section_line(run.profile.id, name, counts, now - run.started))
+                waiting = queue.counts()
                 log.info("%s: %d requests, %d queued, %d leased", run.profile.id,
-                         stats.get("downloader/request_count", 0), counts["queued"], counts["leased"])
+                         stats.get("downloader/request_count", 0), waiting["queued"],
+                         waiting["leased"])
 
 
 def _cleanup(r: Any, run: str) -> None:
@@ -169,6 +178,12 @@ def crawl_sites_redis(targets: list[tuple[Profile, str]], db: str, redis_url: st
     r = connect(redis_url)
     queue = WorkQueue(r)
     settings = project_settings(db, overrides or {})
+    # The CLI's root logger says WARNING; progress lines are INFO, as in a local crawl.
+    logging.getLogger("archiver").setLevel(settings.get("LOG_LEVEL", "INFO"))
+    if not logging.getLogger().handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(settings.get("LOG_LEVEL", "INFO"))
     started = time.monotonic()
     with ExitStack() as locks:
         for profile, _ in targets:
@@ -179,7 +194,7 @@ def crawl_sites_redis(targets: list[tuple[Profile, str]], db: str, redis_url: st
             **politeness(profile, settings)}) for profile, target in targets]
         if archive is not None:
             archive.conn.close()
-        follow(r, queue, runs)
+        follow(r, queue, runs, progress_every=settings.getfloat("ARCHIVER_PROGRESS_INTERVAL", 10.0))
     elapsed = time.monotonic() - started
     rows, summaries, statuses = [], [], {}
     for run in runs:
