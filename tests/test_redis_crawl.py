@@ -75,30 +75,38 @@ class InFlight:
 
 
 def test_redis_crawl_equals_local_crawl(tmp_path: Path, redis_server: RedisServer) -> None:
+    """A full crawl and then a --refresh run (conditional GETs: 304s), locally and on three
+    workers: the same articles, versions, frontier rows, runs rows and table."""
     root = tmp_path / "site"
     articles = [p for ps in make_site(root).values() for p in ps]
     slow = InFlight(root)
     routes = {"/module/web/jpage/dataproxy.jsp": hanweb_proxy(root), **dict.fromkeys(articles, slow)}
+    local_db, db = tmp_path / "local.db", tmp_path / "redis.db"
     with SiteServer(root, routes=routes) as srv:
         write_profile(tmp_path / "sites", srv.base_url)
         common = ("fixture", "--sites-dir", str(tmp_path / "sites"), *FAST)
         # The local crawl processes pages in a pool of two processes (--jobs), the workers inline.
-        local = cli("crawl", *common, "--db", str(tmp_path / "local.db"), "--jobs", "2")
-        assert local.returncode == 0, local.stderr[-2000:]
-        db = tmp_path / "redis.db"
-        with cluster(tmp_path, redis_server.url, db):
-            dist = cli("crawl", *common, "--db", str(db), "--redis", redis_server.url)
-        assert dist.returncode == 0, dist.stdout + dist.stderr[-3000:] + (
+        local = [cli("crawl", *common, "--db", str(local_db), "--jobs", "2", *more)
+                 for more in ((), ("--refresh",))]
+        assert [r.returncode for r in local] == [0, 0], local[-1].stderr[-2000:]
+        slow.most = 0
+        with cluster(tmp_path, redis_server.url, db, workers=3):
+            dist = [cli("crawl", *common, "--db", str(db), "--redis", redis_server.url, *more)
+                    for more in ((), ("--refresh",))]
+        assert [r.returncode for r in dist] == [0, 0], dist[-1].stdout + dist[-1].stderr[-3000:] + (
             tmp_path / "ingest.log").read_text()[-2000:]
-    assert _articles(db) == _articles(tmp_path / "local.db")
+    assert _articles(db) == _articles(local_db)
     assert len(_articles(db)) == 60
-    frontier = "SELECT key, kind, section, status, reason FROM frontier ORDER BY key"
-    assert rows(db, frontier) == rows(tmp_path / "local.db", frontier)
-    runs = "SELECT site, status, new, changed, unchanged, blocked, errors, sections FROM runs"
-    assert rows(db, runs) == rows(tmp_path / "local.db", runs)
-    assert dist.stdout.split("\n")[:7] == local.stdout.split("\n")[:7]      # the same table
-    assert "fixture: ok in" in dist.stdout
-    assert "fixture/trs: listings=" in dist.stderr          # progress lines, as locally
+    for sql in ("SELECT key, kind, section, status, reason, attempts FROM frontier ORDER BY key",
+                "SELECT url, version, content_hash FROM versions ORDER BY url, version",
+                ("SELECT site, status, new, changed, unchanged, blocked, errors, sections FROM runs"
+                " ORDER BY id")):
+        assert rows(db, sql) == rows(local_db, sql), sql
+    assert rows(db, "SELECT new, unchanged FROM runs ORDER BY id") == [(60, 0), (0, 60)]
+    for one, other in zip(dist, local, strict=True):
+        assert one.stdout.split("\n")[:7] == other.stdout.split("\n")[:7]   # the same table
+    assert "fixture: ok in" in dist[0].stdout
+    assert "fixture/trs: listings=" in dist[0].stderr          # progress lines, as locally
     assert slow.most == 2        # the host's limit held across three workers (each allows 2)
 
 
