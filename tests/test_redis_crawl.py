@@ -78,7 +78,7 @@ def test_redis_crawl_equals_local_crawl(tmp_path: Path, redis_server: RedisServe
     """A full crawl and then a --refresh run (conditional GETs: 304s), locally and on three
     workers: the same articles, versions, frontier rows, runs rows and table."""
     root = tmp_path / "site"
-    articles = [p for ps in make_site(root).values() for p in ps]
+    articles = [p for ps in make_site(root, per_page=3, pages=2).values() for p in ps]
     slow = InFlight(root)
     routes = {"/module/web/jpage/dataproxy.jsp": hanweb_proxy(root), **dict.fromkeys(articles, slow)}
     local_db, db = tmp_path / "local.db", tmp_path / "redis.db"
@@ -96,13 +96,13 @@ def test_redis_crawl_equals_local_crawl(tmp_path: Path, redis_server: RedisServe
         assert [r.returncode for r in dist] == [0, 0], dist[-1].stdout + dist[-1].stderr[-3000:] + (
             tmp_path / "ingest.log").read_text()[-2000:]
     assert _articles(db) == _articles(local_db)
-    assert len(_articles(db)) == 60
+    assert len(_articles(db)) == 30
     for sql in ("SELECT key, kind, section, status, reason, attempts FROM frontier ORDER BY key",
                 "SELECT url, version, content_hash FROM versions ORDER BY url, version",
                 ("SELECT site, status, new, changed, unchanged, blocked, errors, sections FROM runs"
                 " ORDER BY id")):
         assert rows(db, sql) == rows(local_db, sql), sql
-    assert rows(db, "SELECT new, unchanged FROM runs ORDER BY id") == [(60, 0), (0, 60)]
+    assert rows(db, "SELECT new, unchanged FROM runs ORDER BY id") == [(30, 0), (0, 30)]
     for one, other in zip(dist, local, strict=True):
         assert one.stdout.split("\n")[:7] == other.stdout.split("\n")[:7]   # the same table
     assert "fixture: ok in" in dist[0].stdout
