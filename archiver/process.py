@@ -9,12 +9,15 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archiver.encoding import decode
 from archiver.extraction import Article, extract as extract_text
 from archiver.models import RawPage
 from archiver.mojibake import repair
+
+if TYPE_CHECKING:
+    from archiver.profiles import Profile
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +51,9 @@ def extract(html: str | bytes, url: str, *, content_type: str | None = None,
                                flags=[*info["flags"], *article.flags])
 
 
-def process_page(raw: RawPage, selectors: Mapping[str, Sequence[str]] | None = None) -> Article:
-    """An Article from a raw page as fetched (decode and repair included)."""
+def process_page(raw: RawPage, profile: Profile | None = None) -> Article:
+    """An Article from a raw page as fetched (decode and repair included), with the site
+    profile's per-field selectors (if any) tried before the generic rules."""
+    selectors = (dict(profile.selectors) or None) if profile is not None else None
     return extract(raw.body, raw.final_url or raw.url, content_type=raw.content_type,
                    selectors=selectors)

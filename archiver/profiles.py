@@ -61,7 +61,7 @@ class Profile:
     selectors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     politeness: Politeness = field(default_factory=Politeness)
     max_pages: int = 50
-    verified: bool = True
+    verified: bool = False
     path: str | None = None
 
 
@@ -108,9 +108,13 @@ def _resolve(path: Path, sites_dir: Path, seen: tuple[str, ...] = ()) -> dict[st
         return data
     if parent in seen:
         raise ProfileError(f"{path}: 'extends' loops through {parent!r}")
-    base_path = sites_dir / "_cms" / f"{parent}.toml"
-    if not base_path.exists():
-        raise ProfileError(f"{path}: extends unknown family {parent!r} (no {base_path})")
+    # A directory of one's own profiles may bring its own families; the built-in ones are
+    # always there behind them.
+    candidates = [sites_dir / "_cms" / f"{parent}.toml", SITES_DIR / "_cms" / f"{parent}.toml"]
+    base_path = next((p for p in candidates if p.exists()), None)
+    if base_path is None:
+        known = sorted({p.stem for d in (sites_dir, SITES_DIR) for p in (d / "_cms").glob("*.toml")})
+        raise ProfileError(f"{path}: extends unknown family {parent!r} (known: {', '.join(known)})")
     base = _resolve(base_path, sites_dir, (*seen, parent))
     return _merge({"family": parent, **base}, data)
 
@@ -174,7 +178,7 @@ def build_profile(data: dict[str, Any], where: str, path: str | None = None) -> 
         sections=_sections(where, data, domains),
         selectors=_selectors(where, data.get("selectors", {})),
         politeness=Politeness(**pol), max_pages=int(data.get("max_pages", 50)),
-        verified=bool(data.get("verified", True)), path=path)
+        verified=bool(data.get("verified", False)), path=path)
 
 
 def load_profile(path: str | Path, sites_dir: Path | None = None) -> Profile:

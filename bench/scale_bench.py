@@ -158,7 +158,7 @@ def writer_ceiling(tmp: Path, records: int) -> dict[str, Any]:
     from archiver.models import RawPage
     from archiver.process import process_page
     from archiver.store.ingest import Ingest
-    from archiver.store.writer import ArchiveDB
+    from archiver.store.writer import ArchiveWriter
     from archiver.testing.redisserver import RedisServer
 
     with RedisServer(tmp / "ceiling-redis") as server:
@@ -176,7 +176,7 @@ def writer_ceiling(tmp: Path, records: int) -> dict[str, Any]:
             r.xadd(STREAM, wire.record_message("bench", Entry(url, "article", "s1"), raw,
                                                {**art, "title": f"{art['title']}{n}"}))
         mem1 = int(r.info("memory")["used_memory"])
-        archive = ArchiveDB(tmp / "ceiling.db")
+        archive = ArchiveWriter(tmp / "ceiling.db")
         started = time.monotonic()
         stats = Ingest(r, archive).run(idle_exit=0.5)
         ingest_s = time.monotonic() - started - 0.5

@@ -16,6 +16,7 @@ from scrapy.crawler import Crawler
 
 from archiver.models import RawPage
 from archiver.process import process_page
+from archiver.spiders.extensions import ledger_of
 
 
 def default_jobs() -> int:
@@ -27,8 +28,8 @@ def _warm() -> None:
     process_page(RawPage("http://warm.invalid/", "<html><body><p>预热</p></body></html>".encode()))
 
 
-def _process(raw: RawPage, selectors: Any) -> dict[str, Any]:
-    return process_page(raw, selectors).to_dict()
+def _process(raw: RawPage, profile: Any) -> dict[str, Any]:
+    return process_page(raw, profile).to_dict()
 
 
 class ProcessPipeline:
@@ -56,12 +57,13 @@ class ProcessPipeline:
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         raw = item["raw"]
         if raw.status == 200 and raw.body:
-            # A worker serves many sites: the item carries its run's selectors.
-            selectors = item.get("selectors", getattr(self.crawler.spider, "selectors", None))
+            # The crawl's profile, passed explicitly: its per-field selectors apply. A Redis
+            # worker serves many runs: there the item carries its run's profile.
+            profile = item["profile"] if "profile" in item else ledger_of(self.crawler).profile
             if self.pool is not None:
-                item["article"] = await asyncio.wrap_future(self.pool.submit(_process, raw, selectors))
+                item["article"] = await asyncio.wrap_future(self.pool.submit(_process, raw, profile))
             else:
-                item["article"] = _process(raw, selectors)
+                item["article"] = _process(raw, profile)
             stats = self.crawler.stats
             decode = item["article"].get("decode") or {}
             if decode.get("disagreement"):

@@ -7,6 +7,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from archiver.crawl.validate import rejection
+from archiver.spiders.extensions import ledger_of
 
 
 class ValidatePipeline:
@@ -21,9 +22,11 @@ class ValidatePipeline:
         reason = rejection(item["raw"], item.get("article"))
         if reason is not None:
             kind = reason.split(":", 1)[0]
-            self.crawler.stats.inc_value(f"archiver/rejected/{kind}")
+            stats = self.crawler.stats
+            stats.inc_value(f"archiver/rejected/{kind}")
             if kind == "blocked":
-                self.crawler.stats.inc_value("archiver/blocked")
-            item["rejected"] = reason
+                stats.inc_value("archiver/blocked")
+            # A Redis worker's item carries its run's ledger (spiders/worker.py).
+            (item.get("ledger") or ledger_of(self.crawler)).reject(item.get("entry"), reason)
             raise DropItem(reason)
         return item

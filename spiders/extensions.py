@@ -1,28 +1,76 @@
-"""Scrapy extension printing crawl progress (archiver.crawl.progress formats it)."""
+"""Scrapy extensions: the run ledger every component shares, and crawl progress (a live block
+on a terminal, archiver.crawl.live; log lines otherwise; Scrapy's own stats stay in the log)."""
 from __future__ import annotations
 
 import logging
 import sys
 import time
-from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from archiver.crawl.progress import live_block, section_line
+from archiver.crawl.ledger import RunLedger, RunPlan
+from archiver.crawl.live import LiveBlock
+from archiver.crawl.progress import section_line
 
 log = logging.getLogger("archiver.crawl.progress")
+
+
+class RunLedgerExtension:
+    """Owns the crawl's one RunLedger. Extensions are built after the spider, so the plan
+    (site, profile, sections, arguments) is read from the spider's ``run_plan()`` here, once;
+    from then on spider, pipelines and runner share the ledger through ``ledger_of``."""
+
+    def __init__(self, crawler: Crawler, ledger: RunLedger, interval: float) -> None:
+        self.crawler = crawler
+        self.ledger = ledger
+        self.interval = interval
+        self.loop: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunLedgerExtension:
+        spider = crawler.spider
+        plan_of = getattr(spider, "run_plan", None)
+        plan = plan_of() if callable(plan_of) else RunPlan(getattr(spider, "name", "crawl"))
+        ext = cls(crawler, RunLedger(crawler.settings.get("ARCHIVER_DB"), plan),
+                  crawler.settings.getfloat("ARCHIVER_LEDGER_INTERVAL", 2.0))
+        crawler.signals.connect(ext.opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.closed, signal=signals.spider_closed)
+        return ext
+
+    def flush(self) -> None:
+        self.ledger.flush(self.crawler.stats.get_stats())
+
+    def opened(self, spider: Spider) -> None:
+        # Counts that only Scrapy's stats know (requests, errors) reach the runs row on a
+        # clock; stored pages flush it at once (StorePipeline).
+        self.loop = task.LoopingCall(self.flush)
+        self.loop.start(self.interval, now=False)
+
+    def closed(self, spider: Spider, reason: str) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        self.ledger.finish(reason, self.crawler.stats.get_stats())
+
+
+def ledger_of(crawler: Crawler) -> RunLedger:
+    """The crawl's ledger (RunLedgerExtension must be enabled: archiver.crawl.settings does)."""
+    ext = crawler.get_extension(RunLedgerExtension)
+    if ext is None:
+        raise RuntimeError("archiver.spiders.extensions.RunLedgerExtension is not enabled")
+    return ext.ledger
 
 
 class ProgressExtension:
     def __init__(self, crawler: Crawler, mode: str, interval: float) -> None:
         self.crawler = crawler
-        self.live = mode == "live" or (mode == "auto" and sys.stderr.isatty())
-        self.interval = 1.0 if self.live else interval
+        live = mode == "live" or (mode == "auto" and sys.stderr.isatty())
+        # "live" asked for by name draws the block even when stderr is not a terminal
+        self.block = LiveBlock(force_terminal=True if mode == "live" else None) if live else None
+        self.interval = 1.0 if live else interval
         self.started = time.monotonic()
-        self.shown = 0
         self.loop: task.LoopingCall | None = None
 
     @classmethod
@@ -37,21 +85,20 @@ class ProgressExtension:
 
     def opened(self, spider: Spider) -> None:
         self.started = time.monotonic()
-        self.loop = task.LoopingCall(self.show, spider)
+        if self.block is not None:
+            self.block.start()
+        self.loop = task.LoopingCall(self.show)
         self.loop.start(self.interval, now=False)
 
-    def lines(self, spider: Spider) -> list[str]:
+    def lines(self) -> list[str]:
         elapsed = time.monotonic() - self.started
-        counts: dict[str, Any] = getattr(spider, "section_counts", {})
-        site = getattr(spider, "site", spider.name)
-        return [section_line(site, name, c, elapsed) for name, c in counts.items()]
+        ledger = ledger_of(self.crawler)
+        return [section_line(ledger.site, name, c, elapsed) for name, c in ledger.sections.items()]
 
-    def show(self, spider: Spider) -> None:
-        lines = self.lines(spider)
-        if self.live:
-            sys.stderr.write(live_block(lines, self.shown))
-            sys.stderr.flush()
-            self.shown = len(lines)
+    def show(self) -> None:
+        lines = self.lines()
+        if self.block is not None:
+            self.block.update(lines)
         else:
             for line in lines:
                 log.info(line)
@@ -59,4 +106,6 @@ class ProgressExtension:
     def closed(self, spider: Spider, reason: str) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
-        self.show(spider)
+        self.show()
+        if self.block is not None:
+            self.block.stop()

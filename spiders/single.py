@@ -9,7 +9,9 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from archiver.profiles import ProfileError, match_profile
+from archiver.crawl.ledger import RunPlan
+from archiver.profiles import Profile, ProfileError, match_profile
+from archiver.spiders.extensions import ledger_of
 from archiver.spiders.pages import raw_page
 
 
@@ -27,10 +29,13 @@ class SinglePageSpider(scrapy.Spider):
             profile = match_profile(url)
         except ProfileError:  # a broken profile must not stop an ad hoc fetch
             profile = None
-        self.site = site or (profile.id if profile else urlsplit(url).hostname)
         # A known site's per-field selector overrides apply to a single fetch too.
-        self.selectors = (dict(profile.selectors) or None) if profile else None
-        self.failure: str | None = None
+        self.profile: Profile | None = profile
+        self.site = site or (profile.id if profile else urlsplit(url).hostname) or url
+
+    def run_plan(self) -> RunPlan:
+        """What this run is, for the crawl's RunLedger."""
+        return RunPlan(self.site, self.profile, (), {"spider": self.name, "url": self.url})
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         # Every status reaches parse(), so a 404 is reported, not silently dropped.
@@ -41,4 +46,5 @@ class SinglePageSpider(scrapy.Spider):
         yield {"raw": raw_page(response, self.site)}
 
     def on_error(self, failure: Failure) -> None:
-        self.failure = f"{failure.value.__class__.__name__}: {failure.getErrorMessage()}"
+        ledger_of(self.crawler).failures.append(
+            f"{failure.value.__class__.__name__}: {failure.getErrorMessage()}")

@@ -11,14 +11,12 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Request, Response
@@ -26,14 +24,16 @@ from twisted.python.failure import Failure
 
 from archiver.crawl.blocking import classify
 from archiver.crawl.frontier import DONE, FAILED, Entry, Frontier
+from archiver.crawl.ledger import RunLedger, RunPlan
 from archiver.encoding.decoder import decode
 from archiver.listings import parse_listing
 from archiver.profiles import Profile, Section, find_profile, in_domains, profile_for_url
+from archiver.spiders.extensions import ledger_of
 from archiver.spiders.middlewares import backoff_delay, slow_down
 from archiver.spiders.pages import headers_dict, raw_page
 from archiver.spiders.politeness import apply_politeness
 from archiver.spiders.requests import listing_entry, to_request
-from archiver.store.writer import ArchiveDB
+from archiver.store.writer import ArchiveWriter
 
 log = logging.getLogger(__name__)
 POLICY = re.compile(r"Forbidden by robots\.txt|Filtered offsite request")
@@ -60,12 +60,8 @@ class SiteSpider(scrapy.Spider):
         self.max_pages = int(max_pages) if max_pages else (
             10_000 if self.backfill else profile.max_pages)
         self.sections = {s.name: s for s in profile.sections}
-        # Per-field extraction overrides, read by archiver.pipelines.process.ProcessPipeline.
-        self.selectors = dict(profile.selectors) or None
-        self.section_counts: dict[str, Counter[str]] = {s: Counter() for s in self.sections}
         self.blocked_streak = 0
-        self._archive: ArchiveDB | None = None
-        self._frontier: Frontier | None = None
+        self._ledger: RunLedger | None = None
         self._known: set[str] | None = None
         self._listing_keys: set[str] = set()
         self._requested: set[str] = set()
@@ -77,33 +73,41 @@ class SiteSpider(scrapy.Spider):
         queue_dir = crawler.settings.get("ARCHIVER_QUEUE_DIR")
         if queue_dir and not crawler.settings.get("JOBDIR"):   # requests wait on disk
             crawler.settings.set("JOBDIR", os.path.join(queue_dir, spider.site), priority="spider")
-        crawler.signals.connect(spider._scraped, signal=signals.item_scraped)
-        crawler.signals.connect(spider._dropped, signal=signals.item_dropped)
         return spider
 
-    # -- state ------------------------------------------------------------------
+    def run_plan(self) -> RunPlan:
+        """What this run is, for the crawl's RunLedger (read once, when it is created)."""
+        args: dict[str, Any] = {"spider": self.name, "url": getattr(self, "start_url", None),
+                                "section": getattr(self, "section", None),
+                                "refresh": self.refresh, "backfill": self.backfill,
+                                "max_pages": self.max_pages}
+        return RunPlan(self.site, self.profile, tuple(self.sections), args)
+
+    # -- state: the crawl's ledger, not this object ------------------------------------
     @property
-    def archive(self) -> ArchiveDB:
-        if self._archive is None:
-            self._archive = ArchiveDB(self.settings.get("ARCHIVER_DB"))
-        return self._archive
+    def ledger(self) -> RunLedger:
+        if self._ledger is None:
+            self._ledger = ledger_of(self.crawler)
+        return self._ledger
+
+    @property
+    def writer(self) -> ArchiveWriter:
+        return self.ledger.writer
 
     @property
     def frontier(self) -> Frontier:
-        if self._frontier is None:
-            self._frontier = Frontier(self.archive.db, self.site, getattr(self, "run_id", None))
-        return self._frontier
+        return self.ledger.frontier
 
     def known(self) -> set[str]:
         """URLs already archived or judged for good: read once per run."""
         if self._known is None:
-            rows = self.archive.db.execute("SELECT url FROM articles")
+            rows = self.writer.db.execute("SELECT url FROM articles")
             self._known = ({r[0] for r in rows} | self.frontier.done_articles()
                            | self.frontier.given_up())
         return self._known
 
     def count(self, section: str, key: str, n: int = 1) -> None:
-        self.section_counts.setdefault(section, Counter())[key] += n
+        self.ledger.count(section, key, n)
         self.crawler.stats.inc_value(f"archiver/section/{section}/{key}", n)
 
     # -- requests -----------------------------------------------------------------
@@ -148,7 +152,7 @@ class SiteSpider(scrapy.Spider):
             if not self.refresh:
                 self.count(section, "skipped")
                 return None
-            found = self.archive.validators(url)
+            found = self.writer.validators(url)
             headers = {k: v for k, v in (("If-None-Match", found.get("etag")),
                                          ("If-Modified-Since", found.get("last_modified"))) if v}
             return self._request(Entry(url, "article", section), headers or {"Cache-Control": "no-cache"})
@@ -235,7 +239,7 @@ class SiteSpider(scrapy.Spider):
         entry: Entry = response.meta["entry"]
         self.count(entry.section, "articles")
         if response.status == 304:
-            self.archive.touch(entry.url)
+            self.writer.touch(entry.url)
             self.count(entry.section, "unchanged")
             self.crawler.stats.inc_value("archiver/unchanged")
             self.crawler.stats.inc_value("archiver/not_modified")
@@ -265,21 +269,3 @@ class SiteSpider(scrapy.Spider):
             self.count(entry.section, "errors")
             self.frontier.finish(entry, FAILED, reason[:500])
         self.crawler.stats.inc_value("archiver/errors")
-
-    # -- item outcomes (signals) ----------------------------------------------------
-    def _scraped(self, item: dict[str, Any], spider: scrapy.Spider, **_: Any) -> None:
-        if spider is not self or "entry" not in item:
-            return
-        self.count(item["entry"].section, item.get("outcome") or "stored")
-        self.frontier.finish(item["entry"], DONE, item.get("outcome"))
-
-    def _dropped(self, item: dict[str, Any], spider: scrapy.Spider, exception: Exception,
-                 **_: Any) -> None:
-        if spider is not self or "entry" not in item:
-            return
-        reason = str(exception)
-        blocked = reason.startswith("blocked")
-        self.count(item["entry"].section, "blocked" if blocked else "rejected")
-        # A page judged not an article stays done; a block is retried next run.
-        self.frontier.finish(item["entry"], FAILED if blocked else DONE, reason[:500])
-

@@ -116,6 +116,32 @@ class StreamArchive:
         self.r.xadd(STREAM, wire.message(wire.TOUCH, {"run": self.run, "url": url}))
 
 
+class StreamLedger:
+    """The run ledger's calls the site spider and the pipelines make, for a run in Redis:
+    frontier changes and 304 touches go on the stream, counts into the run's Redis stats
+    (``archiver/section/NAME/COUNTER``, summed over workers), rejections both."""
+
+    def __init__(self, client: redis.Redis, run: str, profile: Any, stats: RunStats) -> None:
+        self.profile = profile
+        self.writer = StreamArchive(client, run)
+        self.frontier = StreamFrontier(client, run, profile.id)
+        self.stats = stats
+
+    def count(self, section: str, key: str, n: int = 1) -> None:
+        pass    # SiteSpider.count also adds archiver/section/NAME/COUNTER to the stats: enough
+
+    def reject(self, entry: Entry | None, reason: str) -> None:
+        kind = reason.split(":", 1)[0]
+        blocked = reason.startswith("blocked")
+        self.stats.r.hincrby(self.stats.key, f"archiver/rejected/{kind}", 1)
+        if blocked:
+            self.stats.r.hincrby(self.stats.key, "archiver/blocked", 1)
+        if entry is not None:
+            self.stats.r.hincrby(self.stats.key, f"archiver/section/{entry.section}/"
+                                 + ("blocked" if blocked else "rejected"), 1)
+            self.frontier.finish(entry, FAILED if blocked else DONE, reason[:500])
+
+
 class RunHandler(SiteSpider):
     """The site spider for one run, its state in Redis. Never opened by Scrapy itself
     (no class-level name, so the spider loader does not list it)."""
@@ -134,11 +160,10 @@ class RunHandler(SiteSpider):
         self.delay = float(config.get("delay", 0.0))
         self.robots = bool(config.get("robots", True))
         self.queue = worker.queue
-        self.crawler = CrawlerView(worker.crawler,  # type: ignore[assignment]
-                                   RunStats(r, f"{PREFIX}:run:{run}:stats", worker.crawler.stats))
+        stats = RunStats(r, f"{PREFIX}:run:{run}:stats", worker.crawler.stats)
+        self.crawler = CrawlerView(worker.crawler, stats)  # type: ignore[assignment]
         self.settings = worker.crawler.settings
-        self._archive = StreamArchive(r, run)  # type: ignore[assignment]
-        self._frontier = StreamFrontier(r, run, self.site)  # type: ignore[assignment]
+        self._ledger = StreamLedger(r, run, profile, stats)  # type: ignore[assignment]
         self._known = RedisSet(r, f"{PREFIX}:run:{run}:known")  # type: ignore[assignment]
         self._requested = RedisSet(r, f"{PREFIX}:run:{run}:requested")  # type: ignore[assignment]
         self._listing_keys = RedisSet(r, f"{PREFIX}:run:{run}:listings")  # type: ignore[assignment]
@@ -291,7 +316,8 @@ class WorkerSpider(scrapy.Spider):
                     self.push(handler, request)
             else:
                 for item in handler.parse_article(response) or ():
-                    item.update(run=run, lease=lease, selectors=handler.selectors)
+                    item.update(run=run, lease=lease, profile=handler.profile,
+                                ledger=handler.ledger)
                     yield item      # the pipelines push the record, then acknowledge
                     return
         except CloseSpider as exc:
@@ -313,19 +339,8 @@ class WorkerSpider(scrapy.Spider):
     # -- item outcomes --------------------------------------------------------------
     def _dropped(self, item: dict[str, Any], spider: scrapy.Spider, exception: Exception,
                  **_: Any) -> None:
-        if "lease" not in item:
-            return
-        handler = self.handler(item["run"])
-        if handler is not None:
-            reason = str(exception)
-            blocked = reason.startswith("blocked")
-            kind = reason.split(":", 1)[0]
-            handler.crawler.stats.inc_value(f"archiver/rejected/{kind}")
-            if blocked:
-                handler.crawler.stats.inc_value("archiver/blocked")
-            handler.count(item["entry"].section, "blocked" if blocked else "rejected")
-            handler.frontier.finish(item["entry"], FAILED if blocked else DONE, reason[:500])
-        self.release(item["lease"])
+        if "lease" in item:   # ValidatePipeline told the run's StreamLedger why
+            self.release(item["lease"])
 
     def _item_error(self, item: Any, response: Any, spider: scrapy.Spider, failure: Failure) -> None:
         if not isinstance(item, dict) or "lease" not in item:

@@ -1,6 +1,7 @@
 """Shared fixtures. Tests never leave 127.0.0.1: a guard refuses any other connection."""
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,18 @@ pytest_plugins = ["tests.redisfixture"]   # redis_server: a real redis-server pe
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REAL = FIXTURES / "sites" / "real"
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+def real_page(site: str, kind: str, page: int = 1) -> Path:
+    """A recorded page of a real site, found through its pages.json (which may name the one
+    copy another fixture set holds, e.g. ../../../corpus/021.html)."""
+    meta = json.loads((REAL / site / "pages.json").read_text(encoding="utf-8"))
+    for entry in meta["pages"]:
+        if entry["kind"] == kind and entry.get("page", 1) == page:
+            return (REAL / site / entry["file"]).resolve()
+    raise FileNotFoundError(f"{site}: no recorded {kind} page {page}")
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex

@@ -51,4 +51,5 @@ def test_live_progress_on_request(tmp_path: Path) -> None:
         r = cli("crawl", "fixture", "--sites-dir", str(tmp_path / "sites"),
                 "--db", str(tmp_path / "a.db"), *FAST, "-s", "ARCHIVER_PROGRESS=live")
     assert r.returncode == 0
-    assert "\x1b[2Kfixture/trs: listings=1 articles=2 new=2" in r.stderr
+    # rich Live drew the block (cursor hidden while it runs) and left its last state on screen
+    assert "\x1b[?25l" in r.stderr and "\x1b[2Kfixture/trs: listings=1 articles=2 new=2" in r.stderr

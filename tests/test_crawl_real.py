@@ -12,15 +12,23 @@ from urllib.parse import urlsplit
 import pytest
 
 from archiver.testing.siteserver import RequestInfo, SiteServer
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import REAL, REPO, real_page
 from tests.crawlkit import FAST, cli, rows
 
-REAL = FIXTURES / "sites" / "real"
-ARTICLES = {
-    "pingtan": ("/zwgk/ghxx/gzjzqk/202404/t20240409_88866.htm", "区公安局2024年第一季度保安单位"),
-    "jiangxi": ("/art/2020/2/26/art_4975_1510362.html", "婴幼儿照护服务"),
-    "shanxi": ("/yw/sxyw/201909/t20190918_693227.shtml", "山西品牌丝路行"),
-}
+
+def _articles() -> dict[str, tuple[str, str]]:
+    """site -> (recorded article's path, title) for every site with a recorded article and a
+    listing (pages.json; a rebuilt listing counts here, the verified flag is checked elsewhere)."""
+    out = {}
+    for meta in sorted(REAL.glob("*/pages.json")):
+        pages = json.loads(meta.read_text(encoding="utf-8"))["pages"]
+        art = [p for p in pages if p["kind"] == "article"]
+        if art and any(p["kind"] == "listing" for p in pages):
+            out[meta.parent.name] = (urlsplit(art[0]["url"]).path, art[0]["title"])
+    return out
+
+
+ARTICLES = _articles()
 
 
 def _empty_proxy(req: RequestInfo) -> tuple[int, dict[str, str], bytes]:
@@ -35,10 +43,10 @@ def test_real_site_crawl(tmp_path: Path, site: str) -> None:
     root = tmp_path / "site"
     target = root / (path.lstrip("/") + ("index.html" if path.endswith("/") else ""))
     target.parent.mkdir(parents=True)
-    shutil.copy(REAL / site / "listing.html", target)
+    shutil.copy(real_page(site, "listing"), target)
     art_path, title = ARTICLES[site]
     (root / art_path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REAL / site / "article.html", root / art_path.lstrip("/"))
+    shutil.copy(real_page(site, "article"), root / art_path.lstrip("/"))
     with SiteServer(root, routes={"/module/web/jpage/dataproxy.jsp": _empty_proxy}) as srv:
         host = urlsplit(listing_url).netloc
         local = text.replace(f"{urlsplit(listing_url).scheme}://{host}", srv.base_url)

@@ -75,6 +75,15 @@ def test_encoding_utf16_without_bom(codec: str) -> None:
     assert (report.text, report.encoding, report.source) == (text, codec, "detected")
 
 
+def test_encoding_refuted_declarations_are_recorded() -> None:
+    """A header lying utf-8 over GBK bytes is refuted; the meta that decodes is believed."""
+    body = '<meta charset="gbk"><p>市人民政府关于印发重点工作方案的通知</p>'.encode("gbk")
+    report = decode(body, "text/html; charset=utf-8")
+    assert (report.encoding, report.source) == ("gb18030", "meta")
+    assert report.declared["refuted"] == ["header utf-8"]
+    assert "meta gbk agrees" in report.disagreement
+
+
 def test_encoding_big5_declared_gb2312_is_overruled() -> None:
     body = ('<meta charset="gb2312"><p>行政院會議通過國家發展計畫草案</p>').encode("big5")
     report = decode(body)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 import subprocess
 import sys
 import zlib
@@ -13,6 +14,7 @@ import pytest
 from sqlite_utils import Database
 from warcio.archiveiterator import ArchiveIterator
 
+from archiver.errors import ArchiverError
 from archiver.store.export import export_csv, export_jsonl, export_warc, response_headers
 from archiver.store.reader import open_readonly
 from archiver.store.search import Filters
@@ -41,6 +43,40 @@ def test_export_csv_round_trips_chinese(db: Database) -> None:
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert rows[0]["title"] == "运城市出台稳经济一揽子政策措施"
     assert json.loads(rows[0]["attachments"])[0]["name"] == "实施方案.pdf"
+    assert "repair_report" not in rows[0] and "body_html" not in rows[0]
+
+
+def _with(tmp_path: Path, sql: str, value: str) -> Database:
+    path = build_archive(tmp_path / "big.db")
+    with sqlite3.connect(path) as conn:
+        conn.execute(sql, [value])
+    return open_readonly(path)
+
+
+def test_export_csv_reads_back_at_the_default_field_limit(tmp_path: Path) -> None:
+    """A huge repair report would overflow csv's default 131,072-character field limit; the
+    reports are left out unless asked for, so the file reads back as written."""
+    db = _with(tmp_path, "UPDATE articles SET repair_report = ?", "x" * 200_000)
+    out = io.StringIO()
+    export_csv(db, out)
+    assert len(list(csv.DictReader(io.StringIO(out.getvalue())))) == 4
+
+
+def test_export_csv_columns_and_excel(db: Database) -> None:
+    out = io.StringIO()
+    export_csv(db, out, Filters(since="2022-06"), columns=["url", "title"], excel=True)
+    text = out.getvalue()
+    assert text.startswith("\ufeffurl,title\r\n") and "运城市出台稳经济一揽子政策措施" in text
+    with pytest.raises(ArchiverError, match="no column nope"):
+        export_csv(db, io.StringIO(), columns=["url", "nope"])
+
+
+def test_export_csv_excel_cuts_cells_excel_would_cut(tmp_path: Path) -> None:
+    db = _with(tmp_path, "UPDATE articles SET body = ?", "正" * 40_000)
+    out = io.StringIO()
+    export_csv(db, out, columns=["url", "body"], excel=True)
+    row = next(csv.DictReader(io.StringIO(out.getvalue().lstrip("\ufeff"))))
+    assert len(row["body"]) == 32_767 and row["body"].endswith("…")
 
 
 def test_export_csv_empty_still_has_header(db: Database) -> None:
@@ -52,12 +88,17 @@ def test_export_csv_empty_still_has_header(db: Database) -> None:
 def test_export_warc_passes_warcio_check(db: Database, tmp_path: Path) -> None:
     path = tmp_path / "archive.warc.gz"
     with path.open("wb") as out:
-        assert export_warc(db, out) == 5  # 4 articles, one fetched twice
+        assert export_warc(db, out, filename=path.name) == 5  # 4 articles, one fetched twice
     if not WARCIO.exists():
         pytest.fail(f"warcio command missing next to {sys.executable}")
     check = subprocess.run([str(WARCIO), "check", "-v", str(path)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     assert check.stdout.count("digest pass") == 11  # warcinfo + 5 responses + 5 requests
+    with path.open("rb") as stream:
+        info = next(iter(ArchiveIterator(stream)))
+    assert info.rec_headers.get_header("WARC-Filename") == "archive.warc.gz"
+    assert info.rec_headers.protocol == "WARC/1.0"
+    assert b"format: WARC File Format 1.0" in info.content_stream().read()
 
 
 def test_export_warc_keeps_original_bytes_and_headers(db: Database, tmp_path: Path) -> None:

@@ -22,17 +22,17 @@ from tests.conftest import FIXTURES
 
 LISTINGS = FIXTURES / "listings"
 DEFAULT_URL = "http://www.example.gov.cn/col/list/index.html"
-URLS = {"004": "https://n.netease.com/forum-9-1.html"}
+URLS = {"netease-nsh": "https://n.netease.com/forum-9-1.html"}
 
 
 def _case(name: str) -> tuple[str, str, list[str]]:
-    truth = json.loads((LISTINGS / f"{name}.json").read_text(encoding="utf-8"))
+    truth = json.loads((LISTINGS / name / "listing-1.json").read_text(encoding="utf-8"))
     url = URLS.get(name) or truth.get("url") or DEFAULT_URL
-    html = (LISTINGS / f"{name}.html").read_text(encoding="utf-8")
+    html = (LISTINGS / name / "listing-1.html").read_text(encoding="utf-8")
     return html, url, [clean_url(urljoin(url, h)) for h in truth["article_links"]]
 
 
-@pytest.mark.parametrize("name", [f"00{i}" for i in range(1, 8)])
+@pytest.mark.parametrize("name", sorted(p.name for p in LISTINGS.iterdir() if p.is_dir()))
 def test_real_listing_links_exact(name: str) -> None:
     html, url, truth = _case(name)
     listing = parse_listing(html, url)
@@ -41,18 +41,18 @@ def test_real_listing_links_exact(name: str) -> None:
 
 
 def test_real_listing_pagination() -> None:
-    html, url, _ = _case("005")
+    html, url, _ = _case("samr-cfda")
     assert parse_listing(html, url).next_pages == ["http://samr.cfda.gov.cn/WS01/CL1129/index_1.html"]
-    html, url, _ = _case("006")
+    html, url, _ = _case("jyt-gansu")
     listing = parse_listing(html, url)
     assert listing.pagination == "trs_script" and listing.total_pages == 10
-    html, url, _ = _case("004")
+    html, url, _ = _case("netease-nsh")
     assert parse_listing(html, url).next_pages == ["https://n.netease.com/forum-9-2.html"]
 
 
 def test_detect_family_of_real_listings() -> None:
-    assert detect_family(_case("001")[0]) == "trs"
-    assert detect_family(_case("007")[0]) == "ucap"
+    assert detect_family(_case("pingtan")[0]) == "trs"
+    assert detect_family(_case("sthjt-jiangxi")[0]) == "ucap"
     assert detect_family('{"data": []}') == "json"
     assert detect_family("<html><body><p>hi</p></body></html>") == "generic"
 
@@ -176,7 +176,7 @@ def test_page_request_is_hashable() -> None:
 def test_gansu_create_page_html_variant_counts_from_one() -> None:
     """createPageHTML('page_div', count, current, name, ext, records): page k is name_k.ext
     (real listing 006; public crawlers page list_yw_%d.shtml / xlist_2.shtml the same way)."""
-    html, _, _ = _case("006")
+    html, _, _ = _case("jyt-gansu")
     url = "https://jyt.gansu.gov.cn/jyt/c110634/zwgklist.shtml"
     listing = parse_listing(html, url)
     assert listing.next_pages == ["https://jyt.gansu.gov.cn/jyt/c110634/zwgklist_2.shtml"]

@@ -2,7 +2,11 @@
 table rows with dates in sibling cells, article hosts of the same platform, 更多>> and pager links."""
 from __future__ import annotations
 
+import lxml.html
+import pytest
+
 from archiver.listings import parse_listing
+from archiver.listings.html import page_base
 
 URL = "http://www.example.gov.cn/zwgk/tzgg/index.html"
 NAV = ("<div class='nav'><a href='/'>首页</a><a href='/zwgk/'>政务公开</a><a href='/hdjl/'>互动交流</a>"
@@ -35,6 +39,17 @@ def test_base_href_resolves_next_page() -> None:
     listing = parse_listing(html, "http://www.example.gov.cn/module/list.jsp?col=12")
     assert listing.article_urls[0] == "http://www.example.gov.cn/col/col12/content_0.html"
     assert listing.next_pages == ["http://www.example.gov.cn/col/col12/index_2.html"]
+
+
+@pytest.mark.parametrize("head,expected", [
+    ("<base href='/col/col12/'>", "http://www.example.gov.cn/col/col12/"),
+    ("<base target='_blank'><base href=' /col/col12/ '>", "http://www.example.gov.cn/col/col12/"),
+    ("<base href=''><base href='/col/col12/'>", URL),   # the first href counts, even an empty one
+    ("", URL),
+])
+def test_base_href_is_the_first_base_with_an_href(head: str, expected: str) -> None:
+    """One rule for listings and extraction (they used to differ on an empty href)."""
+    assert page_base(lxml.html.fromstring(_page("", head=head)), URL) == expected
 
 
 def test_table_rows_with_dates_in_sibling_cells() -> None:

@@ -11,9 +11,7 @@ import pytest
 from archiver.listings import parse_listing
 from archiver.listings.model import clean_url
 from archiver.profiles import ProfileError, find_profile, load_all, load_profile, profile_for_url
-from tests.conftest import FIXTURES
-
-REAL = FIXTURES / "sites" / "real"
+from tests.conftest import FIXTURES, REAL, real_page
 
 
 def _write(tmp: Path, text: str, name: str = "site.toml") -> Path:
@@ -89,7 +87,7 @@ def test_bare_url_profile() -> None:
 def test_real_site_listing_fixture(site: str) -> None:
     profile = find_profile(site)
     section = profile.sections[0]
-    html = (REAL / site / "listing.html").read_text(encoding="utf-8")
+    html = real_page(site, "listing").read_text(encoding="utf-8")
     listing = parse_listing(html, section.url, section.hints)
     assert listing.article_urls, listing.problem
     assert all(profile.allowed_domains[0] in u for u in listing.article_urls)
@@ -108,9 +106,9 @@ def test_real_site_article_fixture_extracts(site: str) -> None:
 
     profile = find_profile(site)
     raw = RawPage(url=profile.sections[0].url + "a.html",
-                  body=(REAL / site / "article.html").read_bytes(),
+                  body=real_page(site, "article").read_bytes(),
                   headers={"Content-Type": "text/html"})
-    article = process_page(raw, profile.selectors).to_dict()
+    article = process_page(raw, profile).to_dict()
     assert article.get("title") and article.get("body")
 
 
@@ -124,7 +122,21 @@ def test_verified_only_with_real_recordings() -> None:
         assert row is not None, f"{profile.id}: no row in tests/fixtures/sites/SOURCES.md"
         if profile.verified:
             assert (REAL / profile.id / "listing.truth.json").exists(), profile.id
-            assert (REAL / profile.id / "article.html").exists(), profile.id
+            assert real_page(profile.id, "article").exists(), profile.id
             assert "REBUILT" not in row and "| yes |" in row, row
         else:
             assert "| no" in row, row
+
+
+def test_own_sites_dir_finds_the_built_in_families(tmp_path: Path) -> None:
+    """A profile kept in a directory of one's own extends the families that come with the
+    package; no copy of _cms/ is needed, and a profile is unverified unless it says so."""
+    path = tmp_path / "mine.toml"
+    path.write_text('id = "mine"\nextends = "hanweb"\n[[sections]]\n'
+                    'url = "http://www.example.gov.cn/col/col1/index.html"\n', encoding="utf-8")
+    profile = find_profile("mine", sites_dir=tmp_path)
+    assert profile.family == "hanweb" and profile.sections[0].hints.pagination == "hanweb"
+    assert not profile.verified
+    path.write_text(path.read_text().replace('"hanweb"', '"nosuch"'), encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"unknown family 'nosuch' \(known: .*generic.*trs"):
+        find_profile("mine", sites_dir=tmp_path)

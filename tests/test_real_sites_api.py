@@ -16,10 +16,9 @@ import pytest
 from archiver.listings import PageRequest, formapi, parse_listing
 from archiver.profiles import find_profile
 from archiver.testing.siteserver import RequestInfo, SiteServer
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import REPO, real_page
 from tests.crawlkit import FAST, article_html, cli, rows
 
-REAL = FIXTURES / "sites" / "real"
 PT_API, UCAP_API = "/fjdzapp/search", "/queryList"
 PT_DIR, UCAP_DIR = "/zwgk/ghxx/gzjzqk/", "/jxssthjt/col/col42150/"
 
@@ -65,12 +64,12 @@ def ucap_api(calls: list[dict[str, list[str]]], total: int = 70):  # type: ignor
 
 
 def test_formapi_requests_from_real_listings() -> None:
-    pt = (REAL / "pingtan" / "listing.html").read_text(encoding="utf-8")
+    pt = real_page("pingtan", "listing").read_text(encoding="utf-8")
     req = formapi.first_request(pt, "https://www.pingtan.gov.cn" + PT_DIR)
     assert req is not None and req.url == "https://www.pingtan.gov.cn/fjdzapp/search"
     assert dict(req.form) == {"channelid": "200210", "classsql": "chnlid=1780", "page": "6",
                               "prepage": "15", "sortfield": "-docorderpri,-docreltime"}
-    uc = (REAL / "sthjt-jiangxi" / "listing.html").read_text(encoding="utf-8")
+    uc = real_page("sthjt-jiangxi", "listing").read_text(encoding="utf-8")
     req = formapi.first_request(uc, "http://sthjt.jiangxi.gov.cn" + UCAP_DIR + "index.html", 50)
     assert req is not None and req.url == "http://sthjt.jiangxi.gov.cn/queryList"
     assert dict(req.form)["webSiteCode[]"] == "jxssthjt" and dict(req.form)["current"] == "4"
@@ -96,7 +95,7 @@ def _serve_real(tmp: Path, site: str, articles: list[str]) -> tuple[Path, str]:
     path = urlsplit(listing_url).path
     target = root / (path.lstrip("/") + ("index.html" if path.endswith("/") else ""))
     target.parent.mkdir(parents=True)
-    shutil.copy(REAL / site / "listing.html", target)
+    shutil.copy(real_page(site, "listing"), target)
     for i, rel in enumerate(articles):
         (root / rel.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
         (root / rel.lstrip("/")).write_text(article_html(f"接口文章第{i}篇", "2023-01-01"),

@@ -14,12 +14,11 @@ import pytest
 from archiver.listings import parse_listing
 from archiver.listings.model import clean_url
 from archiver.profiles import find_profile
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REAL, real_page
 
 log = logging.getLogger(__name__)
-REAL = FIXTURES / "sites" / "real"
 CORPUS = FIXTURES / "listings"
-URLS = {"004": "https://n.netease.com/forum-9-1.html"}
+URLS = {"netease-nsh": "https://n.netease.com/forum-9-1.html"}
 DEFAULT_URL = "http://www.example.gov.cn/col/list/index.html"
 REAL_SITES = sorted(p.parent.name for p in REAL.glob("*/listing.truth.json"))
 
@@ -34,14 +33,17 @@ def _cases() -> list[tuple[str, str, str, set[str], bool]]:
     out = []
     for site in REAL_SITES:
         url = find_profile(site).sections[0].url
-        html = (REAL / site / "listing.html").read_text(encoding="utf-8")
+        html = real_page(site, "listing").read_text(encoding="utf-8")
         truth = _truth(REAL / site / "listing.truth.json", url)
-        out += [(f"{site}+profile", html, url, truth, True), (f"{site}-bare", html, url, truth, False)]
-    for path in sorted(CORPUS.glob("*.json")):
+        out.append((f"{site}+profile", html, url, truth, True))
+        if json.loads((REAL / site / "listing.truth.json").read_text(encoding="utf-8")).get("bare", True):
+            out.append((f"{site}-bare", html, url, truth, False))
+    for path in sorted(CORPUS.glob("*/listing-*.json")):
         meta = json.loads(path.read_text(encoding="utf-8"))
-        url = URLS.get(path.stem) or meta.get("url") or DEFAULT_URL
+        site = path.parent.name
+        url = URLS.get(site) or meta.get("url") or DEFAULT_URL
         html = path.with_suffix(".html").read_text(encoding="utf-8")
-        out.append((f"corpus-{path.stem}", html, url, _truth(path, url), False))
+        out.append((f"corpus-{site}-{path.stem}", html, url, _truth(path, url), False))
     return out
 
 

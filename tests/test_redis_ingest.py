@@ -12,7 +12,7 @@ from archiver.crawl.redisq import GROUP, STREAM, connect
 from archiver.models import RawPage
 from archiver.process import process_page
 from archiver.store.ingest import Ingest
-from archiver.store.writer import ArchiveDB
+from archiver.store.writer import ArchiveWriter
 from archiver.testing.redisserver import RedisServer
 from tests.crawlkit import article_html
 
@@ -36,7 +36,7 @@ def _fill(r: redis.Redis, records: int) -> None:
         r.xadd(STREAM, _record(n))
 
 
-def _count(archive: ArchiveDB, table: str) -> int:
+def _count(archive: ArchiveWriter, table: str) -> int:
     return int(archive.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
@@ -44,7 +44,7 @@ def test_ingest_is_exactly_once_across_a_crash_before_xack(tmp_path: Path,
                                                             redis_server: RedisServer) -> None:
     r = connect(redis_server.url)
     _fill(r, 3)
-    archive = ArchiveDB(tmp_path / "a.db")
+    archive = ArchiveWriter(tmp_path / "a.db")
     crashing = Ingest(r, archive)
     real_xack = r.xack
     r.xack = lambda *a: (_ for _ in ()).throw(RuntimeError("killed after commit"))  # type: ignore[method-assign]
@@ -64,7 +64,7 @@ def test_ingest_skips_a_record_answered_twice(tmp_path: Path, redis_server: Redi
     r = connect(redis_server.url)
     _fill(r, 1)
     r.xadd(STREAM, _record(1))                # a reaped lease: a second worker answered it too
-    archive = ArchiveDB(tmp_path / "a.db")
+    archive = ArchiveWriter(tmp_path / "a.db")
     stats = Ingest(r, archive).run(idle_exit=0.2)
     assert stats.records == 1 and stats.skipped == 1
     assert archive.db.execute("SELECT status, reason FROM frontier").fetchall() == [("done", "new")]

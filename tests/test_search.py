@@ -8,7 +8,9 @@ from sqlite_utils import Database
 
 from archiver.store.reader import open_readonly
 from archiver.store.search import Filters, SearchError, make_snippet, search
-from archiver.store.writer import ArchiveDB
+from archiver.store.snippets import SNIPPET_COLUMNS
+from archiver.store.writer import ArchiveWriter
+from archiver.textwidth import width
 from tests.test_search_samples import ARTICLES, build_archive, raw_page
 
 
@@ -87,7 +89,7 @@ def test_search_raw_mode_syntax_error_is_one_line(db: Database) -> None:
 
 def test_search_index_in_sync_on_insert_and_update(tmp_path: Path) -> None:
     path = tmp_path / "sync.db"
-    writer = ArchiveDB(path)
+    writer = ArchiveWriter(path)
     site, section, url_path, record = ARTICLES[1]
     writer.save(raw_page(site, section, url_path, record), record)  # insert
     assert titles(search(open_readonly(path), "一揽子")) == [record["title"]]
@@ -105,5 +107,17 @@ def test_search_empty_query(db: Database) -> None:
 
 def test_make_snippet_marks_first_term() -> None:
     body = "前" * 50 + "政策" + "后" * 50
-    text = make_snippet(body, ["政策"], width=5)
-    assert text == "…前前前前前【政策】后后后后后…"
+    text = make_snippet(body, ["政策"], columns=26)
+    assert text == "…前前前前【政策】后后后后…"
+
+
+@pytest.mark.parametrize("where", [0, 3, 20, 45, 98])
+def test_snippet_is_centred_on_the_hit_and_fits_its_columns(where: int) -> None:
+    """Wherever the term sits, the snippet fits the 40 columns of a table cell (a CJK
+    character is two) and holds the marked hit whole."""
+    body = "甲" * where + "考核" + "乙" * (100 - where) + "\n丙 Latin text"
+    text = make_snippet(body, ["考核"])
+    assert "【考核】" in text and width(text) <= SNIPPET_COLUMNS
+    before, after = text.split("【考核】")
+    if 5 < where < 90:
+        assert abs(width(before) - width(after)) <= 2

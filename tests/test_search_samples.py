@@ -1,4 +1,4 @@
-"""Sample archive shared by the query tests: realistic Chinese articles saved through ArchiveDB.
+"""Sample archive shared by the query tests: realistic Chinese articles saved through ArchiveWriter.
 
 Imported by the other query tests as ``tests.test_search_samples``.
 """
@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver.models import RawPage
-from archiver.store.writer import ArchiveDB
+from archiver.store.writer import ArchiveWriter
 
 BASE = "http://www.yuncheng.gov.cn"
 
@@ -71,7 +71,7 @@ def raw_page(site: str, section: str, path: str, record: dict[str, Any],
 
 def build_archive(path: Path, *, edited: bool = True) -> Path:
     """Four articles over two sites; the first one edited once (two versions)."""
-    db = ArchiveDB(path)
+    db = ArchiveWriter(path)
     for site, section, url_path, record in ARTICLES:
         db.save(raw_page(site, section, url_path, record), record)
     if edited:

@@ -13,7 +13,7 @@ from archiver.store import search as search_module
 from archiver.store.reader import open_readonly
 from archiver.store.schema import GRAMS_TABLE, MIGRATIONS, grams_sql
 from archiver.store.search import Filters, search
-from archiver.store.writer import ArchiveDB, open_database
+from archiver.store.writer import ArchiveWriter, open_database
 from tests.test_search_samples import ARTICLES, build_archive
 
 # Hanzi, digits and punctuation: windows that cross punctuation are the edge cases.
@@ -121,7 +121,7 @@ def test_old_archive_read_only_still_searches_short_terms(tmp_path: Path) -> Non
 def test_old_archive_is_upgraded_in_place(tmp_path: Path) -> None:
     path = tmp_path / "v2.db"
     _version_2_archive(path)
-    ArchiveDB(path).db.close()  # any writer migrates
+    ArchiveWriter(path).db.close()  # any writer migrates
     reader = open_readonly(path)
     assert reader.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert _grams_rowids(reader, '"政策"') == {1}  # existing rows were indexed

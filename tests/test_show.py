@@ -7,7 +7,7 @@ import pytest
 from sqlite_utils import Database
 
 from archiver.store.reader import open_readonly
-from archiver.store.show import NotFound, render, show
+from archiver.store.show import NotFound, repair_summary, report_text, show
 from tests.test_search_samples import BASE, build_archive
 
 
@@ -28,12 +28,15 @@ def test_show_version_history_with_diff(db: Database) -> None:
 
 def test_show_reports_flags_and_attachments(db: Database) -> None:
     repaired = show(db, BASE + "/tzgg/t20220520_3.html")
-    text = render(repaired)
+    text = report_text(repaired, full=True)
     assert "repair report:" in text and "utf8_as_gbk" in text and "lost: 2" in text
     assert "decode report:" in text and "encoding: gb18030" in text
     assert "  - lost_characters" in text
     assert repaired.diffs == [] and "versions (1):" in text
-    with_files = render(show(db, BASE + "/xxgk/t20220603_2.html"))
+    short = report_text(repaired)
+    assert "decode: gb18030 from " in short and "repair report:" not in short
+    assert "characters lost for good" in short and "  - lost_characters" in short
+    with_files = report_text(show(db, BASE + "/xxgk/t20220603_2.html"))
     assert "实施方案.pdf " + BASE + "/xxgk/fj1.pdf" in with_files
 
 
@@ -48,3 +51,12 @@ def test_show_by_id_and_json_shape(db: Database) -> None:
 def test_show_unknown_article(db: Database) -> None:
     with pytest.raises(NotFound, match="no article"):
         show(db, "http://www.yuncheng.gov.cn/missing.html")
+
+
+def test_repair_summary_counts_kinds_and_shows_the_first_changes() -> None:
+    changes = [{"kind": "utf8_as_gbk", "before": "鍏徃", "after": "公司"}] * 7 + [
+        {"kind": "entities", "before": "&amp;lt;", "after": "<"}]
+    lines = repair_summary({"changed": True, "lost": 0, "changes": changes, "kinds": []})
+    assert lines[0] == "repair: 8 changes (utf8_as_gbk 7, entities 1)"
+    assert lines[1] == "  utf8_as_gbk: '鍏徃' -> '公司'" and lines[-1].startswith("  … 3 more")
+    assert repair_summary(None) == ["repair: none"]

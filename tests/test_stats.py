@@ -5,7 +5,7 @@ from pathlib import Path
 
 from archiver.store.reader import open_readonly
 from archiver.store.search import Filters
-from archiver.store.stats import bar_chart, compute_stats, render
+from archiver.store.stats import bar_chart, compute_stats, stats_text
 from tests.test_search_samples import build_archive
 
 
@@ -31,7 +31,7 @@ def test_stats_bar_chart_scales_to_peak() -> None:
 
 
 def test_stats_render_has_tables_and_chart(tmp_path: Path) -> None:
-    text = render(compute_stats(open_readonly(build_archive(tmp_path / "a.db"))))
+    text = stats_text(compute_stats(open_readonly(build_archive(tmp_path / "a.db"))))
     assert "articles: 4   versions: 5" in text
     assert "articles per month:" in text and "2022-05  " in text
     assert "yuncheng/通知公告" in text

@@ -1,4 +1,4 @@
-"""ArchiveDB: one transaction per article, versions never overwritten, raw bytes kept."""
+"""ArchiveWriter: one transaction per article, versions never overwritten, raw bytes kept."""
 from __future__ import annotations
 
 import sqlite3
@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from archiver.errors import StorageError
 from archiver.models import RawPage
-from archiver.store.writer import ArchiveDB, load_body, open_database
+from archiver.store.writer import ArchiveWriter, load_body, open_database
 
 GBK_PAGE = "<html><head><title>运城市召开会议</title></head><body>正文</body></html>".encode("gbk")
 
@@ -28,7 +28,7 @@ def raw(url: str = "http://127.0.0.1/a/t20220520_1.html", body: bytes = GBK_PAGE
 
 
 def test_storage_new_unchanged_changed(memory_db: Database) -> None:
-    db = ArchiveDB(memory_db)
+    db = ArchiveWriter(memory_db)
     assert db.save(raw(), article()) == "new"
     assert db.save(raw(), article()) == "unchanged"
     assert db.save(raw(body=GBK_PAGE + b" "), article(body="会议内容已更新。")) == "changed"
@@ -40,7 +40,7 @@ def test_storage_new_unchanged_changed(memory_db: Database) -> None:
 
 
 def test_storage_keeps_raw_bytes_and_reports(memory_db: Database) -> None:
-    db = ArchiveDB(memory_db)
+    db = ArchiveWriter(memory_db)
     db.save(raw(), article())
     row = next(memory_db.query("SELECT * FROM articles"))
     assert load_body(memory_db, row["page_id"]) == GBK_PAGE
@@ -51,14 +51,14 @@ def test_storage_keeps_raw_bytes_and_reports(memory_db: Database) -> None:
 
 
 def test_storage_fts_finds_chinese_substrings(memory_db: Database) -> None:
-    ArchiveDB(memory_db).save(raw(), article())
+    ArchiveWriter(memory_db).save(raw(), article())
     hits = list(memory_db.query(
         "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", ['"疫情防控"']))
     assert len(hits) == 1
 
 
 def test_storage_failed_save_leaves_nothing_half_written(memory_db: Database) -> None:
-    db = ArchiveDB(memory_db)
+    db = ArchiveWriter(memory_db)
     db.save(raw(), article())
     bad = article(title="新标题")
     bad["published_at"] = object()  # not storable: the whole save must roll back
@@ -78,14 +78,14 @@ def test_storage_unwritable_path_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_storage_readonly_refuses_writes(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
-    ArchiveDB(path).save(raw(), article())
+    ArchiveWriter(path).save(raw(), article())
     ro = open_database(path, readonly=True)
     with pytest.raises(sqlite3.OperationalError):
         ro.execute("DELETE FROM articles")
 
 
 def test_storage_runs_recorded(memory_db: Database) -> None:
-    db = ArchiveDB(memory_db)
+    db = ArchiveWriter(memory_db)
     run = db.start_run("demo", {"url": "http://127.0.0.1/"})
     db.finish_run(run, "ok", {"requests": 5, "new": 3}, {"要闻": {"new": 3}})
     row = next(memory_db.query("SELECT * FROM runs"))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -9,7 +10,7 @@ from urllib.parse import urlsplit
 import click
 
 from archiver.cli.options import db_option
-from archiver.cli.table import render
+from archiver.cli.table import text_table
 from archiver.errors import ArchiverError
 from archiver.store.writer import open_database
 
@@ -39,7 +40,7 @@ def demo(db: str) -> None:
     _check_writable(db)
     run = run_demo(db)
     click.echo(f"Demo site served at {run.base_url}\n")
-    click.echo(render(run.result.headers, run.result.rows))
+    click.echo(text_table(run.result.headers, run.result.rows))
     for line in run.result.summaries:
         click.echo(line)
     archive = open_database(db, readonly=True)
@@ -52,6 +53,19 @@ def demo(db: str) -> None:
         click.echo(f"  {hit.published_at or '':<25} {hit.title}\n      {hit.snippet}")
     if stored < run.expected_articles:
         raise ArchiverError(f"only {stored} of {run.expected_articles} demo articles were archived")
+
+
+def _log_to_file(path: str) -> None:
+    """Every log record goes to `path` (appended), none to the terminal."""
+    try:
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError as exc:
+        raise ArchiverError(f"cannot write the log file {path}: {exc.strerror or exc}") from exc
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
 
 
 def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
@@ -91,9 +105,12 @@ jobs_option = click.option(
 @click.option("--redis", "redis_url", default=None, metavar="URL",
               help="Run on workers over Redis (redis://HOST:PORT/DB): queue the sections and "
                    "follow the run; `archiver worker` and `archiver ingest` do the work.")
+@click.option("--log-file", type=click.Path(dir_okay=False), default=None,
+              help="Append the log, the table and the summary to this file; print the summary "
+                   "(on stderr) only for runs that are not ok, so cron mails just those.")
 def crawl(db: str, targets: tuple[str, ...], all_sites: bool, max_pages: int | None,
           refresh: bool, backfill: bool, sites_dir: str | None, setting: tuple[str, ...],
-          jobs: int | None, redis_url: str | None) -> None:
+          jobs: int | None, redis_url: str | None, log_file: str | None) -> None:
     """Crawl sites' section listings and archive their new articles.
 
     A target is a profile id (data/sites/ID.toml), a profile file, or a bare
@@ -113,6 +130,9 @@ def crawl(db: str, targets: tuple[str, ...], all_sites: bool, max_pages: int | N
     overrides = _parse_settings(setting)
     if jobs is not None:
         overrides["ARCHIVER_JOBS"] = jobs
+    if log_file:
+        _log_to_file(log_file)
+        overrides.setdefault("ARCHIVER_PROGRESS", "log")
     if redis_url:
         from archiver.crawl.distributed import crawl_sites_redis, redis_targets
 
@@ -125,9 +145,14 @@ def crawl(db: str, targets: tuple[str, ...], all_sites: bool, max_pages: int | N
         _check_writable(db)
         result = crawl_sites(profiles, db, refresh=refresh, backfill=backfill,
                              max_pages=max_pages, overrides=overrides)
-    click.echo(render(result.headers, result.rows))
-    for line in result.summaries:
-        click.echo(line)
+    report = [text_table(result.headers, result.rows), *result.summaries]
+    if log_file:
+        for line in report:
+            logging.getLogger("archiver.crawl").info("%s", line)
+        if any(status != "ok" for status in result.statuses.values()):
+            click.echo("\n".join(result.summaries), err=True)
+    else:
+        click.echo("\n".join(report))
     if result.failed:
         raise ArchiverError(f"{len(result.failed)} of {len(profiles)} site runs failed: "
                             + ", ".join(result.failed))
@@ -149,7 +174,7 @@ def sites(check: bool, sites_dir: str | None) -> None:
     from archiver.crawl.runner import check_profiles
 
     rows, problems = check_profiles(Path(sites_dir) if sites_dir else None, live=check)
-    click.echo(render(["site", "name", "family", "sections", "verified", "check"], rows))
+    click.echo(text_table(["site", "name", "family", "sections", "verified", "check"], rows))
     if problems:
         raise ArchiverError(f"{len(problems)} problem(s): " + "; ".join(problems))
 
@@ -169,19 +194,27 @@ def schedule(db: str, site: str, every: str, install: bool) -> None:
     """
     import os
 
-    from archiver.crawl.schedule import crontab_line, install_crontab, parse_every, systemd_units
+    from archiver.crawl.schedule import crontab_line, install_crontab, parse_every, slug, systemd_units
     from archiver.profiles import find_profile
 
     interval = parse_every(every)
     target = site if "://" in site else find_profile(site).id
     db = os.path.abspath(db)
-    line = crontab_line(target, interval, db)
     service, timer = systemd_units(target, interval, db)
-    click.echo(f"# crontab (crontab -e):\n{line}\n")
-    click.echo(f"# /etc/systemd/system/archiver-{target}.service\n{service}")
-    click.echo(f"# /etc/systemd/system/archiver-{target}.timer\n{timer}")
-    click.echo(f"# then: systemctl enable --now archiver-{target}.timer")
-    if install:
+    try:
+        line: str | None = crontab_line(target, interval, db)
+    except ArchiverError as exc:
+        if install:
+            raise
+        line = None
+        click.echo(f"# no crontab line: {exc}\n")
+    if line:
+        click.echo(f"# crontab (crontab -e):\n{line}\n")
+    name = slug(target)
+    click.echo(f"# /etc/systemd/system/archiver-{name}.service\n{service}")
+    click.echo(f"# /etc/systemd/system/archiver-{name}.timer\n{timer}")
+    click.echo(f"# then: systemctl enable --now archiver-{name}.timer")
+    if install and line:
         install_crontab(target, line)
         click.echo(f"installed in crontab: {line}")
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from archiver.cli.table import render
+from archiver.cli.table import text_table
 from archiver.store.writer import default_db_path
 
 F = Callable[..., Any]
@@ -39,7 +39,7 @@ def emit_rows(rows: list[dict[str, Any]], fmt: str, as_json: bool = False) -> No
         writer.writerows(rows)
         click.echo(out.getvalue(), nl=False)
     else:
-        click.echo(render(list(rows[0]) if rows else ["(no rows)"],
-                          [list(r.values()) for r in rows]))
+        click.echo(text_table(list(rows[0]) if rows else ["(no rows)"],
+                              [list(r.values()) for r in rows]))
 
 

@@ -70,7 +70,8 @@ def search(db: str, text: str, filters: Filters, limit: int, raw: bool, fmt: str
 @db_option
 @click.argument("url_or_id")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def show(db: str, url_or_id: str, as_json: bool) -> None:
+@click.option("--full", is_flag=True, help="Print the decode and repair reports whole, not summarised.")
+def show(db: str, url_or_id: str, as_json: bool, full: bool) -> None:
     """Show one article: record, encoding and repair reports, flags, attachments,
     and its version history with a diff between versions.
 
@@ -80,10 +81,10 @@ def show(db: str, url_or_id: str, as_json: bool) -> None:
       archiver show http://www.example.gov.cn/zwyw/t20220512_1.html --json
     """
     from archiver.store.reader import open_readonly
-    from archiver.store.show import render, show as run_show
+    from archiver.store.show import report_text, show as run_show
 
     report = run_show(open_readonly(db), url_or_id)
-    _echo_json(report.to_dict()) if as_json else click.echo(render(report))
+    _echo_json(report.to_dict()) if as_json else click.echo(report_text(report, full=full))
 
 
 @click.command()
@@ -93,7 +94,12 @@ def show(db: str, url_or_id: str, as_json: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               show_default=True, help="Output file; '-' for standard output (jsonl/csv only).")
 @click.option("--current-only", is_flag=True, help="WARC: only each article's current page, not every fetch.")
-def export(db: str, fmt: str, filters: Filters, output: str, current_only: bool) -> None:
+@click.option("--columns", default=None, metavar="A,B,…",
+              help="CSV: these columns (default: all but body_html and the JSON reports).")
+@click.option("--excel", is_flag=True,
+              help="CSV for Excel: UTF-8 with a BOM, cells cut at Excel's 32,767 characters.")
+def export(db: str, fmt: str, filters: Filters, output: str, current_only: bool,
+           columns: str | None, excel: bool) -> None:
     """Export articles as JSONL or CSV, or their stored raw pages as a WARC
     (request and response records with the original headers and bytes).
 
@@ -101,7 +107,11 @@ def export(db: str, fmt: str, filters: Filters, output: str, current_only: bool)
     Example:
       archiver export --format warc --site yuncheng -o yuncheng.warc.gz
       archiver export --format jsonl --since 2022-05 --until 2022-05 -o may.jsonl
+      archiver export --format csv --excel -o articles.csv
+      archiver export --format csv --columns url,title,published_at,source -o list.csv
     """
+    import os
+
     from archiver.errors import ArchiverError
     from archiver.store.export import export_csv, export_jsonl, export_warc
     from archiver.store.reader import open_readonly
@@ -111,12 +121,16 @@ def export(db: str, fmt: str, filters: Filters, output: str, current_only: bool)
         if output == "-":
             raise ArchiverError("a WARC is binary: give a file with -o FILE.warc.gz")
         with open(output, "wb") as out:
-            count = export_warc(archive, out, filters, history=not current_only)
+            count = export_warc(archive, out, filters, history=not current_only,
+                                filename=os.path.basename(output))
         click.echo(f"wrote {count} request/response pairs to {output}", err=True)
         return
-    writer = export_jsonl if fmt == "jsonl" else export_csv
     with click.open_file(output, "w", encoding="utf-8") as out:
-        count = writer(archive, out, filters)
+        if fmt == "jsonl":
+            count = export_jsonl(archive, out, filters)
+        else:
+            names = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
+            count = export_csv(archive, out, filters, columns=names, excel=excel)
     click.echo(f"wrote {count} articles to {output if output != '-' else 'stdout'}", err=True)
 
 
@@ -163,10 +177,10 @@ def stats(db: str, filters: Filters, as_json: bool) -> None:
       archiver stats --site yuncheng --since 2022
     """
     from archiver.store.reader import open_readonly
-    from archiver.store.stats import compute_stats, render
+    from archiver.store.stats import compute_stats, stats_text
 
     result = compute_stats(open_readonly(db), filters)
-    _echo_json(result.to_dict()) if as_json else click.echo(render(result))
+    _echo_json(result.to_dict()) if as_json else click.echo(stats_text(result))
 
 
 @click.command()

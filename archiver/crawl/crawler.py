@@ -14,6 +14,9 @@ from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from archiver.crawl.ledger import RunLedger
+from archiver.spiders.extensions import ledger_of
+
 log = logging.getLogger(__name__)
 
 
@@ -37,6 +40,9 @@ class CrawlOutcome:
     errors: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     reason: str | None = None
+    # The crawl's run ledger (status, counts, per-section counts, page outcomes); None
+    # when the crawl never got as far as building its extensions.
+    ledger: RunLedger | None = None
 
 
 def _watch(crawler: Crawler, outcome: CrawlOutcome, keep_items: bool) -> None:
@@ -58,10 +64,16 @@ def _watch(crawler: Crawler, outcome: CrawlOutcome, keep_items: bool) -> None:
         outcome.spider = spider
         outcome.reason = reason
         outcome.stats = dict(crawler.stats.get_stats())
+        if outcome.ledger is None:
+            outcome.ledger = ledger_of(crawler)
+
+    def opened(spider: Any) -> None:
+        outcome.ledger = ledger_of(crawler)
 
     for handler, signal in ((scraped, signals.item_scraped), (dropped, signals.item_dropped),
                             (error, signals.spider_error),
-                            (item_error, signals.item_error), (closed, signals.spider_closed)):
+                            (item_error, signals.item_error), (closed, signals.spider_closed),
+                            (opened, signals.spider_opened)):
         crawler.signals.connect(handler, signal=signal, weak=False)
 
 

@@ -126,7 +126,7 @@ def follow(r: Any, queue: WorkQueue, runs: list[RunInRedis], *, poll: float = 0.
            progress_every: float = 10.0, wait_warn: float = 15.0) -> None:
     """Until every run is finished: end the runs nothing is left of, reap expired leases,
     print the same per-section progress lines as a local crawl (plain, every interval)."""
-    from archiver.pipelines.store import section_counts
+    from archiver.crawl.ledger import section_counts
 
     progress = logging.getLogger("archiver.progress")
     last_progress = time.monotonic()

@@ -31,10 +31,11 @@ def fetch_one(url: str, db: str, *, store: bool = True, site: str | None = None,
                             project_settings(db, overrides))
     if outcome.stored:
         item = outcome.stored[0]
-        return FetchResult(url, item.get("outcome") or "not stored", item["article"])
+        stored = outcome.ledger.outcomes if outcome.ledger is not None else {}
+        return FetchResult(url, stored.get(item["raw"].url) or "not stored", item["article"])
     if outcome.dropped:
         raise FetchError(outcome.dropped[0])
-    failure = getattr(outcome.spider, "failure", None)
+    failure = outcome.ledger.failures[0] if outcome.ledger and outcome.ledger.failures else None
     if failure:
         raise FetchError(f"cannot fetch {url}: {failure}")
     raise FetchError(f"cannot fetch {url}: {'; '.join(outcome.errors) or 'no response'}")

@@ -1,6 +1,7 @@
 """Progress text for a crawl: a live line per section on a terminal, plain lines under cron.
 
-Pure formatting; spiders/extensions.py decides when to print.
+Pure formatting; spiders/extensions.py decides when to print, archiver/crawl/live.py draws the
+live block.
 """
 from __future__ import annotations
 
@@ -23,9 +24,3 @@ def summary_line(site: str, status: str, counts: Mapping[str, int], elapsed: flo
     """One line per site run, for cron mail and logs."""
     return (f"{site}: {status} in {elapsed:.1f}s — "
             + ", ".join(f"{counts.get(k, 0)} {k}" for k in RUN_COUNTS))
-
-
-def live_block(lines: list[str], previous: int) -> str:
-    """Redraw ``previous`` lines in place (ANSI: cursor up, clear line)."""
-    up = f"\x1b[{previous}F" if previous else ""
-    return up + "".join(f"\x1b[2K{line}\n" for line in lines)

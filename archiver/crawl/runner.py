@@ -72,10 +72,11 @@ def resolve_targets(targets: Iterable[str], all_sites: bool,
 def _section_rows(outcomes: list[Any]) -> list[list[Any]]:
     rows = []
     for o in outcomes:
-        spider = o.spider
-        for name, counts in (getattr(spider, "section_counts", None) or {}).items():
-            rows.append([spider.site, name, *(counts.get(k, 0) for k in SECTION_COUNTS),
-                         getattr(spider, "run_status", o.reason)])
+        if o.ledger is None:
+            continue
+        for name, counts in o.ledger.sections.items():
+            rows.append([o.ledger.site, name, *(counts.get(k, 0) for k in SECTION_COUNTS),
+                         o.ledger.status or o.reason])
     return rows
 
 
@@ -84,7 +85,7 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
                 overrides: dict[str, Any] | None = None) -> CrawlResult:
     """Run every profile's crawl in this process; return the table and the failures."""
     from archiver.crawl.crawler import project_settings, run_spiders
-    from archiver.store.writer import ArchiveDB
+    from archiver.store.writer import ArchiveWriter
 
     started = time.monotonic()
     settings = project_settings(db, overrides or {})
@@ -97,24 +98,25 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
         if not settings.get("JOBDIR") and not settings.get("ARCHIVER_QUEUE_DIR"):
             queues = locks.enter_context(tempfile.TemporaryDirectory(prefix="archiver-queue-"))
             settings.set("ARCHIVER_QUEUE_DIR", queues, priority="cmdline")
-        archive = ArchiveDB(db)
+        writer = ArchiveWriter(db)
         for profile in profiles:
             locks.enter_context(site_lock(db, profile.id))
-            if archive.interrupt_stale_runs(profile.id):
+            if writer.interrupt_stale_runs(profile.id):
                 log.warning("%s: an earlier run was interrupted; resuming its frontier", profile.id)
-        archive.db.conn.close()
+        writer.db.conn.close()
         jobs = [("site", {"profile": p, "refresh": refresh, "backfill": backfill,
                           "max_pages": max_pages}) for p in profiles]
         outcomes = run_spiders(jobs, settings, keep_items=False)
     elapsed = time.monotonic() - started
     statuses, summaries = {}, []
     for profile, o in zip(profiles, outcomes, strict=False):
-        status = getattr(o.spider, "run_status", None) or "failed"
+        ledger = o.ledger
+        status = (ledger.status if ledger is not None else None) or "failed"
         if o.reason not in ("finished", None) and status != "failed":
             status = "failed"
         statuses[profile.id] = status
         # What StorePipeline recorded in the runs row (none if the run never opened).
-        counts = getattr(o.spider, "run_counts", None) or {
+        counts = (ledger.counts if ledger is not None else None) or {
             "requests": o.stats.get("downloader/request_count", 0)}
         summaries.append(summary_line(profile.id, status, counts, elapsed)
                          + (f" (stopped: {o.reason})" if o.reason not in ("finished", None) else ""))

@@ -7,6 +7,7 @@ HTTP server (which runs any Python sent to it) are off for cron use.
 import os
 
 from archiver import __version__
+from archiver.store.writer import default_db_path
 
 BOT_NAME = "archiver"
 SPIDER_MODULES = ["archiver.spiders"]
@@ -52,7 +53,11 @@ ARCHIVER_MAX_PER_HOST = 2
 # Smallest delay between requests to one host (see spiders/site.py apply_politeness).
 ARCHIVER_MIN_DELAY = 0.01
 
-EXTENSIONS = {"archiver.spiders.extensions.ProgressExtension": 500}
+# The run ledger (one per crawl, shared by spider, pipelines and runner) and progress.
+EXTENSIONS = {"archiver.spiders.extensions.RunLedgerExtension": 100,
+              "archiver.spiders.extensions.ProgressExtension": 500}
+# Seconds between writes of a running crawl's counts to its runs row.
+ARCHIVER_LEDGER_INTERVAL = 2.0
 ARCHIVER_PROGRESS = os.environ.get("ARCHIVER_PROGRESS", "auto")   # auto | live | log | off
 ARCHIVER_PROGRESS_INTERVAL = 10.0
 
@@ -69,7 +74,7 @@ ITEM_PIPELINES = {
     "archiver.pipelines.store.StorePipeline": 500,
 }
 
-ARCHIVER_DB = os.environ.get("ARCHIVER_DB", "data/archive.db")
+ARCHIVER_DB = default_db_path()
 
 LOG_FORMATTER = "archiver.pipelines.logformatter.ArchiverLogFormatter"
 LOG_LEVEL = os.environ.get("ARCHIVER_LOG_LEVEL", "INFO")

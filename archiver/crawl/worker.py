@@ -26,6 +26,10 @@ def run_worker(redis_url: str, *, idle_exit: float | None = None, lease: float =
     connect(redis_url).close()          # Redis unreachable: one line, before Scrapy starts
     settings = project_settings("", {"ITEM_PIPELINES": WORKER_PIPELINES,
                                      "ARCHIVER_PROGRESS": "off",
+                                     # No archive here: each run's ledger lives in Redis.
+                                     "EXTENSIONS": {
+                                         "archiver.spiders.extensions.RunLedgerExtension": None,
+                                         "archiver.spiders.extensions.ProgressExtension": None},
                                      # Per-host delay and concurrency are global, in Redis;
                                      # the local slot only keeps its floor and cap.
                                      "AUTOTHROTTLE_ENABLED": False,

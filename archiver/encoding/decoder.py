@@ -66,7 +66,7 @@ class DecodeReport:
     encoding: str
     source: str  # "bom" | "header" | "meta" | "detected" | "fallback"
     confidence: float
-    declared: dict[str, Any] = field(default_factory=dict)
+    declared: dict[str, Any] = field(default_factory=dict)  # header, meta, meta_all, refuted
     disagreement: str | None = None
     undecodable: int = 0  # bytes kept as U+F7NN escapes (fallback, or a truncated tail)
 
@@ -90,7 +90,10 @@ def decode(body: bytes, content_type: str | None = None, url: str | None = None)
 def _decode(body: bytes, content_type: str | None, url: str | None) -> DecodeReport:
     header = charset_decl.header_charset(content_type)
     metas = charset_decl.meta_charsets(body)
-    declared = {"header": header, "meta": metas[0] if metas else None, "meta_all": metas}
+    # refuted: the declarations ("header utf-8") that the bytes contradict (strict decode fails)
+    refuted: list[str] = []
+    declared = {"header": header, "meta": metas[0] if metas else None, "meta_all": metas,
+                "refuted": refuted}
     notes = _declaration_conflicts(header, metas)
     bom = charset_decl.sniff_bom(body)
     if bom is not None and (text := strict(body[bom[1]:], bom[0])) is not None:
@@ -109,9 +112,10 @@ def _decode(body: bytes, content_type: str | None, url: str | None) -> DecodeRep
             continue
         codec, text = (codec, utf8) if codec == "utf-8" else _strict_declared(body, codec)
         if text is None:
+            refuted.append(f"{source} {label}")
             notes.append(f"{source} {label} contradicts the bytes (strict decode fails)")
             continue
-        if any("contradicts" in note for note in notes):
+        if refuted:
             notes.append(f"{source} {label} agrees")
         return _judge_declared(body, Reading(codec, text, 0.0, 0), source, label,
                                utf8, url, declared, notes)

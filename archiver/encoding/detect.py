@@ -15,7 +15,7 @@ import chardet
 
 from archiver.encoding.declared import normalise
 from archiver.encoding.escape import count_escapes, escape_bytes, escape_decode, recover_bytes
-from archiver.textmodel.score import plausibility
+from archiver.textmodel.hanzi import plausibility
 
 log = logging.getLogger(__name__)
 

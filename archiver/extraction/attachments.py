@@ -8,9 +8,9 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from archiver.extraction.dom import norm
+from archiver.listings.html import DOCUMENT_EXTS
 
-ATTACHMENT_EXTS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "zip", "rar", "ofd", "ceb", "et", "ppt",
-                   "pptx", "txt")
+ATTACHMENT_EXTS = DOCUMENT_EXTS
 _EXT = re.compile(r"\.(" + "|".join(ATTACHMENT_EXTS) + r")$", re.I)
 # necessary condition for _EXT on any candidate: most links (navigation, related articles)
 # fail it and skip URL splitting
@@ -21,14 +21,6 @@ _QUERY_FILE = re.compile(r"(?:file|filename|path|url)=([^&#]+)", re.I)
 # carry the file as a quoted string argument
 _SCRIPT_FILE = re.compile(
     r"""['"]([^'"\s]+?\.(?:""" + "|".join(ATTACHMENT_EXTS) + r""")(?:\?[^'"]*)?)['"]""", re.I)
-
-
-def page_base(root: etree._Element, url: str) -> str:
-    """Rule base-href: relative links resolve against <base href> when the page has one."""
-    for el in root.iter("base"):
-        if href := (el.get("href") or "").strip():
-            return urljoin(url, href)
-    return url
 
 
 def _script_file(a: etree._Element) -> str | None:

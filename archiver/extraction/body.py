@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from archiver.extraction.dom import BLOCK_TAGS, BlockStats, render, tag_of
+from archiver.extraction.dom import BLOCK_TAGS, BlockStats, tag_of, text_lines
 
 _CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
 # name -> XPath. Strong hints from TRS, Hanweb, UCAP and 集约化 templates (research §2.2–2.4).
@@ -80,7 +80,7 @@ def by_density(root: etree._Element, stats: BlockStats | None = None) -> Choice 
     from the page's line rendering when the caller has one (core does), else one is made."""
     if stats is None:
         stats = BlockStats()
-        render(root, stats=stats)
+        text_lines(root, stats=stats)
     score: dict[etree._Element, float] = {}
     for el, own in stats.own.items():
         text = own - stats.link.get(el, 0)

@@ -15,11 +15,12 @@ from lxml import etree
 from archiver.extraction import attachments as att, body as body_mod, fields as fl, meta as meta_tags
 from archiver.extraction.article import Article
 from archiver.extraction.clean import TAIL_CUT, boiler_rule, is_widget_label, prune
-from archiver.extraction.dom import BlockStats, Line, doc_order, is_hidden, norm, parse, render
+from archiver.extraction.dom import BlockStats, Line, doc_order, is_hidden, norm, parse, text_lines
 from archiver.extraction.metaline import best_fields, doc_fields, is_meta_line
 from archiver.extraction.pagekind import classify_content, classify_raw
 from archiver.extraction.selectors import select, select_text
 from archiver.extraction.spam import is_spam, may_hold_spam
+from archiver.listings.html import page_base
 
 log = logging.getLogger(__name__)
 _HEADER_LINES = 20
@@ -162,8 +163,8 @@ def _not_article(kind: str, base: dict[str, Any], flags: list[str], spam: list[s
 def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequence[str]],
                base: dict[str, Any], flags: list[str]) -> Article:
     order = doc_order(root)
-    stats = BlockStats()  # filled by the page render: the density method then needs no walk
-    lines = render(root, order, skip_hidden=False, stats=stats)
+    stats = BlockStats()  # filled by text_lines over the page: the density method then needs no walk
+    lines = text_lines(root, order, skip_hidden=False, stats=stats)
     visible = sum(len(ln.text) for ln in lines if not ln.hidden)
     spam = _spam_lines(root, lines)
     flags += ["spam_injected"] if spam else []
@@ -201,7 +202,7 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
         flags.append("media_only")
     subtitle = fl.subtitle(title_el, title or "")
     anchors = list(choice.element.iter("a")) if choice else []
-    base_url = att.page_base(root, url)
+    base_url = page_base(root, url)
     return Article(
         **base, title=title, subtitle=subtitle, published_at=published, **values,
         body="\n".join(body_lines) or None, body_html=body_html,
@@ -217,7 +218,7 @@ def _body(choice: body_mod.Choice | None, title: str | None
     if choice is None:
         return [], [], None, [], None
     tree, hidden = prune(choice.element)
-    body_lines, edge_meta = _clean_lines([ln.text for ln in render(tree)], title)
+    body_lines, edge_meta = _clean_lines([ln.text for ln in text_lines(tree)], title)
     return body_lines, edge_meta, etree.tostring(tree, encoding="unicode", method="html"), hidden, tree
 
 

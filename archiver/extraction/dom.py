@@ -100,7 +100,7 @@ def _is_data_cell(cell: etree._Element) -> bool:
 class BlockStats:
     """Text-density statistics of the visible block elements (blocks are the line breakers):
     own text and own link text, and subtree totals; stripped character counts, hidden
-    subtrees left out. Filled by `render` as a by-product, so the density method needs no
+    subtrees left out. Filled by `text_lines` as a by-product, so the density method needs no
     walk of its own. Keys keep the order in which blocks first got text."""
 
     def __init__(self) -> None:
@@ -115,8 +115,8 @@ _HID, _CELL, _BREAK, _SKIPPED, _TR, _BLOCK, _LINK = 1, 2, 4, 8, 16, 32, 64
 _TAG_FLAGS = dict.fromkeys(_LINE_BREAKERS, _BREAK) | {"tr": _BREAK | _TR}
 
 
-def render(root: etree._Element, order: dict[etree._Element, int] | None = None,
-           skip_hidden: bool = True, stats: BlockStats | None = None) -> list[Line]:
+def text_lines(root: etree._Element, order: dict[etree._Element, int] | None = None,
+               skip_hidden: bool = True, stats: BlockStats | None = None) -> list[Line]:
     """Text lines of `root` in reading order (one per paragraph, one per table row); fills
     `stats` when given. Block elements break lines, table cells join with one space. One
     iterwalk, inlined: this loop sees every element of every page, so it avoids per-event
@@ -215,4 +215,4 @@ def _flush(lines: list[Line], buf: list[str], start: int, hidden_depth: int) -> 
 
 
 def text_of(el: etree._Element) -> str:
-    return " ".join(line.text for line in render(el))
+    return " ".join(line.text for line in text_lines(el))

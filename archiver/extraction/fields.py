@@ -13,7 +13,7 @@ from lxml import etree
 
 from archiver.extraction import meta as meta_tags
 from archiver.extraction.dates import DateHit, date_from_url, find_dates, parse_date
-from archiver.extraction.dom import BLOCK_TAGS, SKIP_TAGS, is_hidden, norm, render, tag_of
+from archiver.extraction.dom import BLOCK_TAGS, SKIP_TAGS, is_hidden, norm, tag_of, text_lines
 from archiver.extraction.metaline import Field, is_meta_line
 
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|–|-\s|\s-)\s*")
@@ -64,7 +64,7 @@ def _first_line(el: etree._Element) -> str:
     # most headline candidates are one inline run: their text needs no line rendering
     if not any(tag_of(d) in _NOT_INLINE for d in el.iterdescendants()) and not is_hidden(el):
         return norm("".join(el.itertext()))
-    lines = render(el)
+    lines = text_lines(el)
     if len(lines) > 1 and all(tag_of(d) in _INLINE_OR_BR for d in el.iterdescendants()):
         return _join_br(lines[0].text, lines[1].text) if len(lines) == 2 else lines[0].text
     return lines[0].text if lines else ""

@@ -92,11 +92,11 @@ def _html_pages(html: str, sel: Selector, url: str, hints: ListingHints, page: i
             return ([nxt] if nxt else []), "trs_script", total
     nxt, found = nextlink.next_request(sel, url)
     if nxt is not None:
-        return [PageRequest(nxt.url, page=page + 1)], found, None
+        return [PageRequest(nxt.url, page=page + 1)], found, nextlink.stated_pages(html)
     if hints.page_template and (guess := numbered.next_request(listing_url or url, hints.page_template,
                                                                page)):
         return [guess], "numbered", None
-    return [], None, None
+    return [], None, nextlink.stated_pages(html)   # the last page still states the count
 
 
 def parse_listing(text: str, url: str, hints: ListingHints | None = None, *,
@@ -123,5 +123,5 @@ def parse_listing(text: str, url: str, hints: ListingHints | None = None, *,
     reqs, style, total = _html_pages(html, sel, url, hints, page, listing_url)
     if not reqs and page == 1 and hints.pagination in ("auto", "api") \
             and (api := formapi.first_request(text, url, len(links))):
-        reqs, style = [api], "form_api"
+        reqs, style, total = [api], "form_api", formapi.page_count(text)
     return _done(links, reqs, style, total, family)

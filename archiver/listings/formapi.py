@@ -23,12 +23,15 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
+from archiver.listings.jsonapi import record_link
 from archiver.listings.model import PageRequest
 
 TRS_API = re.compile(r"listApi\s*:\s*\{\s*url\s*:\s*[\"']([^\"']+)[\"']")
 TRS_SEARCH_ID = re.compile(r"searchId\s*:\s*[\"']?(\d+)")
 UCAP_CALL = re.compile(r"loadPageData\(\s*params\s*,")
 UCAP_QUERY_PATH = "/queryList"
+# Where the two APIs' records keep their link: TRS docpuburl, UCAP {"pc": …} under urls.
+RECORD_LINK_KEYS = ("docpuburl", "chnldocurl", "url", "urls")
 
 
 def _js_value(html: str, key: str) -> str | None:
@@ -48,6 +51,15 @@ def first_request(html: str, url: str, embedded: int = 0) -> PageRequest | None:
     if UCAP_CALL.search(html):
         return _ucap_first(html, url, embedded)
     return None
+
+
+def page_count(html: str) -> int | None:
+    """The section's page count as a TRS trsapi listing states it: ceil(recordCount / prepage)
+    (pingtan: recordCount '107', prepage 15 -> 8 pages). None when the page does not say."""
+    if not (TRS_API.search(html) and TRS_SEARCH_ID.search(html)):
+        return None
+    records, per = _int(_js_value(html, "recordCount"), 0), _int(_js_value(html, "prepage"), 15)
+    return -(-records // per) if records and per else None
 
 
 def _trs_first(html: str, api: str, search_id: str) -> PageRequest | None:
@@ -84,19 +96,6 @@ def _records(data: Any) -> list[dict[str, Any]]:
     return [r.get("source", r) if isinstance(r, dict) else {} for r in rows]
 
 
-def _link(record: dict[str, Any]) -> str | None:
-    for key in ("docpuburl", "chnldocurl", "url", "urls"):
-        value = record.get(key)
-        if isinstance(value, str) and value.strip().startswith("{"):
-            try:
-                value = json.loads(value).get("pc")
-            except (ValueError, AttributeError):
-                value = None
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return None
-
-
 def read_answer(text: str) -> tuple[list[str], int | None]:
     """(record links in order, the answer's pageCount) of one API answer: parsed once, as
     both the links and the next request need it."""
@@ -106,7 +105,7 @@ def read_answer(text: str) -> tuple[list[str], int | None]:
         return [], None
     value = data.get("pageCount") if isinstance(data, dict) else None
     count = int(value) if isinstance(value, int | str) and str(value).isdigit() else None
-    return [u for u in map(_link, _records(data)) if u], count
+    return [u for u in (record_link(r, RECORD_LINK_KEYS) for r in _records(data)) if u], count
 
 
 def next_request(request: PageRequest, got: int, total: int | None) -> PageRequest | None:

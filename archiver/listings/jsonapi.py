@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 LINK_KEYS = ("url", "link", "href", "linkurl", "linkUrl", "docpuburl", "docPubUrl", "pcUrl",
@@ -40,17 +40,18 @@ def _walk(value: Any, path: str) -> Any:
     return value
 
 
-def _link(record: Any, key: str | None) -> str | None:
-    keys = (key,) if key else LINK_KEYS
+def record_link(record: Any, keys: Sequence[str] = LINK_KEYS) -> str | None:
+    """The first link among a record's ``keys``; a value that is an object, or an object
+    written as a JSON string (UCAP's ``urls``), is searched under LINK_KEYS in turn."""
     for k in keys:
         value = record.get(k) if isinstance(record, dict) else None
         if isinstance(value, str) and value.strip().startswith("{"):
             try:
-                value = _link(json.loads(value), None)
+                value = record_link(json.loads(value))
             except ValueError:
                 continue
         elif isinstance(value, dict):
-            value = _link(value, None)
+            value = record_link(value)
         if isinstance(value, str) and value.strip():
             return value.strip()
     return None
@@ -70,7 +71,7 @@ def links(text: str, items: str | None = None, link_key: str | None = None) -> l
         data = json.loads(text)
     except ValueError:
         return []
-    found = (_link(r, link_key) for r in records(data, items))
+    found = (record_link(r, (link_key,) if link_key else LINK_KEYS) for r in records(data, items))
     return [u for u in found if u]
 
 

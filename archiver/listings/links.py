@@ -17,7 +17,8 @@ from urllib.parse import urljoin, urlsplit
 from lxml.html import HtmlElement
 from parsel import Selector
 
-from archiver.listings.model import clean_url, page_base
+from archiver.listings.html import ASSET_EXTS, DOCUMENT_EXTS, page_base
+from archiver.listings.model import clean_url
 
 ARTICLE_URL_PATTERNS = {
     "trs": re.compile(r"/t\d{8}_\d+\.s?html?$"),
@@ -29,8 +30,7 @@ ARTICLE_URL_PATTERNS = {
     "numeric_id": re.compile(r"/(?:content|detail|article|news|info)[_/-]?\d+\.s?html?$"),
 }
 SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
-FILE_EXT = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|wps|zip|rar|7z|ofd|ceb|jpe?g|png|gif|mp4|css|js)$",
-                      re.I)
+FILE_EXT = re.compile(r"\.(?:" + "|".join(DOCUMENT_EXTS + ASSET_EXTS) + r")$", re.I)
 # Counters and listing pages are never articles (research §2.3: visitcount endpoints).
 NOT_ARTICLE = re.compile(
     r"visitcount|articlehits|clicknum|/api/hits|/(?:index|list|default)(?:_\d+)?\.s?html?$"
@@ -54,7 +54,7 @@ def _may_be_article(link: str, site: str) -> bool:
 
 def candidates(sel: Selector, url: str) -> list[tuple[str, str, HtmlElement]]:
     """(absolute URL, link text or title, element) for every plausible same-site link."""
-    site, here, base = _site(urlsplit(url).hostname), clean_url(url), page_base(sel, url)
+    site, here, base = _site(urlsplit(url).hostname), clean_url(url), page_base(sel.root, url)
     found = []
     for a in sel.xpath("//a[@href]"):
         href = (a.attrib.get("href") or "").strip()
@@ -107,7 +107,7 @@ def article_links(sel: Selector, url: str, selector: str | None = None) -> list[
     if selector:
         nodes = sel.xpath(selector) if selector.startswith(("/", "(")) else sel.css(selector)
         hrefs = [n.attrib.get("href") or n.xpath("string(.//a/@href)").get() for n in nodes]
-        base = page_base(sel, url)
+        base = page_base(sel.root, url)
         return list(dict.fromkeys(clean_url(urljoin(base, h.strip())) for h in hrefs if h))
     cands = candidates(sel, url)
     shaped = [c for c in cands

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit, urlunsplit
-
-from parsel import Selector
+from urllib.parse import urlsplit, urlunsplit
 
 
 @dataclass(frozen=True)
@@ -38,9 +36,3 @@ def clean_url(url: str) -> str:
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
 
-
-def page_base(sel: Selector, url: str) -> str:
-    """Rule base-href: relative links resolve against the page's <base href> when it has one
-    (集约化 templates served from /module/… set it to the column's directory)."""
-    href = (sel.xpath("//base/@href").get() or "").strip()
-    return urljoin(url, href) if href else url

@@ -6,7 +6,8 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from parsel import Selector
 
-from archiver.listings.model import PageRequest, clean_url, page_base
+from archiver.listings.html import page_base
+from archiver.listings.model import PageRequest, clean_url
 
 NEXT_TEXTS = {"下一页", "下页", "后页", "下一頁", ">", "›", "»", ">>", "next", "next page",
               "下一页>", "下一页>>", "下一页 >", "[下一页]", "下一页»"}
@@ -18,6 +19,19 @@ PAGE_IN_URL = [
     re.compile(r"_(\d+)\.s?html?$"),
     re.compile(r"/(\d+)\.s?html?$"),
 ]
+
+
+# A pager that states its size: in words, 第1页/共109页 (samr.cfda.gov.cn, both real listings), or in
+# easysite's hidden paging input, <input name="article_paging_list_hidden" … totalpage="280">
+# (pbc.gov.cn, real listings).
+STATED_PAGES = re.compile(r"第\s*\d+\s*页\s*/\s*共\s*(\d+)\s*页")
+EASYSITE_PAGES = re.compile(r"<input[^>]*article_paging_list_hidden[^>]*totalpage=[\"'](\d+)", re.I)
+
+
+def stated_pages(html: str) -> int | None:
+    """The page count a 第N页/共M页 pager or an easysite paging input states, or None."""
+    m = STATED_PAGES.search(html) or EASYSITE_PAGES.search(html)
+    return int(m[1]) if m else None
 
 
 def current_page(url: str) -> int:
@@ -32,10 +46,15 @@ def current_page(url: str) -> int:
 
 def _anchors(sel: Selector, base: str) -> list[tuple[str, str]]:
     found = []
-    for a in sel.css("a[href]"):
+    for a in sel.css("a[href], a[tagname]"):
         href = (a.attrib.get("href") or "").strip()
         if not href or href.lower().startswith(SKIP):
-            continue
+            # easysite pagers carry the page in tagname, not href: <a tagname="/…/11040/index2.html"
+            # onclick="queryArticleByCondition(this, …)">下一页</a> (pbc.gov.cn, real listings);
+            # a page with no next page keeps a placeholder there (tagname="[NEXTPAGE]").
+            href = (a.attrib.get("tagname") or "").strip()
+            if not href.startswith(("/", "http://", "https://")):
+                continue
         text = "".join(a.css("::text").getall()).strip() or a.attrib.get("title", "").strip()
         found.append((clean_url(urljoin(base, href)), text))
     return found
@@ -44,7 +63,7 @@ def _anchors(sel: Selector, base: str) -> list[tuple[str, str]]:
 def next_request(sel: Selector, url: str) -> tuple[PageRequest | None, str | None]:
     """The next page by its link text, else by the pager's next number."""
     here = clean_url(url)
-    base = page_base(sel, url)
+    base = page_base(sel.root, url)
     anchors = [(u, t) for u, t in _anchors(sel, base) if u != here]
     number = current_page(url)
     for link, text in anchors:

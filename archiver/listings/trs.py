@@ -19,8 +19,11 @@ CLASSIC = re.compile(
 WITH_DIV = re.compile(
     r"createPageHTML\(\s*[\"'][\w-]+[\"']\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([\w-]+)[\"']"
     r"\s*,\s*[\"'](\w+)[\"']")
-# TRS also writes the counts as variables (countPage / currentPage) on some templates.
+# TRS also writes the counts as variables on some templates, in either order: countPage first,
+# or ``var currentPage = 0;//所在页从0开始 … var countPage = 2//共多少页`` (real listing ordos-egb).
 VARIABLES = re.compile(r"var\s+countPage\s*=\s*(\d+)[\s\S]{0,200}?var\s+currentPage\s*=\s*(\d+)")
+VARIABLES_CURRENT_FIRST = re.compile(
+    r"var\s+currentPage\s*=\s*(\d+)[\s\S]{0,200}?var\s+countPage\s*=\s*(\d+)")
 
 
 def pager(html: str) -> tuple[int, int, str, str] | None:
@@ -37,6 +40,8 @@ def _pager(html: str) -> tuple[int, int, str, str, int] | None:
         return int(m[1]), int(m[2]) - 1, m[3], m[4], 1
     if m := VARIABLES.search(html):
         return int(m[1]), int(m[2]), "index", "html", 0
+    if m := VARIABLES_CURRENT_FIRST.search(html):
+        return int(m[2]), int(m[1]), "index", "html", 0
     return None
 
 

@@ -13,11 +13,9 @@ from __future__ import annotations
 import re
 
 from archiver.mojibake.report import Change
-from archiver.textmodel.hanzi import is_han
+from archiver.textmodel.hanzi import QUESTION_FINAL, is_han
 
 GBK_FFFD = re.compile("(?:锟斤拷|嚙踝蕭)+")
-# A real question mark ends a question: after these it is punctuation, not a lost byte.
-QUESTION_FINAL = frozenset("吗嗎呢吧么麼嘛啊呀哪谁誰何啥怎否乎耶哉")
 
 
 def restore_fffd(text: str) -> tuple[str, list[Change]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
@@ -21,10 +21,13 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archiver import __version__
+from archiver.errors import ArchiverError
 from archiver.store.reader import decode_row
 from archiver.store.search import Filters
 
 FORMATS = ("jsonl", "csv", "warc")
+CSV_LEFT_OUT = {"body_html", "decode_report", "repair_report", "provenance", "spam"}
+EXCEL_CELL = 32_767
 # Headers that described the bytes on the wire, not the bytes we kept: the
 # crawler stores bodies de-chunked and decompressed, so these would lie.
 _WIRE_HEADERS = {"transfer-encoding", "content-length", "content-encoding"}
@@ -46,29 +49,48 @@ def export_jsonl(db: Database, out: IO[str], filters: Filters | None = None) -> 
     return count
 
 
-def export_csv(db: Database, out: IO[str], filters: Filters | None = None) -> int:
-    """One CSV row per article; JSON columns stay JSON text. Returns the count."""
-    writer: csv.DictWriter[str] | None = None
+def csv_columns(db: Database, asked: Sequence[str] | None = None) -> list[str]:
+    """The columns a CSV holds: those asked for, else every column but the JSON reports and
+    the body's HTML (a repair report alone can run to 150,000 characters: past what Python's
+    csv module reads by default, and Excel cuts a cell at 32,767)."""
+    have = [c.name for c in db["articles"].columns]
+    if not asked:
+        return [c for c in have if c not in CSV_LEFT_OUT]
+    unknown = [c for c in asked if c not in have]
+    if unknown:
+        raise ArchiverError(f"--columns: no column {', '.join(unknown)} (there are: {', '.join(have)})")
+    return list(asked)
+
+
+def export_csv(db: Database, out: IO[str], filters: Filters | None = None, *,
+               columns: Sequence[str] | None = None, excel: bool = False) -> int:
+    """One CSV row per article (JSON columns as JSON text). ``excel``: a BOM so Excel reads
+    UTF-8, and cells cut to the 32,767 characters Excel keeps, marked with …. Returns the count."""
+    names = csv_columns(db, columns)
+    if excel:
+        out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(names)
     count = 0
     for row in article_rows(db, filters):
-        if writer is None:
-            writer = csv.DictWriter(out, fieldnames=list(row))
-            writer.writeheader()
-        writer.writerow(row)
+        cells = ["" if row[n] is None else row[n] for n in names]
+        if excel:
+            cells = [c[:EXCEL_CELL - 1] + "…" if isinstance(c, str) and len(c) > EXCEL_CELL else c
+                     for c in cells]
+        writer.writerow(cells)
         count += 1
-    if writer is None:  # still a valid CSV: the header alone
-        csv.writer(out).writerow([c.name for c in db["articles"].columns])
     return count
 
 
 def export_warc(db: Database, out: BinaryIO, filters: Filters | None = None, *,
-                history: bool = True) -> int:
+                history: bool = True, filename: str = "archive.warc.gz") -> int:
     """Request/response record pairs for the articles' stored pages (every fetch
     with ``history``, else only each article's current page). Returns the pair count."""
     writer = WARCWriter(out, gzip=True)
-    writer.write_record(writer.create_warcinfo_record("archive.warc.gz", {
+    version = writer.warc_version.removeprefix("WARC/")
+    writer.write_record(writer.create_warcinfo_record(filename, {
         "software": f"gov-archiver/{__version__} (warcio)",
-        "format": "WARC File Format 1.1",
+        "format": f"WARC File Format {version}",
         "description": "raw responses stored by gov-archiver",
     }))
     count = 0

@@ -26,7 +26,7 @@ import redis
 from archiver.crawl import wire
 from archiver.crawl.frontier import DONE, Frontier
 from archiver.crawl.redisq import GROUP, PREFIX, STREAM
-from archiver.store.writer import ArchiveDB
+from archiver.store.writer import ArchiveWriter
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class IngestStats:
 
 
 class Ingest:
-    def __init__(self, client: redis.Redis, archive: ArchiveDB, consumer: str = "writer") -> None:
+    def __init__(self, client: redis.Redis, archive: ArchiveWriter, consumer: str = "writer") -> None:
         self.r = client
         self.archive = archive
         self.db = archive.db
@@ -121,14 +121,14 @@ class Ingest:
 
     def _run_end(self, run: str, run_id: int | None, counts: dict[str, Any],
                  data: dict[str, Any]) -> None:
-        from archiver.pipelines.store import section_counts, summarize_run
+        from archiver.crawl.ledger import closing, section_counts
 
         if run_id is None or counts.get("finished"):
             self.notices.append((wire.RUN_END, data))
             return
         stats = Counter({k: int(v) for k, v in (data.get("stats") or {}).items()})
         stats.update(counts.get("stats") or {})
-        status, totals, sections = summarize_run(
+        status, totals, sections = closing(
             data.get("reason") or "finished", stats,
             section_counts(stats, data.get("sections") or []), data.get("site") or "")
         self.archive.finish_run(run_id, status, totals, sections)
@@ -215,7 +215,7 @@ def run_ingest(redis_url: str, db: str, *, idle_exit: float | None = None) -> In
     from archiver.crawl.redisq import connect
 
     client = connect(redis_url)
-    archive = ArchiveDB(db)
+    archive = ArchiveWriter(db)
     try:
         return Ingest(client, archive).run(idle_exit=idle_exit)
     finally:

@@ -15,11 +15,10 @@ from typing import Any
 from sqlite_utils import Database
 
 from archiver.errors import ArchiverError
+from archiver.store.schema import JSON_COLUMNS
 from archiver.store.search import Filters, Hit, search
 from archiver.store.writer import default_db_path, open_database
 
-JSON_COLUMNS = ("images", "attachments", "doc_fields", "flags", "spam", "provenance",
-                "decode_report", "repair_kinds", "repair_report")
 _FILTER_NAMES = {f.name for f in fields(Filters)}
 # Statements a read-only query may never run even if the file were writable:
 # ATTACH could open (and create) another, writable file.

@@ -11,6 +11,12 @@ from collections.abc import Callable
 from sqlite_utils import Database
 
 FTS_COLUMNS = ["title", "body", "source"]
+# Columns of ``articles`` holding JSON text (the writer dumps them, the reader parses them):
+# the Article's own list and dict fields, stored empty when it has none, then the reports.
+ARTICLE_JSON_FIELDS: dict[str, Callable[[], object]] = {
+    "images": list, "attachments": list, "doc_fields": dict, "flags": list, "spam": list,
+    "provenance": dict}
+JSON_COLUMNS = (*ARTICLE_JSON_FIELDS, "decode_report", "repair_kinds", "repair_report")
 
 
 def _m1_core(db: Database) -> None:

@@ -24,7 +24,7 @@ from sqlite_utils import Database
 
 from archiver.errors import ArchiverError
 from archiver.store.schema import GRAMS_TABLE
-from archiver.store.snippets import MARK_CLOSE, MARK_OPEN, SNIPPET_CHARS, make_snippet
+from archiver.store.snippets import MARK_CLOSE, MARK_OPEN, SNIPPET_COLUMNS, make_snippet
 
 # bm25 weights per FTS column (title, body, source): a title hit outranks a body hit.
 BM25_WEIGHTS = (10.0, 1.0, 0.5)
@@ -233,7 +233,7 @@ def _ranked(db: Database, plan: _Plan, limit: int, raw: bool) -> list[tuple[Any,
         return []
     ids = ", ".join("?" * len(ranked))
     if raw:
-        marks = f"'{MARK_OPEN}', '{MARK_CLOSE}', '…', {SNIPPET_CHARS // 2}"
+        marks = f"'{MARK_OPEN}', '{MARK_CLOSE}', '…', {SNIPPET_COLUMNS // 4}"
         fetch = (f"SELECT {_COLUMNS}, articles.body, snippet(articles_fts, 1, {marks})"
                  " FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid"
                  f" WHERE articles_fts MATCH ? AND articles_fts.rowid IN ({ids})")

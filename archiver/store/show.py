@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections import Counter
 from dataclasses import asdict, dataclass
 from itertools import pairwise
 from typing import Any
@@ -17,6 +18,7 @@ RECORD_FIELDS = ("id", "url", "site", "section", "title", "subtitle", "published
                  "author", "editor", "page_kind", "encoding", "encoding_source", "lost",
                  "version", "first_seen", "last_seen", "content_hash")
 _DIFF_FIELDS = ("title", "published_at", "source", "author")
+SHOWN_CHANGES = 5
 
 
 class NotFound(ArchiverError):
@@ -66,13 +68,18 @@ def diff_versions(old: Version, new: Version) -> VersionDiff:
     return VersionDiff(old.version, new.version, changed, "\n".join(lines))
 
 
-def render(report: ShowReport) -> str:
-    """The report as terminal text, section by section."""
+def report_text(report: ShowReport, full: bool = False) -> str:
+    """The report as terminal text, section by section. The decode and repair reports are
+    summarised (a repaired page's report can run to 100 KB); ``full`` prints them whole."""
     rec = report.record
     out = [f"{name:<15} {rec.get(name)}" for name in RECORD_FIELDS if rec.get(name) not in (None, "")]
     out += ["", "body:", rec.get("body") or "(empty)"]
-    out += _section("decode report", rec.get("decode_report"))
-    out += _section("repair report", rec.get("repair_report"))
+    if full:
+        out += _section("decode report", rec.get("decode_report"))
+        out += _section("repair report", rec.get("repair_report"))
+    else:
+        out += _section("decode", decode_summary(rec.get("decode_report")))
+        out += ["", *repair_summary(rec.get("repair_report"))]
     out += _section("flags", rec.get("flags"))
     out += _section("spam removed", rec.get("spam"))
     out += _section("attachments", [_attachment(a) for a in rec.get("attachments") or []])
@@ -83,6 +90,39 @@ def render(report: ShowReport) -> str:
         out += ["", (f"changes v{diff.from_version} -> v{diff.to_version}:"
                     f" {', '.join(diff.changed_fields) or 'none'}"), diff.diff]
     return "\n".join(out)
+
+
+def decode_summary(report: Any) -> str | None:
+    """One line: the encoding, how it was decided, and what disagreed."""
+    if not isinstance(report, dict):
+        return None
+    line = f"{report.get('encoding')} from {report.get('source')}"
+    if report.get("disagreement"):
+        line += f"; {report['disagreement']}"
+    if report.get("undecodable"):
+        line += f"; {report['undecodable']} undecodable bytes kept as escapes"
+    return line
+
+
+def repair_summary(report: Any, first: int = SHOWN_CHANGES) -> list[str]:
+    """The repair report in a few lines: changes per kind, then the first few changes."""
+    if not isinstance(report, dict) or not report.get("changed"):
+        return ["repair: none"]
+    changes = [c for c in report.get("changes") or [] if isinstance(c, dict)]
+    kinds = Counter(str(c.get("kind")) for c in changes)
+    head = ", ".join(f"{kind} {n}" for kind, n in kinds.most_common()) or ", ".join(report.get("kinds") or [])
+    lines = [f"repair: {len(changes)} changes ({head})"
+             + (f"; {report['lost']} characters lost for good" if report.get("lost") else "")]
+    for change in changes[:first]:
+        lines.append(f"  {change.get('kind')}: {_clip(change.get('before'))} -> {_clip(change.get('after'))}")
+    if len(changes) > first:
+        lines.append(f"  … {len(changes) - first} more (archiver show --full)")
+    return lines
+
+
+def _clip(text: Any, limit: int = 30) -> str:
+    text = str(text or "")
+    return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
 def _attachment(item: Any) -> str:

@@ -8,28 +8,50 @@ from __future__ import annotations
 
 import re
 
+from archiver.textwidth import ELLIPSIS, clip, width
+
 MARK_OPEN, MARK_CLOSE = "【", "】"
-SNIPPET_CHARS = 30
+# Display columns: a snippet fits the 40-column cell of a terminal table (a CJK character
+# takes two), and is centred on the hit so the hit is never what gets cut.
+SNIPPET_COLUMNS = 40
+_WINDOW = 15   # characters in which distinct terms count as close together
 
 
-def make_snippet(body: str, terms: list[str], width: int = SNIPPET_CHARS) -> str:
+def make_snippet(body: str, terms: list[str], columns: int = SNIPPET_COLUMNS) -> str:
     """Text around the place where the most distinct terms occur close together (the
-    first such place), every term occurrence in it marked 【like this】; ASCII case is
-    ignored, as the FTS indexes ignore it."""
+    first such place), at most ``columns`` display columns, centred on that hit, with every
+    term occurrence that fits marked 【like this】; ASCII case is ignored, as the FTS indexes
+    ignore it."""
+    flat = body.replace("\n", " ")
     hits = sorted((m.start(), m.end(), t) for t in terms if t
-                  for m in re.finditer(re.escape(t), body, re.IGNORECASE))
+                  for m in re.finditer(re.escape(t), flat, re.IGNORECASE))
     if not hits:
-        return body[: 2 * width].replace("\n", " ") + ("…" if len(body) > 2 * width else "")
-    first = _densest(hits, width)
-    start, end = max(0, first - width), first + width + max(map(len, terms))
+        return clip(flat, columns)
+    first = _densest(hits, _WINDOW)
+    hit_end = max(e for s, e, _ in hits if s == first)
+    used = width(flat[first:hit_end]) + 2 * width(MARK_OPEN)
+    room = max(0, columns - used - 2 * width(ELLIPSIS))
+    start, left = first, room // 2
+    while start > 0 and width(flat[start - 1]) <= left:
+        start -= 1
+        left -= width(flat[start])
+    end, right = hit_end, room - (room // 2 - left)
+    while end < len(flat) and width(flat[end]) <= right:
+        right -= width(flat[end])
+        end += 1
     parts, cursor = [], start
     for s, e, _ in hits:
         if s >= cursor and e <= end:
-            parts += [body[cursor:s], MARK_OPEN, body[s:e], MARK_CLOSE]
+            parts += [flat[cursor:s], MARK_OPEN, flat[s:e], MARK_CLOSE]
             cursor = e
-    parts.append(body[cursor:end])
-    text = "".join(parts).replace("\n", " ")
-    return ("…" if start else "") + text + ("…" if end < len(body) else "")
+    parts.append(flat[cursor:end])
+    text = ("…" if start else "") + "".join(parts) + ("…" if end < len(flat) else "")
+    # Marks of further hits inside the window may take the columns the ellipses left;
+    # trimming the far end keeps the centre (the hit) whole.
+    while width(text) > columns and parts[-1]:
+        parts[-1] = parts[-1][:-1]
+        text = ("…" if start else "") + "".join(parts) + "…"
+    return text
 
 
 def _densest(hits: list[tuple[int, int, str]], width: int) -> int:

@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archiver.cli.table import render as render_table, width
+from archiver.cli.table import text_table
 from archiver.store.search import Filters
+from archiver.textwidth import width
 
 BAR = "█"
 _EMPTY_JSON = "('', '[]', '{}', 'null')"
@@ -80,13 +81,13 @@ def bar_chart(counts: list[tuple[str, int]], bar_width: int = 40) -> str:
     return "\n".join(lines)
 
 
-def render(stats: Stats) -> str:
+def stats_text(stats: Stats) -> str:
     """The stats as terminal text: totals, tables, then the per-month chart."""
     out = [f"articles: {stats.total}   versions: {stats.versions}",
            (f"repaired: {stats.repaired}   with lost characters: {stats.lost}"
            f"   flagged: {stats.flagged}   spam removed: {stats.spam}")]
     for title, rows in (("site", stats.sites), ("section", stats.sections),
                         ("source", stats.sources)):
-        out += ["", render_table([title, "articles"], rows)]
+        out += ["", text_table([title, "articles"], rows)]
     out += ["", "articles per month:", bar_chart(stats.months)]
     return "\n".join(out)

@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from archiver.crawl.progress import RUN_COUNTS
 from archiver.errors import StorageError
 from archiver.models import RawPage, utc_now
-from archiver.store.schema import migrate
+from archiver.store.schema import ARTICLE_JSON_FIELDS, migrate
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,8 @@ DEFAULT_DB = "data/archive.db"
 
 
 def default_db_path() -> str:
+    """The archive file when none is named: $ARCHIVER_DB, else data/archive.db (the CLI's --db
+    default and the crawl's ARCHIVER_DB setting both come from here)."""
     return os.environ.get("ARCHIVER_DB") or DEFAULT_DB
 
 
@@ -61,8 +63,9 @@ def open_database(path: str | Path, *, readonly: bool = False) -> Database:
         raise StorageError(f"cannot open archive {path}: {exc}") from exc
 
 
-class ArchiveDB:
-    """Writes to one archive. Storage is the one impure stage: keep it here."""
+class ArchiveWriter:
+    """Every write to one archive file (the reader, store.reader.Archive, only reads). Storage
+    is the one impure stage: keep it here."""
 
     def __init__(self, db: Database | str | Path) -> None:
         self.db = db if isinstance(db, Database) else open_database(db)
@@ -164,6 +167,17 @@ class ArchiveDB:
                 " AND status = 'running'", [utc_now(), site])
         return cur.rowcount
 
+    def update_run(self, run_id: int, counts: Mapping[str, int],
+                   sections: Mapping[str, Any] | None = None) -> None:
+        """The counts of a run still going: a run killed later keeps what it did."""
+        fields = {k: int(counts.get(k, 0)) for k in RUN_COUNTS}
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE runs SET requests = ?, new = ?, changed = ?, unchanged = ?, blocked = ?,"
+                " errors = ?, sections = ? WHERE id = ? AND status = 'running'",
+                [*fields.values(), _json(dict(sections or {})), run_id],
+            )
+
     def finish_run(self, run_id: int, status: str, counts: Mapping[str, int],
                    sections: Mapping[str, Any] | None = None) -> None:
         fields = {k: int(counts.get(k, 0)) for k in RUN_COUNTS}
@@ -186,8 +200,7 @@ def article_row(raw: RawPage, article: Mapping[str, Any], page_id: int, digest: 
         "section": raw.section,
         **{k: article.get(k) for k in ("title", "subtitle", "published_at", "source",
                                        "author", "editor", "body", "body_html", "page_kind")},
-        **{k: _json(article.get(k) or ([] if k not in ("doc_fields", "provenance") else {}))
-           for k in ("images", "attachments", "doc_fields", "flags", "spam", "provenance")},
+        **{k: _json(article.get(k) or empty()) for k, empty in ARTICLE_JSON_FIELDS.items()},
         "encoding": decode.get("encoding"),
         "encoding_source": decode.get("source"),
         "decode_report": _json(decode) if decode else None,

@@ -10,11 +10,11 @@ from __future__ import annotations
 import random
 from functools import lru_cache
 from importlib import resources
-from typing import Any
 
 from pypinyin import Style, pinyin
 
 from archiver.mojibake.tradpinyin import cp936
+from archiver.mojibake.tradpinyin.convert import converter
 
 # The mirror's table is one-to-one and incomplete: it leaves these alone (seed: 后兩位, 縣里,
 # 下沉干部, 余輛, 志愿者; 镕 on another site) and has its own choices for 陕 and 墙.
@@ -38,15 +38,8 @@ def _s2t_char(char: str) -> str:
         return _S2T_QUIRKS[char]
     if char in _S2T_KEEP or ord(char) < 0x3400:
         return char
-    converted = _opencc_s2t().convert(char)
+    converted = converter("s2tw").convert(char)
     return converted if len(converted) == 1 else char
-
-
-@lru_cache(maxsize=1)
-def _opencc_s2t() -> Any:  # opencc ships no type information
-    import opencc  # deferred: building the converter costs ~10 ms
-
-    return opencc.OpenCC("s2tw")
 
 
 def to_traditional(text: str) -> str:

@@ -13,9 +13,9 @@ from functools import lru_cache
 from archiver.mojibake.report import Change
 from archiver.mojibake.tradpinyin import syllables as ps
 from archiver.mojibake.tradpinyin.stream import LOST, Acc, Option, State, emit, foldable, is_cjk, rarity
+from archiver.textmodel.hanzi import QUESTION_FINAL
 
 _ORPHAN_GROUP = re.compile(rf"([{ps.SYLLABLE_CHARS}]{{1,7}})\)")
-_QUESTION_PARTICLES = frozenset("吗嗎呢么麼吧啊呀乎否嘛谁誰哪何")
 _LEAKED_TAG = re.compile(r"/?[a-zA-Z][a-zA-Z0-9]*[^<>\n]{0,80}>")
 
 
@@ -72,7 +72,7 @@ def _literal_question(text: str, i: int, st: State, acc: Acc, unexplained: float
     particle before it shows a real question mark."""
     acc.score -= unexplained  # a confirmable "?syllable)" left as it is
     after = text[i + 1 : i + 2]
-    if is_cjk(st.prev_char) and is_cjk(after) and st.prev_char not in _QUESTION_PARTICLES:
+    if is_cjk(st.prev_char) and is_cjk(after) and st.prev_char not in QUESTION_FINAL:
         acc.lost += 1
         acc.changes.append(Change(i, i + 1, "?", "?", "lost_char", 0.5))
     return emit(acc, st, "?", (i, i + 1), "?", "")

@@ -1,8 +1,8 @@
 """Undo the mirror sites' traditional + pinyin rewriting ("伪原创"), only where a page shows it.
 
 Stage order: a regex pre-check for toned "(syllable)" groups; the evidence gate; realignment
-(tp_realign: drop confirmed annotations, put out-of-phase CP936 spans back in step, count what
-is lost); OpenCC t2s plus the mirror's own quirks (陜 for 陕, 著 for the particle 着).
+(realign: drop confirmed annotations, put out-of-phase CP936 spans back in step, count what
+is lost); OpenCC t2s plus the mirror's own quirks (convert.mirror_t2s: 陜 for 陕, 著 for 着).
 
 Lost characters are marked with U+FFFD in ``text`` and counted in ``lost``; they are never
 guessed. Full-width punctuation is never folded or unfolded: the mirror's fold is kept.
@@ -13,17 +13,19 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
-from typing import Any
 
 from archiver.mojibake.report import Change
 from archiver.mojibake.tradpinyin import syllables as ps
+from archiver.mojibake.tradpinyin.convert import converter, mirror_t2s, t2s_char
 from archiver.mojibake.tradpinyin.realign import LOST, realign
-from archiver.textmodel.rank import SIMPLIFIED
+from archiver.textmodel.hanzi import most_frequent
 
-EVERYDAY = 1500  # how many of the most frequent characters count as everyday ones
+# How many of the text model's most frequent characters count as everyday ones. The model ranks
+# simplified and traditional forms together: its 2,500 commonest hold 1,399 of the 1,500
+# commonest simplified characters of jieba's general dictionary (the table used before).
+EVERYDAY = 2500
 
-__all__ = ["LOST", "Evidence", "TradPinyinResult", "evidence", "t2s", "undo_trad_pinyin"]
+__all__ = ["LOST", "Evidence", "TradPinyinResult", "evidence", "undo_trad_pinyin"]
 
 # Cheap enough for every page: a tone-marked letter closing a group, "(yùn)" or "?qǐng)".
 _PRECHECK = re.compile(rf"[{ps.TONE_MARKS}\ue7c7\ue7c8][a-zü{ps.TONE_MARKS}]{{0,5}}\)")
@@ -33,7 +35,6 @@ _MISALIGNED = re.compile(
 _FOLDED = re.compile(r"[\u3400-\u9fff”’」》）][,:;!]|\((?=[\u3400-\u9fff])")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _FULL_WIDTH = re.compile("[\uff01-\uff5e]")
-_MIRROR_QUIRKS = {"陜": "陕"}
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def undo_trad_pinyin(text: str) -> TradPinyinResult | None:
     if not seen.convincing:
         return None
     realigned, changes, lost = realign(text, fold=seen.folded and not _FULL_WIDTH.search(text))
-    simplified = t2s(realigned)
+    simplified = mirror_t2s(realigned)
     return TradPinyinResult(simplified, changes + _t2s_changes(realigned, simplified), lost, seen)
 
 
@@ -106,7 +107,7 @@ def evidence(text: str) -> Evidence:
     count = usual = 0
     for match in ps.ANNOTATION.finditer(text):
         char, syllable = match.groups()
-        if ps.reads_as(char, syllable) or ps.reads_as(_t2s_char(char), syllable):
+        if ps.reads_as(char, syllable) or ps.reads_as(t2s_char(char), syllable):
             readings[char].add(ps.normalize(syllable))
             counts[char] += 1
             count += 1
@@ -120,7 +121,7 @@ def evidence(text: str) -> Evidence:
         annotations=count,
         distinct=distinct,
         consistency=sum(len(r) == 1 for r in readings.values()) / distinct if distinct else 0.0,
-        traditional=sum(_t2s_char(c) != c for c in readings) / distinct if distinct else 0.0,
+        traditional=sum(t2s_char(c) != c for c in readings) / distinct if distinct else 0.0,
         misaligned=misaligned,
         folded=folded,
         # the one costly test (a conversion per distinct character): only when nothing cheaper
@@ -128,18 +129,17 @@ def evidence(text: str) -> Evidence:
         share=count / cjk if cjk else 0.0,
         repeated=repeated,
         usual=usual / count if count else 1.0,
-        common=bool(readings) and all(_t2s_char(c) in _everyday() for c in readings),
+        common=bool(readings) and all(t2s_char(c) in _everyday() for c in readings),
     )
 
 
-@lru_cache(maxsize=1)
 def _everyday() -> frozenset[str]:
-    """The 1,500 most frequent simplified characters (rank table from jieba's dictionary)."""
-    return frozenset(SIMPLIFIED[:EVERYDAY])
+    """The most frequent characters of the text model."""
+    return most_frequent(EVERYDAY)
 
 
 def _usual_reading(char: str, syllable: str) -> bool:
-    return ps.rank(char, syllable) == 0 or ps.rank(_t2s_char(char), syllable) == 0
+    return ps.rank(char, syllable) == 0 or ps.rank(t2s_char(char), syllable) == 0
 
 
 def _repeated(text: str, counts: dict[str, int]) -> bool:
@@ -153,46 +153,7 @@ def _has_simplified_only(text: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def _simplified_only(char: str) -> bool:
-    return _t2s_char(char) == char and _converter("s2tw").convert(char) != char
-
-
-@lru_cache(maxsize=4)
-def _converter(config: str) -> Any:  # opencc ships no type information
-    import opencc  # deferred: building a converter costs milliseconds
-
-    return opencc.OpenCC(config)
-
-
-@lru_cache(maxsize=65536)
-def _t2s_char(char: str) -> str:
-    return _converter("t2s").convert(char)
-
-
-@lru_cache(maxsize=1)
-def _zhu_words() -> tuple[str, ...]:
-    path = resources.files("archiver.mojibake.tradpinyin").joinpath("data/tp_zhu_words.txt")
-    data = path.read_text("utf-8")
-    return tuple(line for line in data.splitlines() if line and not line.startswith("#"))
-
-
-def t2s(text: str) -> str:
-    """OpenCC t2s plus the mirror's quirks: 陜 (its 陕) and 著 standing for the particle 着."""
-    out = list(_converter("t2s").convert(text).translate(str.maketrans(_MIRROR_QUIRKS)))
-    if len(out) != len(text):  # OpenCC kept lengths on everything seen; be safe if not
-        return "".join(out)
-    for index, char in enumerate(out):
-        if char == "著" and not _in_zhu_word(text, index):
-            out[index] = "着"
-    return "".join(out)
-
-
-def _in_zhu_word(text: str, index: int) -> bool:
-    for word in _zhu_words():
-        offset = word.find("著")
-        start = index - offset
-        if start >= 0 and text.startswith(word, start):
-            return True
-    return False
+    return t2s_char(char) == char and converter("s2tw").convert(char) != char
 
 
 def _t2s_changes(before: str, after: str) -> list[Change]:

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from archiver.mojibake.report import Change
 from archiver.mojibake.tradpinyin import cp936
+from archiver.mojibake.tradpinyin.convert import mirror_t2s_char
 
 LOST = "\ufffd"  # marks a character known to be lost; never guessed
 
@@ -41,20 +42,13 @@ def rarity(char: str) -> float:
     if 0xE000 <= ord(char) <= 0xF8FF:
         return 1.0
     best = 1.0
-    for form in (char, _t2s_char(char)):
+    for form in (char, mirror_t2s_char(char)):
         try:
             lead = form.encode("gb2312")[0]
         except UnicodeEncodeError:
             continue
         best = min(best, 0.0 if lead <= 0xD7 else 0.5)
     return best
-
-
-@lru_cache(maxsize=65536)
-def _t2s_char(char: str) -> str:
-    from archiver.mojibake.tradpinyin.reverse import t2s  # deferred: tradpinyin imports this module
-
-    return t2s(char)
 
 
 def pair(lead: int, trail: int) -> str | None:

@@ -1,0 +1,177 @@
+"""The run ledger: everything one crawl knows about its own run, in one object.
+
+One ``RunLedger`` is created per Scrapy crawler (by ``archiver.spiders.extensions.
+RunLedgerExtension``); the spider, the pipelines, the progress display and the
+runner all reach the same instance through the crawler, instead of leaving state on
+spider attributes for each other to find. It holds the profile the pages are
+processed with, the ``runs`` row, per-section counts, the frontier and each stored
+page's outcome, and writes the ``runs`` row as the run goes, so a run killed with
+SIGKILL still shows what it did. No Scrapy import: stats come in as a plain mapping.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from archiver.crawl.frontier import DONE, FAILED, Entry, Frontier
+from archiver.profiles import Profile
+from archiver.store.writer import ArchiveWriter
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """What a spider was asked to do: the run's identity, fixed before it starts."""
+
+    site: str
+    profile: Profile | None = None
+    sections: tuple[str, ...] = ()
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+
+def run_status(reason: str, sections: Mapping[str, Mapping[str, int]], errors: int,
+               blocked: int) -> str:
+    """failed: the crawl stopped early, or a section's listing was unreadable or empty
+    (a likely template change); partial: some pages failed or were blocked; else ok."""
+    broken = [s for s, c in sections.items() if not c.get("listings") or c.get("empty")]
+    if reason != "finished" or broken:
+        return "failed"
+    return "partial" if errors or blocked else "ok"
+
+
+def run_counts(stats: Mapping[str, Any], sections: Mapping[str, Mapping[str, int]]) -> dict[str, int]:
+    """The ``runs`` row's counters, from Scrapy's stats and the per-section counts."""
+    errors = sum(v for k, v in stats.items()
+                 if k.startswith(("downloader/exception_type_count", "spider_exceptions/")))
+    errors += stats.get("archiver/rejected/http", 0)
+    if sections:
+        errors = max(errors, sum(c.get("errors", 0) for c in sections.values()))
+    return {
+        "requests": stats.get("downloader/request_count", 0),
+        "new": stats.get("archiver/new", 0),
+        "changed": stats.get("archiver/changed", 0),
+        "unchanged": stats.get("archiver/unchanged", 0),
+        "blocked": stats.get("archiver/blocked", 0),
+        "errors": errors,
+    }
+
+
+def closing(reason: str, stats: Mapping[str, Any], sections: Mapping[str, Mapping[str, int]],
+            name: str) -> tuple[str, dict[str, int], dict[str, Any]]:
+    """A finished run's status, counts and sections (a run without sections is one section
+    called ``name``): for a local crawl's ledger and for the Redis writer alike."""
+    out: dict[str, Any] = {n: dict(c) for n, c in sections.items()}
+    counts = run_counts(stats, out)
+    errors = counts["errors"]
+    if out:
+        # A soft-404 is counted as blocked but is the site's dead link, not a refusal.
+        hard = counts["blocked"] - stats.get("archiver/blocked/soft_error", 0)
+        status = run_status(reason, out, errors, hard)
+    else:
+        status = "ok" if reason == "finished" and not errors else (
+            "partial" if reason == "finished" else "failed")
+        out = {name: counts}
+    return status, counts, out
+
+
+def section_counts(stats: Mapping[str, Any], names: Iterable[str]) -> dict[str, dict[str, int]]:
+    """Per-section counters rebuilt from the ``archiver/section/NAME/COUNTER`` stats
+    (a Redis run sums them over its workers and its writer)."""
+    out: dict[str, dict[str, int]] = {n: {} for n in names}
+    for key, value in stats.items():
+        if key.startswith("archiver/section/"):
+            section, _, counter = key[len("archiver/section/"):].rpartition("/")
+            out.setdefault(section, {})[counter] = int(value)
+    return out
+
+
+class RunLedger:
+    """One crawl's run: created once per crawler, shared by spider, pipelines and runner."""
+
+    def __init__(self, db_path: str | None, plan: RunPlan) -> None:
+        self.db_path = db_path
+        self.plan = plan
+        self.run_id: int | None = None
+        self.status: str | None = None
+        self.counts: dict[str, int] = {}
+        self.sections: dict[str, Counter[str]] = {s: Counter() for s in plan.sections}
+        # url -> "new" | "changed" | "unchanged", for every page the store pipeline kept.
+        self.outcomes: dict[str, str] = {}
+        self.rejected: list[str] = []
+        # Requests that got no answer at all (DNS, refused, timeout), with their reasons.
+        self.failures: list[str] = []
+        self._writer: ArchiveWriter | None = None
+        self._frontier: Frontier | None = None
+
+    @property
+    def site(self) -> str:
+        return self.plan.site
+
+    @property
+    def profile(self) -> Profile | None:
+        return self.plan.profile
+
+    # -- storage, opened on first use (``archiver fetch --no-store`` never opens it) ----
+    @property
+    def writer(self) -> ArchiveWriter:
+        if self._writer is None:
+            if not self.db_path:
+                raise RuntimeError("this crawl has no archive (ARCHIVER_DB is not set)")
+            self._writer = ArchiveWriter(self.db_path)
+        return self._writer
+
+    @property
+    def frontier(self) -> Frontier:
+        if self._frontier is None:
+            self._frontier = Frontier(self.writer.db, self.site, self.run_id)
+        return self._frontier
+
+    def start(self) -> int:
+        """Open the ``runs`` row (the store pipeline does, so an unstored fetch has none)."""
+        if self.run_id is None:
+            self.run_id = self.writer.start_run(self.site, dict(self.plan.args))
+            if self._frontier is not None:
+                self._frontier.run_id = self.run_id
+        return self.run_id
+
+    # -- counting -----------------------------------------------------------------
+    def count(self, section: str, key: str, n: int = 1) -> None:
+        self.sections.setdefault(section, Counter())[key] += n
+
+    def stored(self, url: str, entry: Entry | None, outcome: str) -> None:
+        """The store pipeline kept the page: count it and close its frontier row."""
+        self.outcomes[url] = outcome
+        if entry is not None:
+            self.count(entry.section, outcome)
+            self.frontier.finish(entry, DONE, outcome)
+
+    def reject(self, entry: Entry | None, reason: str) -> None:
+        """The page was not archived. A page judged not an article stays done; a block is
+        retried next run."""
+        self.rejected.append(reason)
+        if entry is None:
+            return
+        blocked = reason.startswith("blocked")
+        self.count(entry.section, "blocked" if blocked else "rejected")
+        self.frontier.finish(entry, FAILED if blocked else DONE, reason[:500])
+
+    # -- the runs row ---------------------------------------------------------------
+    def _sections(self) -> dict[str, dict[str, int]]:
+        return {name: dict(c) for name, c in self.sections.items()}
+
+    def flush(self, stats: Mapping[str, Any]) -> None:
+        """Write the counts so far to the ``runs`` row (status stays "running")."""
+        if self.run_id is None:
+            return
+        self.counts = run_counts(stats, self.sections)
+        self.writer.update_run(self.run_id, self.counts, self._sections())
+
+    def finish(self, reason: str, stats: Mapping[str, Any]) -> str:
+        """Close the run: its status and final counts, in the ``runs`` row and on the ledger."""
+        name = self.plan.args.get("section") or self.plan.args.get("spider") or self.site
+        status, counts, sections = closing(reason, stats, self._sections(), str(name))
+        self.status, self.counts = status, counts
+        if self.run_id is not None:
+            self.writer.finish_run(self.run_id, status, counts, sections)
+        return status
