@@ -26,6 +26,7 @@ class ValidatePipeline:
             stats.inc_value(f"archiver/rejected/{kind}")
             if kind == "blocked":
                 stats.inc_value("archiver/blocked")
-            ledger_of(self.crawler).reject(item.get("entry"), reason)
+            # A Redis worker's item carries its run's ledger (spiders/worker.py).
+            (item.get("ledger") or ledger_of(self.crawler)).reject(item.get("entry"), reason)
             raise DropItem(reason)
         return item

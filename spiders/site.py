@@ -9,6 +9,7 @@ Blocked answers are counted, backed off from and never passed on for storage.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -77,6 +78,9 @@ class SiteSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         apply_politeness(crawler, spider.profile)
+        queue_dir = crawler.settings.get("ARCHIVER_QUEUE_DIR")
+        if queue_dir and not crawler.settings.get("JOBDIR"):   # requests wait on disk
+            crawler.settings.set("JOBDIR", os.path.join(queue_dir, spider.site), priority="spider")
         return spider
 
     def run_plan(self) -> RunPlan:

@@ -84,6 +84,12 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
+jobs_option = click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+    help="Processes that decode, repair and extract pages, off the download loop "
+         "(default: one per core; 1 = in the crawl's own process).")
+
+
 @click.command()
 @db_option
 @click.argument("targets", nargs=-1)
@@ -98,6 +104,10 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
               help="Profile directory (default: data/sites).")
 @click.option("-s", "--set", "setting", multiple=True, metavar="KEY=VALUE",
               help="Override a Scrapy setting (repeatable).")
+@jobs_option
+@click.option("--redis", "redis_url", default=None, metavar="URL",
+              help="Run on workers over Redis (redis://HOST:PORT/DB): queue the sections and "
+                   "follow the run; `archiver worker` and `archiver ingest` do the work.")
 @click.option("--log-file", type=click.Path(dir_okay=False), default=None,
               help="Append the log, the table and the summary to this file; print the summary "
                    "(on stderr) only for runs that are not ok, so cron mails just those.")
@@ -106,7 +116,8 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
                    "(e.g. 'mail -s archiver me@example.org').")
 def crawl(db: str, targets: tuple[str, ...], all_sites: bool, max_pages: int | None,
           refresh: bool, backfill: bool, sites_dir: str | None, setting: tuple[str, ...],
-          log_file: str | None, on_alarm: str | None) -> None:
+          jobs: int | None, redis_url: str | None, log_file: str | None,
+          on_alarm: str | None) -> None:
     """Crawl sites' section listings and archive their new articles.
 
     A target is a profile id (data/sites/ID.toml), a profile file, or a bare
@@ -120,17 +131,29 @@ def crawl(db: str, targets: tuple[str, ...], all_sites: bool, max_pages: int | N
       archiver crawl ycdjw
       archiver crawl --all
       archiver crawl http://www.example.gov.cn/zwyw/index.html --max-pages 5
+      archiver crawl ycdjw --redis redis://redis-host:6379/0
     """
     from archiver.crawl.runner import crawl_sites, resolve_targets
 
-    profiles = resolve_targets(targets, all_sites, Path(sites_dir) if sites_dir else None)
-    _check_writable(db)
+    where = Path(sites_dir) if sites_dir else None
     overrides = _parse_settings(setting)
+    if jobs is not None:
+        overrides["ARCHIVER_JOBS"] = jobs
     if log_file:
         _log_to_file(log_file)
         overrides.setdefault("ARCHIVER_PROGRESS", "log")
-    result = crawl_sites(profiles, db, refresh=refresh, backfill=backfill,
-                         max_pages=max_pages, overrides=overrides, on_alarm=on_alarm)
+    if redis_url:
+        from archiver.crawl.distributed import crawl_sites_redis, redis_targets
+
+        pairs = redis_targets(targets, all_sites, where)
+        profiles = [p for p, _ in pairs]
+        result = crawl_sites_redis(pairs, db, redis_url, refresh=refresh, backfill=backfill,
+                                   max_pages=max_pages, overrides=overrides)
+    else:
+        profiles = resolve_targets(targets, all_sites, where)
+        _check_writable(db)
+        result = crawl_sites(profiles, db, refresh=refresh, backfill=backfill,
+                             max_pages=max_pages, overrides=overrides, on_alarm=on_alarm)
     report = [text_table(result.headers, result.rows), *result.summaries]
     if log_file:
         for line in report:

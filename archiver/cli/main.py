@@ -36,9 +36,9 @@ def cli(verbose: bool) -> None:
 
 
 def _register() -> None:
-    from archiver.cli import crawling, reading
+    from archiver.cli import crawling, reading, scaling
 
-    for module in (crawling, reading):
+    for module in (crawling, reading, scaling):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -45,10 +45,11 @@ class CrawlOutcome:
     ledger: RunLedger | None = None
 
 
-def _watch(crawler: Crawler, outcome: CrawlOutcome) -> None:
+def _watch(crawler: Crawler, outcome: CrawlOutcome, keep_items: bool) -> None:
     def scraped(item: dict[str, Any], spider: Any) -> None:
         outcome.spider = spider
-        outcome.stored.append(item)
+        if keep_items:   # a crawl must not keep every page (raw bytes and all) until its end
+            outcome.stored.append(item)
 
     def dropped(item: dict[str, Any], spider: Any, exception: Exception) -> None:
         outcome.dropped.append(str(exception))
@@ -85,8 +86,10 @@ def _route_logs(level: str) -> None:
         handler.setLevel(level)
 
 
-def run_spiders(jobs: Iterable[tuple[str, Mapping[str, Any]]], settings: Settings) -> list[CrawlOutcome]:
-    """Run spiders (by name, with arguments) together; return one outcome each."""
+def run_spiders(jobs: Iterable[tuple[str, Mapping[str, Any]]], settings: Settings,
+                keep_items: bool = True) -> list[CrawlOutcome]:
+    """Run spiders (by name, with arguments) together; return one outcome each (with the
+    items stored, unless ``keep_items`` is false: a crawl's memory must not grow per page)."""
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     _route_logs(settings.get("LOG_LEVEL"))
     process = CrawlerProcess(settings)
@@ -94,7 +97,7 @@ def run_spiders(jobs: Iterable[tuple[str, Mapping[str, Any]]], settings: Setting
     for name, kwargs in jobs:
         crawler = process.create_crawler(name)
         outcome = CrawlOutcome()
-        _watch(crawler, outcome)
+        _watch(crawler, outcome, keep_items)
         process.crawl(crawler, **kwargs)
         outcomes.append(outcome)
     process.start()

@@ -58,7 +58,7 @@ class Frontier:
         if not rows:
             return
         keep = "" if reset else f"WHERE frontier.status != '{DONE}'"
-        with self.db.conn:
+        with self.db.atomic():   # nests (savepoint) inside a writer's batch
             self.db.conn.executemany(
                 "INSERT INTO frontier (site, key, url, kind, section, method, form, page, status,"
                 " attempts, run_id, added_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
@@ -68,7 +68,7 @@ class Frontier:
 
     def finish(self, entry_or_key: Entry | str, status: str, reason: str | None = None) -> None:
         key = entry_or_key.key if isinstance(entry_or_key, Entry) else entry_or_key
-        with self.db.conn:
+        with self.db.atomic():   # nests (savepoint) inside a writer's batch
             self.db.execute(
                 "UPDATE frontier SET status = ?, reason = ?, attempts = attempts + 1,"
                 " updated_at = ? WHERE site = ? AND key = ?",

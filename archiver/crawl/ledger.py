@@ -11,7 +11,7 @@ SIGKILL still shows what it did. No Scrapy import: stats come in as a plain mapp
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +55,35 @@ def run_counts(stats: Mapping[str, Any], sections: Mapping[str, Mapping[str, int
         "blocked": stats.get("archiver/blocked", 0),
         "errors": errors,
     }
+
+
+def closing(reason: str, stats: Mapping[str, Any], sections: Mapping[str, Mapping[str, int]],
+            name: str) -> tuple[str, dict[str, int], dict[str, Any]]:
+    """A finished run's status, counts and sections (a run without sections is one section
+    called ``name``): for a local crawl's ledger and for the Redis writer alike."""
+    out: dict[str, Any] = {n: dict(c) for n, c in sections.items()}
+    counts = run_counts(stats, out)
+    errors = counts["errors"]
+    if out:
+        # A soft-404 is counted as blocked but is the site's dead link, not a refusal.
+        hard = counts["blocked"] - stats.get("archiver/blocked/soft_error", 0)
+        status = run_status(reason, out, errors, hard)
+    else:
+        status = "ok" if reason == "finished" and not errors else (
+            "partial" if reason == "finished" else "failed")
+        out = {name: counts}
+    return status, counts, out
+
+
+def section_counts(stats: Mapping[str, Any], names: Iterable[str]) -> dict[str, dict[str, int]]:
+    """Per-section counters rebuilt from the ``archiver/section/NAME/COUNTER`` stats
+    (a Redis run sums them over its workers and its writer)."""
+    out: dict[str, dict[str, int]] = {n: {} for n in names}
+    for key, value in stats.items():
+        if key.startswith("archiver/section/"):
+            section, _, counter = key[len("archiver/section/"):].rpartition("/")
+            out.setdefault(section, {})[counter] = int(value)
+    return out
 
 
 class RunLedger:
@@ -140,18 +169,8 @@ class RunLedger:
 
     def finish(self, reason: str, stats: Mapping[str, Any]) -> str:
         """Close the run: its status and final counts, in the ``runs`` row and on the ledger."""
-        sections = self._sections()
-        counts = run_counts(stats, sections)
-        errors = counts["errors"]
-        if sections:
-            # A soft-404 is counted as blocked but is the site's dead link, not a refusal.
-            hard = counts["blocked"] - stats.get("archiver/blocked/soft_error", 0)
-            status = run_status(reason, sections, errors, hard)
-        else:
-            status = "ok" if reason == "finished" and not errors else (
-                "partial" if reason == "finished" else "failed")
-            name = self.plan.args.get("section") or self.plan.args.get("spider") or self.site
-            sections = {str(name): counts}
+        name = self.plan.args.get("section") or self.plan.args.get("spider") or self.site
+        status, counts, sections = closing(reason, stats, self._sections(), str(name))
         self.status, self.counts = status, counts
         if self.run_id is not None:
             self.writer.finish_run(self.run_id, status, counts, sections)

@@ -7,6 +7,7 @@ restart), each under its own lock so a cron run never overlaps the previous one.
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterable
@@ -121,6 +122,12 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
     # The CLI's root logger says WARNING; crawl progress and resume notes are INFO.
     logging.getLogger("archiver").setLevel(settings.get("LOG_LEVEL", "INFO"))
     with ExitStack() as locks:
+        # Waiting requests live on disk (Scrapy's JOBDIR queues, one folder per site), not
+        # in memory: a 100,000-page backfill stays flat. Resuming is the frontier's job, so
+        # the folder goes with the run.
+        if not settings.get("JOBDIR") and not settings.get("ARCHIVER_QUEUE_DIR"):
+            queues = locks.enter_context(tempfile.TemporaryDirectory(prefix="archiver-queue-"))
+            settings.set("ARCHIVER_QUEUE_DIR", queues, priority="cmdline")
         writer = ArchiveWriter(db)
         before = last_run_id(writer.db)
         for profile in profiles:
@@ -130,7 +137,7 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
         writer.db.conn.close()
         jobs = [("site", {"profile": p, "refresh": refresh, "backfill": backfill,
                           "max_pages": max_pages}) for p in profiles]
-        outcomes = run_spiders(jobs, settings)
+        outcomes = run_spiders(jobs, settings, keep_items=False)
         checks = _check_health(db, profiles, before)
     elapsed = time.monotonic() - started
     statuses, summaries = {}, []

@@ -64,6 +64,10 @@ ARCHIVER_PROGRESS_INTERVAL = 10.0
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
+# Processes that decode, repair and extract pages (pipelines/process.py); 0 = one per core,
+# 1 = in the crawl's own process.
+ARCHIVER_JOBS = int(os.environ.get("ARCHIVER_JOBS", "0"))
+
 ITEM_PIPELINES = {
     "archiver.pipelines.process.ProcessPipeline": 300,
     "archiver.pipelines.validate.ValidatePipeline": 400,

@@ -92,6 +92,9 @@ TABLES: dict[str, dict[str, Any]] = {
     # Internal: the short-word (1–2 character) index behind `archiver search`, not for browsing.
     "articles_grams": {"hidden": True},
     "_articles_gram_offsets": {"hidden": True},
+    # Internal: the Redis writer's bookkeeping (archiver.store.ingest).
+    "ingest_state": {"hidden": True},
+    "ingest_runs": {"hidden": True},
 }
 
 

@@ -169,8 +169,17 @@ def _m5_health(db: Database) -> None:
     db.table("alarms").create_index(["run_id"])
 
 
+def _m6_ingest_state(db: Database) -> None:
+    """The distributed writer's bookkeeping (archiver.store.ingest): the last stream
+    message applied, committed with the data it wrote, and each Redis run's runs row."""
+    db.table("ingest_state").create({"stream": str, "last_id": str}, pk="stream")
+    db.table("ingest_runs").create({"run_key": str, "run_id": int, "site": str, "counts": str},
+                                   pk="run_key")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
-    _m1_core, _m2_frontier, _m3_short_term_index, _m4_site_date_index, _m5_health]
+    _m1_core, _m2_frontier, _m3_short_term_index, _m4_site_date_index, _m5_health,
+    _m6_ingest_state]
 
 
 def migrate(db: Database) -> None:
