@@ -56,6 +56,8 @@ class ProcessPipeline:
 
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         raw = item["raw"]
+        if item.get("kind", "article") != "article":
+            return item   # a listing or an API answer: kept as fetched, not extracted
         if raw.status == 200 and raw.body:
             # The crawl's profile, passed explicitly: its per-field selectors apply. A Redis
             # worker serves many runs: there the item carries its run's profile.

@@ -19,6 +19,8 @@ class ValidatePipeline:
         return cls(crawler)
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        if item.get("kind", "article") != "article":
+            return item   # a listing or an API answer: the spider judged it already
         reason = rejection(item["raw"], item.get("article"))
         if reason is not None:
             kind = reason.split(":", 1)[0]

@@ -11,7 +11,7 @@ import click
 
 from archiver.cli.options import db_option
 from archiver.cli.table import text_table
-from archiver.errors import ArchiverError
+from archiver.errors import ArchiverError, PartialRunError
 from archiver.store.writer import open_database
 
 # A run that finished but raised a drift alarm (archiver.health); 1 stays "failed".
@@ -123,8 +123,9 @@ def crawl(db: str, targets: tuple[str, ...], all_sites: bool, max_pages: int | N
     A target is a profile id (data/sites/ID.toml), a profile file, or a bare
     section listing URL (the CMS family, article links and pagination are then
     worked out from the page). After the crawl each run's figures are judged against
-    the site's own history (see `archiver health`). Exit status: 0 every run ok or
-    partial, 1 a run failed, 4 a run is degraded (a drift alarm; see README).
+    the site's own history (see `archiver health`). Exit status: 0 when every run is
+    complete, 1 a run failed, 4 a run is degraded (a drift alarm), 3 a run is partial
+    (pages blocked, failed or not reached: the next run resumes them). See README.
 
     \b
     Example:
@@ -169,15 +170,23 @@ def crawl(db: str, targets: tuple[str, ...], all_sites: bool, max_pages: int | N
         click.echo(f"Degraded: {len(result.alarms)} drift alarm(s) in "
                    + ", ".join(result.degraded) + " (archiver health)", err=True)
         raise click.exceptions.Exit(EXIT_DEGRADED)
+    partial = [site for site, status in result.statuses.items() if status == "partial"]
+    if partial:
+        raise PartialRunError(f"{len(partial)} of {len(profiles)} site runs partial (holes left"
+                              " for the next run; see archiver runs): " + ", ".join(partial))
 
 
 @click.command()
 @click.option("--check", is_flag=True,
-              help="Also fetch each section's first listing page and count its article links.")
+              help="Also fetch each section's first listing page the way a crawl does "
+                   "(robots.txt, politeness, wall check, charset) and count its article links.")
 @click.option("--sites-dir", type=click.Path(file_okay=False), default=None,
               help="Profile directory (default: data/sites).")
-def sites(check: bool, sites_dir: str | None) -> None:
-    """List the site profiles and validate them (exit 1 if any is invalid).
+@click.option("-s", "--set", "setting", multiple=True, metavar="KEY=VALUE",
+              help="Override a Scrapy setting for --check (repeatable).")
+def sites(check: bool, sites_dir: str | None, setting: tuple[str, ...]) -> None:
+    """List the site profiles and validate them (exit 1 if any is invalid, or with
+    --check if a section's listing is blocked, unreachable or has no article links).
 
     \b
     Example:
@@ -186,7 +195,8 @@ def sites(check: bool, sites_dir: str | None) -> None:
     """
     from archiver.crawl.runner import check_profiles
 
-    rows, problems = check_profiles(Path(sites_dir) if sites_dir else None, live=check)
+    rows, problems = check_profiles(Path(sites_dir) if sites_dir else None, live=check,
+                                    overrides=_parse_settings(setting))
     click.echo(text_table(["site", "name", "family", "sections", "verified", "check"], rows))
     if problems:
         raise ArchiverError(f"{len(problems)} problem(s): " + "; ".join(problems))

@@ -11,13 +11,16 @@ from archiver.errors import ArchiverError
 
 
 class ArchiverGroup(click.Group):
-    """Turns library errors into ``Error: <one line>`` and exit status 1."""
+    """Turns library errors into ``Error: <one line>`` and exit status 1 (3 for a crawl that
+    left holes: PartialRunError)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ArchiverError as exc:
-            raise click.ClickException(str(exc)) from exc
+            error = click.ClickException(str(exc))
+            error.exit_code = getattr(exc, "exit_code", 1)
+            raise error from exc
 
 
 @click.group(cls=ArchiverGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -224,21 +224,35 @@ def query(db: str, sql: str, fmt: str, as_json: bool) -> None:
 @click.option("--limit", type=int, default=20, show_default=True)
 @output_options
 def runs(db: str, limit: int, fmt: str, as_json: bool) -> None:
-    """List recent crawl runs with their counts and status.
+    """List recent crawl runs with their counts and status, the holes each left
+    (requests pending a retry, or failed after their attempts) and each section's
+    coverage (archived against what its listing states).
 
     \b
     Example:
       archiver runs --limit 5
     """
     from archiver.store.reader import open_readonly, run_query
+    from archiver.store.stats import coverage_cell
 
     archive = open_readonly(db)
     # The drift alarms a run raised (archiver.health); an archive from before them has none.
     alarms = (", (SELECT group_concat(section || ': ' || figure, '; ') FROM alarms"
               " WHERE alarms.run_id = runs.id) AS alarms" if archive["alarms"].exists() else "")
+    # The holes a run left and its coverage; an archive from before them has none.
+    holes = (", pending, failed, coverage" if "coverage" in {c.name for c in archive["runs"].columns}
+             else "")
     rows = run_query(archive,
                      "SELECT id, site, started, finished, status, requests, new, changed,"
-                     f" unchanged, blocked, errors{alarms} FROM runs ORDER BY id DESC LIMIT ?", [limit])
+                     f" unchanged, blocked, errors{holes}{alarms} FROM runs ORDER BY id DESC LIMIT ?",
+                     [limit])
+    for row in rows:
+        if holes:
+            # Per section: archived/expected as the listing states it (see archiver stats).
+            sections = json.loads(row.pop("coverage") or "{}")
+            row["coverage"] = ", ".join(
+                f"{name} {coverage_cell(c.get('expected'), c.get('expected_pages'), c.get('archived', 0))}"
+                + ("" if c.get("walked") else " (walk unfinished)") for name, c in sections.items())
     emit_rows(rows, fmt, as_json)
 
 

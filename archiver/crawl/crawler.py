@@ -48,7 +48,9 @@ class CrawlOutcome:
 def _watch(crawler: Crawler, outcome: CrawlOutcome, keep_items: bool) -> None:
     def scraped(item: dict[str, Any], spider: Any) -> None:
         outcome.spider = spider
-        if keep_items:   # a crawl must not keep every page (raw bytes and all) until its end
+        # A crawl must not keep every page (raw bytes and all) until its end; listings are
+        # archived, not reported.
+        if keep_items and item.get("kind", "article") == "article":
             outcome.stored.append(item)
 
     def dropped(item: dict[str, Any], spider: Any, exception: Exception) -> None:

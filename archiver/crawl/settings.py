@@ -46,6 +46,12 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ARCHIVER_BACKOFF_BASE = 2.0
 ARCHIVER_BACKOFF_MAX = 300.0
+# A request that was blocked, timed out or failed stays pending for later runs: retried
+# no sooner than ARCHIVER_RETRY_BASE seconds after it failed (doubling per attempt, at most
+# ARCHIVER_RETRY_MAX), and marked failed after ARCHIVER_MAX_ATTEMPTS attempts.
+ARCHIVER_MAX_ATTEMPTS = 4
+ARCHIVER_RETRY_BASE = 600.0
+ARCHIVER_RETRY_MAX = 86_400.0
 # Challenges in a row before a site's run stops (the rest stays pending for the next run).
 ARCHIVER_BLOCK_LIMIT = 3
 # Upper bound on requests in flight per host, whatever a profile asks for.
