@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from archiver.errors import ArchiverError
+from archiver.errors import ArchiverError, PartialRunError
 
 
 class ArchiverGroup(click.Group):
@@ -18,9 +18,15 @@ class ArchiverGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ArchiverError as exc:
-            error = click.ClickException(str(exc))
-            error.exit_code = getattr(exc, "exit_code", 1)
-            raise error from exc
+            if isinstance(exc, PartialRunError):
+                raise _PartialRun(str(exc)) from exc
+            raise click.ClickException(str(exc)) from exc
+
+
+class _PartialRun(click.ClickException):
+    """``Error: <message>`` with exit status 3: a crawl that left holes (cron must notice)."""
+
+    exit_code = PartialRunError.exit_code
 
 
 @click.group(cls=ArchiverGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -76,12 +76,12 @@ def stated_size(text: str) -> StatedSize:
     text = text or ""
     if found := _json_size(text):
         return found
-    if (records := hanweb.total_records(text)) is not None:
-        return StatedSize(records, None, "hanweb_total")
-    if found := trs.pager(text):
-        records = TRS_RECORDS.search(text) or TRS_RECORD_VAR.search(text)
-        return StatedSize(int(records[1]) if records else None, found[0],
-                          "trs_records" if records else "trs_pages")
-    if records := TRS_RECORD_VAR.search(text):
-        return StatedSize(int(records[1]), None, "trs_records")
+    if (total := hanweb.total_records(text)) is not None:
+        return StatedSize(total, None, "hanweb_total")
+    if pager := trs.pager(text):
+        stated = TRS_RECORDS.search(text) or TRS_RECORD_VAR.search(text)
+        return StatedSize(int(stated[1]) if stated else None, pager[0],
+                          "trs_records" if stated else "trs_pages")
+    if stated := TRS_RECORD_VAR.search(text):
+        return StatedSize(int(stated[1]), None, "trs_records")
     return StatedSize()

@@ -131,14 +131,15 @@ def stats_text(stats: Stats) -> str:
         out += ["", text_table([title, "articles"], rows)]
     out += ["", "articles per month:", bar_chart(stats.months)]
     if stats.coverage:
-        rows = [[c["site"], c["section"], coverage_cell(c["expected"], c["expected_pages"], c["archived"]),
-                 "yes" if c["walked"] else f"no ({c['cut'] or 'not yet'})", c["pending"], c["failed"]]
-                for c in stats.coverage]
+        cov_rows = [[c["site"], c["section"],
+                     coverage_cell(c["expected"], c["expected_pages"], c["archived"]),
+                     "yes" if c["walked"] else f"no ({c['cut'] or 'not yet'})", c["pending"], c["failed"]]
+                    for c in stats.coverage]
         out += ["", "coverage (archived/expected, as the listing states it):",
-                render_table(["site", "section", "coverage", "walked", "pending", "failed"], rows)]
+                render_table(["site", "section", "coverage", "walked", "pending", "failed"], cov_rows)]
     if stats.holes:
-        rows = [[h["status"], h["attempts"], h["site"], h["section"], h["url"], h["reason"] or ""]
-                for h in stats.holes]
+        hole_rows = [[h["status"], h["attempts"], h["site"], h["section"], h["url"], h["reason"] or ""]
+                     for h in stats.holes]
         out += ["", "holes (retried by the next runs; failed after their attempts):",
-                render_table(["status", "tries", "site", "section", "url", "reason"], rows)]
+                render_table(["status", "tries", "site", "section", "url", "reason"], hole_rows)]
     return "\n".join(out)
