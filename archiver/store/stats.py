@@ -136,10 +136,10 @@ def stats_text(stats: Stats) -> str:
                      "yes" if c["walked"] else f"no ({c['cut'] or 'not yet'})", c["pending"], c["failed"]]
                     for c in stats.coverage]
         out += ["", "coverage (archived/expected, as the listing states it):",
-                render_table(["site", "section", "coverage", "walked", "pending", "failed"], cov_rows)]
+                text_table(["site", "section", "coverage", "walked", "pending", "failed"], cov_rows)]
     if stats.holes:
         hole_rows = [[h["status"], h["attempts"], h["site"], h["section"], h["url"], h["reason"] or ""]
                      for h in stats.holes]
         out += ["", "holes (retried by the next runs; failed after their attempts):",
-                render_table(["status", "tries", "site", "section", "url", "reason"], hole_rows)]
+                text_table(["status", "tries", "site", "section", "url", "reason"], hole_rows)]
     return "\n".join(out)
