@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from archiver.crawl.blocking import text_verdict
+from archiver.extraction.walls import text_verdict
 
 # list pagers and JS-rendered lists (TRS createPageHTML, Hanweb jpage/datastore, UCAP listData)
 LIST_MARKERS = re.compile(r"createPageHTML|jpage|<datastore>|var\s+listData|共\s*\d+\s*页|下一页|尾页")
@@ -20,9 +20,9 @@ SEARCH_TEXT = re.compile(r"搜索结果|检索结果|共找到\s*\d+|找到相�
 
 def classify_raw(raw: str, visible_chars: int, title: str) -> str | None:
     """Challenge or error from the page's shape (before extraction): the crawl's own judgement
-    (archiver.crawl.blocking), so a headline or a body that mentions 页面不存在 or a WAF
-    vendor stays an article, and a page that passed a wall (its cookie script still in
-    the markup) is read like any other."""
+    (archiver.extraction.walls, which archiver.crawl.blocking uses too). A headline or a body
+    that mentions 页面不存在 or a WAF vendor stays an article, and a page that passed a wall
+    (its cookie script still in the markup) is read like any other."""
     verdict = text_verdict(raw)
     if verdict is None:
         return None
