@@ -36,7 +36,31 @@ def test_sites_check_and_crawl_all(tmp_path: Path) -> None:
     assert "fixture: ok" in r.stdout and "second: ok" in r.stdout
     assert dict(rows(tmp_path / "a.db", "SELECT site, count(*) FROM articles GROUP BY site")) == \
         {"fixture": 3, "second": 3}
-    assert "fixture/trs: listings=1" in r.stderr          # plain progress lines off a TTY
+    assert " INFO " not in r.stderr  # off a TTY (cron): the table and summary, warnings only
+
+
+BANNER = ("Scrapy 2.", "Versions:", "Overridden settings", "Enabled downloader middlewares",
+          "Enabled item pipelines", "Dumping Scrapy stats")
+
+
+def test_crawl_is_quiet_unless_verbose(tmp_path: Path) -> None:
+    make_site(tmp_path / "site", per_page=2, pages=1)
+    with SiteServer(tmp_path / "site") as srv:
+        write_profile(tmp_path / "sites", srv.base_url, sections=[("trs", "/trs/index.html", "")])
+        args = ("fixture", "--sites-dir", str(tmp_path / "sites"), "--db", str(tmp_path / "a.db"), *FAST)
+        quiet = cli("crawl", *args)
+        logged = cli("crawl", *args, "--log-file", str(tmp_path / "crawl.log"))
+        verbose = cli("-v", "crawl", *args)
+    assert quiet.returncode == logged.returncode == verbose.returncode == 0, quiet.stderr + verbose.stderr
+    # Cron mails stdout and stderr: one line per section (under the table's header) and the summary.
+    _header, _rule, section, summary = quiet.stdout.splitlines()
+    assert section.split()[:2] == ["fixture", "trs"] and summary.startswith("fixture: ok in ")
+    assert quiet.stderr == ""
+    log = (tmp_path / "crawl.log").read_text()
+    assert "fixture/trs: listings=1" in log and "fixture: ok" in log  # archiver's lines go to the file
+    assert not any(line in log for line in BANNER)
+    assert logged.stdout == logged.stderr == ""  # an ok run under cron mails nothing
+    assert all(line in verbose.stderr for line in BANNER)
 
 
 def test_crawl_needs_a_target() -> None:

@@ -78,5 +78,9 @@ ARCHIVER_DB = default_db_path()
 
 LOG_FORMATTER = "archiver.pipelines.logformatter.ArchiverLogFormatter"
 LOG_LEVEL = os.environ.get("ARCHIVER_LOG_LEVEL", "INFO")
+# `archiver crawl` logs warnings only (and archiver's INFO lines to --log-file); `archiver -v`
+# sets this for Scrapy's banner, settings dump, middleware lists and stats (crawl/crawler.py).
+# `scrapy crawl` logs as any Scrapy project does.
+ARCHIVER_VERBOSE = False
 FEED_EXPORT_ENCODING = "utf-8"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
