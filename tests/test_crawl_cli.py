@@ -1,6 +1,7 @@
 """CLI around crawling: sites [--check], crawl --all, argument errors."""
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 from archiver.testing.siteserver import SiteServer
@@ -77,3 +78,16 @@ def test_live_progress_on_request(tmp_path: Path) -> None:
     assert r.returncode == 0
     # rich Live drew the block (cursor hidden while it runs) and left its last state on screen
     assert "\x1b[?25l" in r.stderr and "\x1b[2Kfixture/trs: listings=1 articles=2 new=2" in r.stderr
+
+
+def test_unreachable_listing_is_one_error_in_table_and_summary(tmp_path: Path) -> None:
+    with socket.socket() as sock:  # a port nothing listens on: refused, as a dead host is
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    r = cli("crawl", f"http://127.0.0.1:{port}/news/list.html", "--db", str(tmp_path / "a.db"),
+            *FAST, "-s", "RETRY_TIMES=2")
+    assert r.returncode == 1
+    row = next(line for line in r.stdout.splitlines() if "/news/list.html" in line)
+    assert row.split()[-2:] == ["1", "failed"]  # errors, status
+    assert "0 blocked, 1 errors" in r.stdout  # the summary line agrees (not one per attempt)
+    assert "Traceback" not in r.stderr and "Connection was refused" in r.stderr

@@ -80,10 +80,17 @@ def _watch(crawler: Crawler, outcome: CrawlOutcome, keep_items: bool) -> None:
 class QuietScrapy(logging.Filter):
     """Scrapy's own INFO records (the start-up banner with versions, the overridden settings,
     the middleware and pipeline lists, "Crawled 0 pages" and the stats dump: about 110 lines a
-    run) are left out; its warnings and errors, and every archiver record, pass."""
+    run) are left out; its warnings and errors pass as their one-line message (an unreachable
+    host's robots.txt error carries a 40-line traceback), and every archiver record passes."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno >= logging.WARNING or record.name.partition(".")[0] == "archiver"
+        if record.name.partition(".")[0] == "archiver":
+            return True
+        if record.levelno < logging.WARNING:
+            return False
+        if record.exc_info and record.name.partition(".")[0] in ("scrapy", "twisted"):
+            record.exc_info, record.exc_text = None, None
+        return True
 
 
 def _route_logs(level: str, verbose: bool = False) -> None:
