@@ -181,8 +181,8 @@ def _chromium() -> str:
     return found
 
 
-def dump_dom(chromium: str, url: str, profile: Path) -> str:
-    result = subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
+def dump_dom(chromium: str, url: str, profile: Path, *extra: str) -> str:
+    result = subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *extra,
                              "--dump-dom", url], capture_output=True, text=True, timeout=90)
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
@@ -270,3 +270,15 @@ def test_serve_article_page_renders_chinese_glyphs_not_boxes(server: str, tmp_pa
     assert glyphs[2][crumbs] == boxes[2][crumbs], "the Latin text should render the same either way"
     differing = [y for y in range(40, 400) if glyphs[2][y] != boxes[2][y]]
     assert len(differing) > 30, "the Chinese text renders exactly as it does with no CJK font: boxes"
+
+
+def test_serve_chart_of_articles_per_month(server: str, tmp_path: Path) -> None:
+    """The canned query's "Chart it" link: datasette-vega draws the series (its bundle is
+    served by Datasette, nothing from the internet)."""
+    chromium = _chromium()
+    page = dump_dom(chromium, server + "/archive/articles_per_month", tmp_path / "p0")
+    link = re.search(r'<a href="(#g\.mark=line[^"]+)">Chart it</a>', page)
+    assert link, "no chart link in the canned query's description"
+    chart = dump_dom(chromium, server + "/archive/articles_per_month" + link.group(1).replace("&amp;", "&"),
+                     tmp_path / "p1", "--virtual-time-budget=10000")
+    assert re.search(r'<canvas[^>]*class="marks"', chart), "datasette-vega drew no chart"
