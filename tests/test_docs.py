@@ -173,3 +173,14 @@ def test_docs_block_runs(block: Block, demo_home: tuple[Path, dict[str, str]]) -
             else:
                 assert result.returncode == 0, f"{block.id}: {command}\n{result.stderr[-3000:]}"
                 assert result.stdout.strip() not in FOUND_NOTHING, f"{block.id}: {command} found nothing"
+
+
+def test_search_help_and_readme_agree_on_short_words() -> None:
+    from click.testing import CliRunner
+
+    from archiver.cli.main import cli
+
+    help_text = " ".join(CliRunner().invoke(cli, ["search", "--help"]).output.split())
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    assert "index of character pairs" in help_text and "index of character pairs" in readme
+    assert "matched with LIKE" not in help_text
