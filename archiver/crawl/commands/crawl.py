@@ -23,7 +23,7 @@ class Command(crawl.Command):
         if len(args) == 1 and self.crawler_process is not None:
             problem = self._argument_problem(args[0], opts.spargs)
             if problem:
-                print(f"Error: {problem}", file=sys.stderr)  # noqa: T201 - a command's own stderr
+                sys.stderr.write(f"Error: {problem}\n")  # a usage error, not a log record
                 self.exitcode = 2
                 return
         super().run(args, opts)
