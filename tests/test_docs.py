@@ -132,6 +132,10 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
 
 
 def run(command: str, home: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Run a documented command; one that names a host beyond loopback would leave this machine
+    (the socket guard does not reach subprocesses), so it must carry the no-test mark instead."""
+    away = [h for h in re.findall(r"\w+://([^/:\s'\"]+)", command) if h not in ("127.0.0.1", "localhost")]
+    assert not away, f"{command!r} reaches {away}: mark its block <!-- no-test: why -->"
     command = command.replace(DEMO_PORT, env["DEMO_HOST"])
     return subprocess.run(["bash", "-c", command], cwd=home, env=env, capture_output=True,
                           text=True, timeout=180)
