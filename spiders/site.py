@@ -62,9 +62,11 @@ class SiteSpider(scrapy.Spider):
 
     def __init__(self, profile: Profile | str | None = None, refresh: Any = False,
                  backfill: Any = False, max_pages: Any = None, **kwargs: Any) -> None:
+        site = kwargs.pop("site", None)  # `scrapy crawl site -a site=ID` reads naturally
         super().__init__(**kwargs)
+        profile = profile if profile is not None else site
         if profile is None:
-            raise ValueError("SiteSpider needs profile=<id, file or listing URL>")
+            raise ValueError("needs site=<profile id, profile file or listing URL>")
         if isinstance(profile, str):
             profile = profile_for_url(profile) if "://" in profile else find_profile(profile)
         self.profile = profile

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from archiver.cli.options import db_option
+from archiver.cli.options import crawl_logging, db_option
 from archiver.cli.table import text_table
 from archiver.errors import ArchiverError, PartialRunError
 from archiver.store.writer import open_database
@@ -41,7 +41,7 @@ def demo(db: str) -> None:
     from archiver.store.search import search
 
     _check_writable(db)
-    run = run_demo(db)
+    run = run_demo(db, overrides=crawl_logging())
     click.echo(f"Demo site served at {run.base_url}\n")
     click.echo(text_table(run.result.headers, run.result.rows))
     for line in run.result.summaries:
@@ -137,7 +137,7 @@ def crawl(db: str, targets: tuple[str, ...], all_sites: bool, max_pages: int | N
     from archiver.crawl.runner import crawl_sites, resolve_targets
 
     where = Path(sites_dir) if sites_dir else None
-    overrides = _parse_settings(setting)
+    overrides = {**crawl_logging(), **_parse_settings(setting)}
     if jobs is not None:
         overrides["ARCHIVER_JOBS"] = jobs
     if log_file:
@@ -263,7 +263,7 @@ def fetch(db: str, url: str, as_json: bool, no_store: bool) -> None:
         raise ArchiverError(f"not an http(s) URL: {url!r}")
     if not no_store:
         _check_writable(db)
-    result = fetch_one(url, db, store=not no_store)
+    result = fetch_one(url, db, store=not no_store, settings=crawl_logging())
     _print_article(result.article, as_json, header=f"[{result.outcome}] {url}")
 
 

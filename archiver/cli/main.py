@@ -31,7 +31,8 @@ class _PartialRun(click.ClickException):
 
 @click.group(cls=ArchiverGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gov-archiver")
-@click.option("-v", "--verbose", is_flag=True, help="Log debug messages.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Log debug messages; crawls also log Scrapy's banner, settings and stats.")
 def cli(verbose: bool) -> None:
     """Archive Chinese government news sites: crawl, fetch, extract, search.
 

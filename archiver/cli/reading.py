@@ -42,15 +42,18 @@ def _echo_json(data: Any) -> None:
 @click.argument("text")
 @filter_options
 @click.option("--limit", type=int, default=20, show_default=True)
-@click.option("--raw", is_flag=True, help="TEXT is FTS5 syntax (AND/OR/NEAR, \"phrases\"), not plain words.")
+@click.option("--raw", is_flag=True,
+              help="TEXT is FTS5 syntax (AND/OR/NEAR, \"phrases\" of 3+ characters), not plain words.")
 @output_options
 def search(db: str, text: str, filters: Filters, limit: int, raw: bool, fmt: str,
            as_json: bool) -> None:
     """Full-text search of titles and bodies (any Chinese substring).
 
     Words separated by spaces must all match. Words of 3+ characters use the
-    trigram index and are ranked (bm25); 1-2 character words are matched with
-    LIKE.
+    trigram index and are ranked (bm25); 1-2 character words (考核, 政策) use the
+    index of character pairs (LIKE only when they hold punctuation). With --raw
+    the text is FTS5 syntax over the trigram index alone: every phrase needs 3+
+    characters, and NEAR counts trigrams.
 
     \b
     Example:

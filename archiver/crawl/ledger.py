@@ -42,12 +42,19 @@ def run_status(reason: str, sections: Mapping[str, Mapping[str, int]], errors: i
 
 
 def run_counts(stats: Mapping[str, Any], sections: Mapping[str, Mapping[str, int]]) -> dict[str, int]:
-    """The ``runs`` row's counters, from Scrapy's stats and the per-section counts."""
-    errors = sum(v for k, v in stats.items()
-                 if k.startswith(("downloader/exception_type_count", "spider_exceptions/")))
-    errors += stats.get("archiver/rejected/http", 0)
+    """The ``runs`` row's counters, from Scrapy's stats and the per-section counts.
+
+    errors: pages that failed after their retries (no answer, or an HTTP error), so the
+    summary line agrees with the section table: one unreachable listing is one error, not
+    one per attempt (and robots.txt attempt) that Scrapy's downloader stats count. Without
+    sections (a single fetch) Scrapy's counts stand in. Exceptions in our code add to both.
+    """
+    bugs = sum(v for k, v in stats.items() if k.startswith("spider_exceptions/"))
     if sections:
-        errors = max(errors, sum(c.get("errors", 0) for c in sections.values()))
+        errors = sum(c.get("errors", 0) for c in sections.values()) + bugs
+    else:
+        errors = bugs + stats.get("archiver/rejected/http", 0) + sum(
+            v for k, v in stats.items() if k.startswith("downloader/exception_type_count"))
     return {
         "requests": stats.get("downloader/request_count", 0),
         "new": stats.get("archiver/new", 0),
@@ -164,7 +171,9 @@ class RunLedger:
         if entry is None:
             return
         blocked = reason.startswith("blocked")
-        self.count(entry.section, "blocked" if blocked else "rejected")
+        # An article answering an HTTP error is an error of its section, as a listing's is.
+        self.count(entry.section, "blocked" if blocked else
+                   "errors" if reason.startswith("http:") else "rejected")
         if blocked:
             self.frontier.retry(entry, reason)
         else:

@@ -12,6 +12,7 @@ from archiver.store.writer import default_db_path
 BOT_NAME = "archiver"
 SPIDER_MODULES = ["archiver.spiders"]
 NEWSPIDER_MODULE = "archiver.spiders"
+COMMANDS_MODULE = "archiver.crawl.commands"  # `scrapy crawl` with one-line argument errors
 
 USER_AGENT = (
     f"gov-archiver/{__version__} (+https://github.com/gov-archiver; archiving public "
@@ -84,5 +85,15 @@ ARCHIVER_DB = default_db_path()
 
 LOG_FORMATTER = "archiver.pipelines.logformatter.ArchiverLogFormatter"
 LOG_LEVEL = os.environ.get("ARCHIVER_LOG_LEVEL", "INFO")
+# `archiver crawl` logs warnings only (and archiver's INFO lines to --log-file); `archiver -v`
+# sets this for Scrapy's banner, settings dump, middleware lists and stats (crawl/crawler.py).
+# `scrapy crawl` logs as any Scrapy project does.
+ARCHIVER_VERBOSE = False
 FEED_EXPORT_ENCODING = "utf-8"
+# `scrapy crawl single -a url=… -O page.json`: one flat record per page, no raw bytes.
+FEED_EXPORTERS = {
+    fmt: f"archiver.pipelines.feeds.{name}ItemExporter"
+    for fmt, name in (("json", "Json"), ("jsonlines", "JsonLines"), ("jsonl", "JsonLines"),
+                      ("csv", "Csv"), ("xml", "Xml"), ("pickle", "Pickle"), ("marshal", "Marshal"))
+}
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
