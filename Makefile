@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint install browser bench clean
+.PHONY: demo test lint install browser redis bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,13 +22,22 @@ install: $(STAMP)
 demo: install
 	$(BIN)/archiver demo
 
-# Headless Chromium (Debian's package) for the Datasette browser test.
+# Headless Chromium and a Chinese font (Debian's packages) for the Datasette browser test, which
+# checks that the article page draws Chinese as glyphs, not boxes.
 browser:
-	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
-	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	    || echo "warning: could not install chromium; the browser test will be skipped"; }
+	@{ command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; } && \
+	  fc-list :lang=zh-cn family 2>/dev/null | grep -q . || \
+	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+	    || echo "warning: could not install chromium and fonts-noto-cjk; the browser tests will skip or fail"; }
 
-test: install browser
+# redis-server (Debian's package) for the scale-out tests: they start a real server on a free
+# loopback port of their own (never a mock), so the system service is not needed.
+redis:
+	@command -v redis-server >/dev/null 2>&1 || test -x /usr/bin/redis-server || \
+	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null) \
+	    || echo "warning: could not install redis-server; the Redis tests will be skipped"; }
+
+test: install browser redis
 	$(BIN)/python -m pytest
 
 # mypy cannot follow setuptools' package-dir mapping (spiders/ -> archiver.spiders), so it reads

@@ -31,6 +31,11 @@ class StorePipeline:
 
     def process_item(self, item: dict[str, Any], spider: Spider | None = None) -> dict[str, Any]:
         raw = item["raw"]
+        kind = item.get("kind", "article")
+        if kind != "article":
+            self.ledger.writer.save_page(raw, self.ledger.run_id, kind)
+            self.crawler.stats.inc_value(f"archiver/pages/{kind}")
+            return item
         outcome = self.ledger.writer.save(raw, item["article"], self.ledger.run_id)
         self.crawler.stats.inc_value(f"archiver/{outcome}")
         self.ledger.stored(raw.url, item.get("entry"), outcome)

@@ -19,6 +19,8 @@ class ValidatePipeline:
         return cls(crawler)
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        if item.get("kind", "article") != "article":
+            return item   # a listing or an API answer: the spider judged it already
         reason = rejection(item["raw"], item.get("article"))
         if reason is not None:
             kind = reason.split(":", 1)[0]
@@ -26,6 +28,7 @@ class ValidatePipeline:
             stats.inc_value(f"archiver/rejected/{kind}")
             if kind == "blocked":
                 stats.inc_value("archiver/blocked")
-            ledger_of(self.crawler).reject(item.get("entry"), reason)
+            # A Redis worker's item carries its run's ledger (spiders/worker.py).
+            (item.get("ledger") or ledger_of(self.crawler)).reject(item.get("entry"), reason)
             raise DropItem(reason)
         return item

@@ -5,15 +5,20 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from dataclasses import replace
+from urllib.parse import urlsplit
 
-from scrapy import Spider, signals
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
 from twisted.internet import task
 
+from archiver.crawl.frontier import RetryPolicy
 from archiver.crawl.ledger import RunLedger, RunPlan
 from archiver.crawl.live import LiveBlock
 from archiver.crawl.progress import section_line
+from archiver.spiders.pages import raw_page
 
 log = logging.getLogger("archiver.crawl.progress")
 
@@ -34,11 +39,26 @@ class RunLedgerExtension:
         spider = crawler.spider
         plan_of = getattr(spider, "run_plan", None)
         plan = plan_of() if callable(plan_of) else RunPlan(getattr(spider, "name", "crawl"))
-        ext = cls(crawler, RunLedger(crawler.settings.get("ARCHIVER_DB"), plan),
-                  crawler.settings.getfloat("ARCHIVER_LEDGER_INTERVAL", 2.0))
+        settings = crawler.settings
+        retry = RetryPolicy(settings.getint("ARCHIVER_MAX_ATTEMPTS", 4),
+                            settings.getfloat("ARCHIVER_RETRY_BASE", 600.0),
+                            settings.getfloat("ARCHIVER_RETRY_MAX", 86_400.0))
+        ext = cls(crawler, RunLedger(settings.get("ARCHIVER_DB"), plan, retry),
+                  settings.getfloat("ARCHIVER_LEDGER_INTERVAL", 2.0))
         crawler.signals.connect(ext.opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.response_received, signal=signals.response_received)
         return ext
+
+    def response_received(self, response: Response, request: Request, spider: Spider) -> None:
+        """robots.txt is archived like any page (Scrapy's robots middleware fetches it on its
+        own, outside the spider's callbacks): what the site allowed, when, is evidence."""
+        if (self.ledger.run_id is None or urlsplit(request.url).path != "/robots.txt"
+                or response.status != 200):
+            return
+        raw = replace(raw_page(response, self.ledger.site), url=request.url)
+        self.ledger.writer.save_page(raw, self.ledger.run_id, "robots")
+        self.crawler.stats.inc_value("archiver/pages/robots")
 
     def flush(self) -> None:
         self.ledger.flush(self.crawler.stats.get_stats())

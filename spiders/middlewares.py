@@ -85,6 +85,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.crawler.stats.inc_value("archiver/backoff")
         log.info("backing off %.1fs before retrying %s (%s)", delay, request.url, reason)
         slow_down(self.crawler, request, delay)
+        # A Redis worker shares the back-off with every other worker (spiders/worker.py).
+        share = getattr(self.crawler.spider, "host_backoff", None)
+        if share is not None:
+            share(request.url, delay)
         await asyncio.sleep(delay)
         return retry
 

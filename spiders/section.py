@@ -17,7 +17,7 @@ class SectionSpider(SiteSpider):
                  section: str | None = None, max_pages: int | str = 50,
                  refresh: bool | str = False, **kwargs: Any) -> None:
         if not url:
-            raise ValueError("SectionSpider needs url=<section listing URL>")
+            raise ValueError("needs url=<section listing URL>")
         base = profile_for_url(url)
         profile = replace(base, id=site or base.id,
                           sections=(Section(section or urlsplit(url).path or "/", url),),

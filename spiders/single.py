@@ -23,7 +23,7 @@ class SinglePageSpider(scrapy.Spider):
     def __init__(self, url: str | None = None, site: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if not url:
-            raise ValueError("SinglePageSpider needs url=<page URL>")
+            raise ValueError("needs url=<page URL>")
         self.url = url
         try:
             profile = match_profile(url)

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
+pytest_plugins = ["tests.redisfixture"]   # redis_server: a real redis-server per test
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REAL = FIXTURES / "sites" / "real"

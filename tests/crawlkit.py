@@ -16,8 +16,9 @@ from archiver.testing.siteserver import RequestInfo
 from tests.conftest import REPO
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=false",
-        "-s", "ARCHIVER_BACKOFF_BASE=0.2", "-s", "ARCHIVER_PROGRESS=log",
-        "-s", "ARCHIVER_PROGRESS_INTERVAL=0.5", "-s", "LOG_LEVEL=INFO"]
+        "-s", "ARCHIVER_BACKOFF_BASE=0.2", "-s", "ARCHIVER_RETRY_BASE=0", "-s", "ARCHIVER_PROGRESS=log",
+        "-s", "ARCHIVER_PROGRESS_INTERVAL=0.5", "-s", "LOG_LEVEL=INFO",
+        "-s", "ARCHIVER_JOBS=1"]   # no process pool to spawn per test crawl (tested on its own)
 ARTICLE = """<!DOCTYPE html><html><head><meta charset="utf-8">
 <title>{title}_测试市人民政府</title><meta name="ArticleTitle" content="{title}">
 <meta name="PubDate" content="{date} 09:30"><meta name="ContentSource" content="测试市政府办公室">

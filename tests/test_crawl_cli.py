@@ -1,6 +1,7 @@
 """CLI around crawling: sites [--check], crawl --all, argument errors."""
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 from archiver.testing.siteserver import SiteServer
@@ -36,7 +37,31 @@ def test_sites_check_and_crawl_all(tmp_path: Path) -> None:
     assert "fixture: ok" in r.stdout and "second: ok" in r.stdout
     assert dict(rows(tmp_path / "a.db", "SELECT site, count(*) FROM articles GROUP BY site")) == \
         {"fixture": 3, "second": 3}
-    assert "fixture/trs: listings=1" in r.stderr          # plain progress lines off a TTY
+    assert " INFO " not in r.stderr  # off a TTY (cron): the table and summary, warnings only
+
+
+BANNER = ("Scrapy 2.", "Versions:", "Overridden settings", "Enabled downloader middlewares",
+          "Enabled item pipelines", "Dumping Scrapy stats")
+
+
+def test_crawl_is_quiet_unless_verbose(tmp_path: Path) -> None:
+    make_site(tmp_path / "site", per_page=2, pages=1)
+    with SiteServer(tmp_path / "site") as srv:
+        write_profile(tmp_path / "sites", srv.base_url, sections=[("trs", "/trs/index.html", "")])
+        args = ("fixture", "--sites-dir", str(tmp_path / "sites"), "--db", str(tmp_path / "a.db"), *FAST)
+        quiet = cli("crawl", *args)
+        logged = cli("crawl", *args, "--log-file", str(tmp_path / "crawl.log"))
+        verbose = cli("-v", "crawl", *args)
+    assert quiet.returncode == logged.returncode == verbose.returncode == 0, quiet.stderr + verbose.stderr
+    # Cron mails stdout and stderr: one line per section (under the table's header) and the summary.
+    _header, _rule, section, summary = quiet.stdout.splitlines()
+    assert section.split()[:2] == ["fixture", "trs"] and summary.startswith("fixture: ok in ")
+    assert quiet.stderr == ""
+    log = (tmp_path / "crawl.log").read_text()
+    assert "fixture/trs: listings=1" in log and "fixture: ok" in log  # archiver's lines go to the file
+    assert not any(line in log for line in BANNER)
+    assert logged.stdout == logged.stderr == ""  # an ok run under cron mails nothing
+    assert all(line in verbose.stderr for line in BANNER)
 
 
 def test_crawl_needs_a_target() -> None:
@@ -53,3 +78,16 @@ def test_live_progress_on_request(tmp_path: Path) -> None:
     assert r.returncode == 0
     # rich Live drew the block (cursor hidden while it runs) and left its last state on screen
     assert "\x1b[?25l" in r.stderr and "\x1b[2Kfixture/trs: listings=1 articles=2 new=2" in r.stderr
+
+
+def test_unreachable_listing_is_one_error_in_table_and_summary(tmp_path: Path) -> None:
+    with socket.socket() as sock:  # a port nothing listens on: refused, as a dead host is
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    r = cli("crawl", f"http://127.0.0.1:{port}/news/list.html", "--db", str(tmp_path / "a.db"),
+            *FAST, "-s", "RETRY_TIMES=2")
+    assert r.returncode == 1
+    row = next(line for line in r.stdout.splitlines() if "/news/list.html" in line)
+    assert row.split()[-2:] == ["1", "failed"]  # errors, status
+    assert "0 blocked, 1 errors" in r.stdout  # the summary line agrees (not one per attempt)
+    assert "Traceback" not in r.stderr and "Connection was refused" in r.stderr

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archiver.crawl.frontier import DONE, FAILED, Entry, Frontier
+from archiver.crawl.frontier import DONE, FAILED, PENDING, Entry, Frontier, RetryPolicy
 from archiver.crawl.lock import lock_path
 from archiver.store.writer import open_database
 
@@ -26,16 +26,43 @@ def test_frontier_lifecycle(tmp_path: Path) -> None:
     assert Frontier(db, "other").pending() == []  # per site
 
 
-def test_given_up_after_three_failures(tmp_path: Path) -> None:
-    f = Frontier(open_database(tmp_path / "a.db"), "site")
-    gone = Entry("http://x.gov.cn/gone.html", "article", "s")
+def test_failures_stay_pending_with_back_off_then_fail(tmp_path: Path) -> None:
+    """Blocked, timed out, failed or 5xx: pending with the reason and the attempt count,
+    not asked for again before the back-off is over, failed after the policy's attempts."""
+    db = open_database(tmp_path / "a.db")
+    f = Frontier(db, "site", policy=RetryPolicy(attempts=3, base=3600))
     blocked = Entry("http://x.gov.cn/blocked.html", "article", "s")
-    for _ in range(3):
-        f.add([gone, blocked])
-        f.finish(gone, FAILED, "HTTP 404")
-        f.finish(blocked, FAILED, "blocked: 412 JS-cookie challenge")
-    assert f.given_up() == {gone.url}
-    assert f.counts() == {FAILED: 2}
+    f.add([blocked])
+    assert f.retry(blocked, "blocked: 412 JS-cookie challenge") == PENDING
+    assert f.pending() == [] and f.deferred() == {blocked.key}      # inside its back-off
+    assert Frontier(db, "site", policy=RetryPolicy(base=0)).pending() == []  # due time is stored
+    db.execute("UPDATE frontier SET next_at = '2000-01-01T00:00:00+00:00'")
+    assert f.pending() == [blocked] and f.holes() == {PENDING: 1, FAILED: 0}
+    assert f.retry(blocked, "TimeoutError: took longer than 30 s") == PENDING
+    assert f.retry(blocked, "HTTP 503") == FAILED
+    [(status, reason, attempts, next_at)] = db.execute(
+        "SELECT status, reason, attempts, next_at FROM frontier").fetchall()
+    assert (status, reason, attempts, next_at) == (FAILED, "HTTP 503", 3, None)
+    assert f.given_up() == {blocked.url} and f.holes() == {PENDING: 0, FAILED: 1}
+    assert f.counts() == {FAILED: 1}
+
+
+def test_back_off_doubles_up_to_the_cap() -> None:
+    policy = RetryPolicy(attempts=9, base=600, cap=3000)
+    assert [policy.delay(n) for n in (1, 2, 3, 4)] == [600, 1200, 2400, 3000]
+
+
+def test_section_walk_and_expected_size(tmp_path: Path) -> None:
+    f = Frontier(open_database(tmp_path / "a.db"), "site")
+    assert f.walk("要闻") is None
+    f.set_walk("要闻", "http://x.gov.cn/yw/", walked=False, cut="--max-pages 1")
+    f.set_expected("要闻", "http://x.gov.cn/yw/", expected=31, pages=3, source="json_total")
+    walk = f.walk("要闻")
+    assert walk is not None
+    assert (walk["walked"], walk["cut"], walk["expected"], walk["expected_pages"]) == (0, "--max-pages 1", 31, 3)
+    f.set_walk("要闻", "http://x.gov.cn/yw/", walked=True)
+    walk = f.walk("要闻")
+    assert walk is not None and (walk["walked"], walk["cut"], walk["expected"]) == (1, None, 31)
 
 
 def test_lock_path_is_safe(tmp_path: Path) -> None:

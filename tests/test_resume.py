@@ -44,7 +44,7 @@ def test_killed_crawls_resume_without_loss_or_duplicates(tmp_path: Path) -> None
             proc.wait(timeout=10)
             kills += 1
             assert _count(db) < total, "the crawl finished before it could be killed"
-        done = cli(*args, timeout=120)
+        done = cli("-v", *args, timeout=120)  # -v: archiver's INFO lines on stderr too
         assert done.returncode == 0, done.stdout + done.stderr[-3000:]
         assert "pending requests from an interrupted run" in done.stderr
 

@@ -25,7 +25,13 @@ def test_ledger_counts_outcomes_and_writes_the_runs_row_as_it_goes(tmp_path: Pat
     assert (status, requests, new) == ("running", 3, 1) and '"new": 1' in sections
     assert rows(db, "SELECT status, reason, run_id FROM frontier") == [("done", "new", run_id)]
     ledger.count("news", "listings")
+    # A section whose listing was never walked to its end is a hole: partial.
+    assert ledger.measure_coverage()["news"]["walked"] is False
+    ledger.frontier.set_walk("news", "http://127.0.0.1/list.html", walked=True)
     assert ledger.finish("finished", {"downloader/request_count": 4, "archiver/new": 1}) == "ok"
+    assert ledger.coverage["news"] == {"expected": None, "expected_pages": None, "source": None,
+                                       "archived": 0, "walked": True, "cut": None,
+                                       "pending": 0, "failed": 0}
     assert rows(db, "SELECT status, requests FROM runs") == [("ok", 4)]
     assert ledger.outcomes == {entry.url: "new"}
 
@@ -36,6 +42,7 @@ def test_run_status_rules() -> None:
     assert run_status("finished", ok, 1, 0) == "partial"
     assert run_status("finished", {"a": {"listings": 1, "empty": 1}}, 0, 0) == "failed"
     assert run_status("shutdown", ok, 0, 0) == "failed"
+    assert run_status("finished", ok, 0, 0, holes=2) == "partial"
 
 
 def test_killed_run_keeps_its_counts(tmp_path: Path) -> None:

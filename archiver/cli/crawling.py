@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 
 import click
 
-from archiver.cli.options import db_option
+from archiver.cli.options import crawl_logging, db_option
 from archiver.cli.table import text_table
-from archiver.errors import ArchiverError
+from archiver.errors import ArchiverError, PartialRunError
 from archiver.store.writer import open_database
 
 # A run that finished but raised a drift alarm (archiver.health); 1 stays "failed".
@@ -41,7 +41,7 @@ def demo(db: str) -> None:
     from archiver.store.search import search
 
     _check_writable(db)
-    run = run_demo(db)
+    run = run_demo(db, overrides=crawl_logging())
     click.echo(f"Demo site served at {run.base_url}\n")
     click.echo(text_table(run.result.headers, run.result.rows))
     for line in run.result.summaries:
@@ -84,6 +84,12 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
+jobs_option = click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+    help="Processes that decode, repair and extract pages, off the download loop "
+         "(default: one per core; 1 = in the crawl's own process).")
+
+
 @click.command()
 @db_option
 @click.argument("targets", nargs=-1)
@@ -98,6 +104,10 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
               help="Profile directory (default: data/sites).")
 @click.option("-s", "--set", "setting", multiple=True, metavar="KEY=VALUE",
               help="Override a Scrapy setting (repeatable).")
+@jobs_option
+@click.option("--redis", "redis_url", default=None, metavar="URL",
+              help="Run on workers over Redis (redis://HOST:PORT/DB): queue the sections and "
+                   "follow the run; `archiver worker` and `archiver ingest` do the work.")
 @click.option("--log-file", type=click.Path(dir_okay=False), default=None,
               help="Append the log, the table and the summary to this file; print the summary "
                    "(on stderr) only for runs that are not ok, so cron mails just those.")
@@ -106,31 +116,45 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
                    "(e.g. 'mail -s archiver me@example.org').")
 def crawl(db: str, targets: tuple[str, ...], all_sites: bool, max_pages: int | None,
           refresh: bool, backfill: bool, sites_dir: str | None, setting: tuple[str, ...],
-          log_file: str | None, on_alarm: str | None) -> None:
+          jobs: int | None, redis_url: str | None, log_file: str | None,
+          on_alarm: str | None) -> None:
     """Crawl sites' section listings and archive their new articles.
 
     A target is a profile id (data/sites/ID.toml), a profile file, or a bare
     section listing URL (the CMS family, article links and pagination are then
     worked out from the page). After the crawl each run's figures are judged against
-    the site's own history (see `archiver health`). Exit status: 0 every run ok or
-    partial, 1 a run failed, 4 a run is degraded (a drift alarm; see README).
+    the site's own history (see `archiver health`). Exit status: 0 when every run is
+    complete, 1 a run failed, 4 a run is degraded (a drift alarm), 3 a run is partial
+    (pages blocked, failed or not reached: the next run resumes them). See README.
 
     \b
     Example:
       archiver crawl ycdjw
       archiver crawl --all
       archiver crawl http://www.example.gov.cn/zwyw/index.html --max-pages 5
+      archiver crawl ycdjw --redis redis://redis-host:6379/0
     """
     from archiver.crawl.runner import crawl_sites, resolve_targets
 
-    profiles = resolve_targets(targets, all_sites, Path(sites_dir) if sites_dir else None)
-    _check_writable(db)
-    overrides = _parse_settings(setting)
+    where = Path(sites_dir) if sites_dir else None
+    overrides = {**crawl_logging(), **_parse_settings(setting)}
+    if jobs is not None:
+        overrides["ARCHIVER_JOBS"] = jobs
     if log_file:
         _log_to_file(log_file)
         overrides.setdefault("ARCHIVER_PROGRESS", "log")
-    result = crawl_sites(profiles, db, refresh=refresh, backfill=backfill,
-                         max_pages=max_pages, overrides=overrides, on_alarm=on_alarm)
+    if redis_url:
+        from archiver.crawl.distributed import crawl_sites_redis, redis_targets
+
+        pairs = redis_targets(targets, all_sites, where)
+        profiles = [p for p, _ in pairs]
+        result = crawl_sites_redis(pairs, db, redis_url, refresh=refresh, backfill=backfill,
+                                   max_pages=max_pages, overrides=overrides)
+    else:
+        profiles = resolve_targets(targets, all_sites, where)
+        _check_writable(db)
+        result = crawl_sites(profiles, db, refresh=refresh, backfill=backfill,
+                             max_pages=max_pages, overrides=overrides, on_alarm=on_alarm)
     report = [text_table(result.headers, result.rows), *result.summaries]
     if log_file:
         for line in report:
@@ -146,15 +170,23 @@ def crawl(db: str, targets: tuple[str, ...], all_sites: bool, max_pages: int | N
         click.echo(f"Degraded: {len(result.alarms)} drift alarm(s) in "
                    + ", ".join(result.degraded) + " (archiver health)", err=True)
         raise click.exceptions.Exit(EXIT_DEGRADED)
+    partial = [site for site, status in result.statuses.items() if status == "partial"]
+    if partial:
+        raise PartialRunError(f"{len(partial)} of {len(profiles)} site runs partial (holes left"
+                              " for the next run; see archiver runs): " + ", ".join(partial))
 
 
 @click.command()
 @click.option("--check", is_flag=True,
-              help="Also fetch each section's first listing page and count its article links.")
+              help="Also fetch each section's first listing page the way a crawl does "
+                   "(robots.txt, politeness, wall check, charset) and count its article links.")
 @click.option("--sites-dir", type=click.Path(file_okay=False), default=None,
               help="Profile directory (default: data/sites).")
-def sites(check: bool, sites_dir: str | None) -> None:
-    """List the site profiles and validate them (exit 1 if any is invalid).
+@click.option("-s", "--set", "setting", multiple=True, metavar="KEY=VALUE",
+              help="Override a Scrapy setting for --check (repeatable).")
+def sites(check: bool, sites_dir: str | None, setting: tuple[str, ...]) -> None:
+    """List the site profiles and validate them (exit 1 if any is invalid, or with
+    --check if a section's listing is blocked, unreachable or has no article links).
 
     \b
     Example:
@@ -163,7 +195,8 @@ def sites(check: bool, sites_dir: str | None) -> None:
     """
     from archiver.crawl.runner import check_profiles
 
-    rows, problems = check_profiles(Path(sites_dir) if sites_dir else None, live=check)
+    rows, problems = check_profiles(Path(sites_dir) if sites_dir else None, live=check,
+                                    overrides=_parse_settings(setting))
     click.echo(text_table(["site", "name", "family", "sections", "verified", "check"], rows))
     if problems:
         raise ArchiverError(f"{len(problems)} problem(s): " + "; ".join(problems))
@@ -230,7 +263,7 @@ def fetch(db: str, url: str, as_json: bool, no_store: bool) -> None:
         raise ArchiverError(f"not an http(s) URL: {url!r}")
     if not no_store:
         _check_writable(db)
-    result = fetch_one(url, db, store=not no_store)
+    result = fetch_one(url, db, store=not no_store, settings=crawl_logging())
     _print_article(result.article, as_json, header=f"[{result.outcome}] {url}")
 
 

@@ -7,22 +7,32 @@ from typing import Any
 
 import click
 
-from archiver.errors import ArchiverError
+from archiver.errors import ArchiverError, PartialRunError
 
 
 class ArchiverGroup(click.Group):
-    """Turns library errors into ``Error: <one line>`` and exit status 1."""
+    """Turns library errors into ``Error: <one line>`` and exit status 1 (3 for a crawl that
+    left holes: PartialRunError)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ArchiverError as exc:
+            if isinstance(exc, PartialRunError):
+                raise _PartialRun(str(exc)) from exc
             raise click.ClickException(str(exc)) from exc
+
+
+class _PartialRun(click.ClickException):
+    """``Error: <message>`` with exit status 3: a crawl that left holes (cron must notice)."""
+
+    exit_code = PartialRunError.exit_code
 
 
 @click.group(cls=ArchiverGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gov-archiver")
-@click.option("-v", "--verbose", is_flag=True, help="Log debug messages.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Log debug messages; crawls also log Scrapy's banner, settings and stats.")
 def cli(verbose: bool) -> None:
     """Archive Chinese government news sites: crawl, fetch, extract, search.
 
@@ -36,9 +46,9 @@ def cli(verbose: bool) -> None:
 
 
 def _register() -> None:
-    from archiver.cli import crawling, reading
+    from archiver.cli import crawling, reading, scaling
 
-    for module in (crawling, reading):
+    for module in (crawling, reading, scaling):
         for command in module.COMMANDS:
             cli.add_command(command)
 

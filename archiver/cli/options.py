@@ -22,6 +22,13 @@ def db_option(func: F) -> F:
     )(func)
 
 
+def crawl_logging() -> dict[str, Any]:
+    """Scrapy settings for the log of a crawl run by this command: ``archiver -v`` brings
+    Scrapy's start-up banner, settings, middleware lists and stats dump back."""
+    root = click.get_current_context().find_root()
+    return {"ARCHIVER_VERBOSE": bool(root.params.get("verbose"))}
+
+
 def output_options(func: F) -> F:
     return click.option(
         "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",

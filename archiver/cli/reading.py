@@ -42,15 +42,18 @@ def _echo_json(data: Any) -> None:
 @click.argument("text")
 @filter_options
 @click.option("--limit", type=int, default=20, show_default=True)
-@click.option("--raw", is_flag=True, help="TEXT is FTS5 syntax (AND/OR/NEAR, \"phrases\"), not plain words.")
+@click.option("--raw", is_flag=True,
+              help="TEXT is FTS5 syntax (AND/OR/NEAR, \"phrases\" of 3+ characters), not plain words.")
 @output_options
 def search(db: str, text: str, filters: Filters, limit: int, raw: bool, fmt: str,
            as_json: bool) -> None:
     """Full-text search of titles and bodies (any Chinese substring).
 
     Words separated by spaces must all match. Words of 3+ characters use the
-    trigram index and are ranked (bm25); 1-2 character words are matched with
-    LIKE.
+    trigram index and are ranked (bm25); 1-2 character words (考核, 政策) use the
+    index of character pairs (LIKE only when they hold punctuation). With --raw
+    the text is FTS5 syntax over the trigram index alone: every phrase needs 3+
+    characters, and NEAR counts trigrams.
 
     \b
     Example:
@@ -224,21 +227,35 @@ def query(db: str, sql: str, fmt: str, as_json: bool) -> None:
 @click.option("--limit", type=int, default=20, show_default=True)
 @output_options
 def runs(db: str, limit: int, fmt: str, as_json: bool) -> None:
-    """List recent crawl runs with their counts and status.
+    """List recent crawl runs with their counts and status, the holes each left
+    (requests pending a retry, or failed after their attempts) and each section's
+    coverage (archived against what its listing states).
 
     \b
     Example:
       archiver runs --limit 5
     """
     from archiver.store.reader import open_readonly, run_query
+    from archiver.store.stats import coverage_cell
 
     archive = open_readonly(db)
     # The drift alarms a run raised (archiver.health); an archive from before them has none.
     alarms = (", (SELECT group_concat(section || ': ' || figure, '; ') FROM alarms"
               " WHERE alarms.run_id = runs.id) AS alarms" if archive["alarms"].exists() else "")
+    # The holes a run left and its coverage; an archive from before them has none.
+    holes = (", pending, failed, coverage" if "coverage" in {c.name for c in archive["runs"].columns}
+             else "")
     rows = run_query(archive,
                      "SELECT id, site, started, finished, status, requests, new, changed,"
-                     f" unchanged, blocked, errors{alarms} FROM runs ORDER BY id DESC LIMIT ?", [limit])
+                     f" unchanged, blocked, errors{holes}{alarms} FROM runs ORDER BY id DESC LIMIT ?",
+                     [limit])
+    for row in rows:
+        if holes:
+            # Per section: archived/expected as the listing states it (see archiver stats).
+            sections = json.loads(row.pop("coverage") or "{}")
+            row["coverage"] = ", ".join(
+                f"{name} {coverage_cell(c.get('expected'), c.get('expected_pages'), c.get('archived', 0))}"
+                + ("" if c.get("walked") else " (walk unfinished)") for name, c in sections.items())
     emit_rows(rows, fmt, as_json)
 
 

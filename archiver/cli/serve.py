@@ -26,8 +26,21 @@ def make_app(path: str | Path) -> Any:
         from datasette.app import Datasette
     except ImportError as exc:
         raise ArchiverError("archiver serve needs Datasette: pip install 'gov-archiver[serve]'") from exc
+    register_plugin()
     # Datasette opens mutable files with mode=ro for its read connections.
     return Datasette([str(path)], metadata=build_metadata(path.stem)).app()
+
+
+def register_plugin() -> None:
+    """Make sure our plugin is loaded: the entry point registers it at Datasette's import,
+    except where Datasette skips entry points (its own test mode) or the package metadata
+    is stale."""
+    from datasette.plugins import pm
+
+    from archiver.store import datasette_plugin
+
+    if not pm.is_registered(datasette_plugin):
+        pm.register(datasette_plugin, name="archiver.store.datasette_plugin")
 
 
 def serve(path: str | Path, port: int = 8001) -> None:

@@ -45,10 +45,13 @@ class CrawlOutcome:
     ledger: RunLedger | None = None
 
 
-def _watch(crawler: Crawler, outcome: CrawlOutcome) -> None:
+def _watch(crawler: Crawler, outcome: CrawlOutcome, keep_items: bool) -> None:
     def scraped(item: dict[str, Any], spider: Any) -> None:
         outcome.spider = spider
-        outcome.stored.append(item)
+        # A crawl must not keep every page (raw bytes and all) until its end; listings are
+        # archived, not reported.
+        if keep_items and item.get("kind", "article") == "article":
+            outcome.stored.append(item)
 
     def dropped(item: dict[str, Any], spider: Any, exception: Exception) -> None:
         outcome.dropped.append(str(exception))
@@ -76,25 +79,57 @@ def _watch(crawler: Crawler, outcome: CrawlOutcome) -> None:
         crawler.signals.connect(handler, signal=signal, weak=False)
 
 
-def _route_logs(level: str) -> None:
-    """One stderr handler at the crawl's LOG_LEVEL (the CLI may have installed one)."""
+class QuietScrapy(logging.Filter):
+    """Scrapy's own INFO records (the start-up banner with versions, the overridden settings,
+    the middleware and pipeline lists, "Crawled 0 pages" and the stats dump: about 110 lines a
+    run) are left out; its warnings and errors pass as their one-line message (an unreachable
+    host's robots.txt error carries a 40-line traceback), and every archiver record passes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.partition(".")[0] == "archiver":
+            return True
+        if record.levelno < logging.WARNING:
+            return False
+        if record.exc_info and record.name.partition(".")[0] in ("scrapy", "twisted"):
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def _route_logs(level: str, verbose: bool = False) -> None:
+    """Set the handlers the CLI installed (or one on stderr) for a crawl.
+
+    Quiet by default: a terminal, a cron mail, gets warnings and errors only (the command
+    prints the table and the summary itself); a log file (``crawl --log-file``) also gets
+    archiver's records at ``level``. ``verbose`` (``archiver -v``) lets everything through at
+    ``level``, Scrapy's banner and stats included.
+    """
     root = logging.getLogger()
     if not root.handlers:
         logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    threshold = logging.getLevelName(level) if isinstance(level, str) else level
     for handler in root.handlers:
-        handler.setLevel(level)
+        for old in [f for f in handler.filters if isinstance(f, QuietScrapy)]:
+            handler.removeFilter(old)
+        if verbose:
+            handler.setLevel(threshold)
+            continue
+        handler.addFilter(QuietScrapy())
+        to_file = isinstance(handler, logging.FileHandler)
+        handler.setLevel(threshold if to_file else max(threshold, logging.WARNING))
 
 
-def run_spiders(jobs: Iterable[tuple[str, Mapping[str, Any]]], settings: Settings) -> list[CrawlOutcome]:
-    """Run spiders (by name, with arguments) together; return one outcome each."""
+def run_spiders(jobs: Iterable[tuple[str, Mapping[str, Any]]], settings: Settings,
+                keep_items: bool = True) -> list[CrawlOutcome]:
+    """Run spiders (by name, with arguments) together; return one outcome each (with the
+    items stored, unless ``keep_items`` is false: a crawl's memory must not grow per page)."""
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
-    _route_logs(settings.get("LOG_LEVEL"))
+    _route_logs(settings.get("LOG_LEVEL"), settings.getbool("ARCHIVER_VERBOSE"))
     process = CrawlerProcess(settings)
     outcomes = []
     for name, kwargs in jobs:
         crawler = process.create_crawler(name)
         outcome = CrawlOutcome()
-        _watch(crawler, outcome)
+        _watch(crawler, outcome, keep_items)
         process.crawl(crawler, **kwargs)
         outcomes.append(outcome)
     process.start()

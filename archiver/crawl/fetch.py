@@ -23,6 +23,7 @@ def fetch_one(url: str, db: str, *, store: bool = True, site: str | None = None,
     """
     overrides = dict(settings or {})
     overrides.setdefault("LOG_LEVEL", "ERROR")
+    overrides.setdefault("ARCHIVER_JOBS", 1)      # one page: no process pool to start
     if not store:
         overrides["ITEM_PIPELINES"] = {"archiver.pipelines.process.ProcessPipeline": 300,
                                        "archiver.pipelines.validate.ValidatePipeline": 400}

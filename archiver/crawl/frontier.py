@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from sqlite_utils import Database
@@ -19,6 +20,20 @@ from sqlite_utils import Database
 from archiver.models import utc_now
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How a request that failed (blocked, timed out, 5xx, refused) is retried: by later
+    runs, ``base`` seconds after the first failure, doubling each time up to ``cap``, and
+    given up on (``failed``) after ``attempts`` tries."""
+
+    attempts: int = 4
+    base: float = 600.0
+    cap: float = 86_400.0
+
+    def delay(self, attempts: int) -> float:
+        return min(self.cap, self.base * 2 ** max(0, attempts - 1))
 
 
 @dataclass(frozen=True)
@@ -37,6 +52,10 @@ class Entry:
         return f"{self.method} {self.url} {urlencode(self.form)}"
 
 
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
 def _entry(row: dict) -> Entry:
     form = tuple(tuple(p) for p in json.loads(row["form"] or "[]"))
     return Entry(row["url"], row["kind"], row["section"], row["method"], form, row["page"])
@@ -45,10 +64,12 @@ def _entry(row: dict) -> Entry:
 class Frontier:
     """One site's rows in the ``frontier`` table. Each call is its own short transaction."""
 
-    def __init__(self, db: Database, site: str, run_id: int | None = None) -> None:
+    def __init__(self, db: Database, site: str, run_id: int | None = None,
+                 policy: RetryPolicy | None = None) -> None:
         self.db = db
         self.site = site
         self.run_id = run_id
+        self.policy = policy or RetryPolicy()
 
     def add(self, entries: Iterable[Entry], *, reset: bool = False) -> None:
         """Record entries as pending. A done row stays done unless ``reset`` (listings)."""
@@ -58,27 +79,104 @@ class Frontier:
         if not rows:
             return
         keep = "" if reset else f"WHERE frontier.status != '{DONE}'"
-        with self.db.conn:
+        with self.db.atomic():   # nests (savepoint) inside a writer's batch
             self.db.conn.executemany(
                 "INSERT INTO frontier (site, key, url, kind, section, method, form, page, status,"
                 " attempts, run_id, added_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
                 " ON CONFLICT(site, key) DO UPDATE SET status = excluded.status, reason = NULL,"
-                " run_id = excluded.run_id, updated_at = excluded.updated_at,"
+                " run_id = excluded.run_id, updated_at = excluded.updated_at, next_at = NULL,"
                 f" section = excluded.section, page = excluded.page {keep}", rows)
 
     def finish(self, entry_or_key: Entry | str, status: str, reason: str | None = None) -> None:
         key = entry_or_key.key if isinstance(entry_or_key, Entry) else entry_or_key
-        with self.db.conn:
+        with self.db.atomic():   # nests (savepoint) inside a writer's batch
             self.db.execute(
                 "UPDATE frontier SET status = ?, reason = ?, attempts = attempts + 1,"
                 " updated_at = ? WHERE site = ? AND key = ?",
                 [status, reason, utc_now(), self.site, key])
 
-    def pending(self) -> list[Entry]:
+    def retry(self, entry: Entry, reason: str) -> str:
+        """A failed request stays pending for a later run (after the back-off), or becomes
+        ``failed`` once it has had its attempts. Returns the status it now has."""
+        row = self.db.execute("SELECT attempts FROM frontier WHERE site = ? AND key = ?",
+                              [self.site, entry.key]).fetchone()
+        attempts = (int(row[0] or 0) if row else 0) + 1
+        status = FAILED if attempts >= self.policy.attempts else PENDING
+        due = (datetime.now(UTC) + timedelta(seconds=self.policy.delay(attempts))).isoformat(
+            timespec="seconds")
+        with self.db.conn:
+            if row is None:
+                self.add([entry])
+            self.db.execute(
+                "UPDATE frontier SET status = ?, reason = ?, attempts = ?, next_at = ?,"
+                " updated_at = ? WHERE site = ? AND key = ?",
+                [status, reason[:500], attempts, due if status == PENDING else None, utc_now(),
+                 self.site, entry.key])
+        return status
+
+    def pending(self, sections: Iterable[str] | None = None) -> list[Entry]:
+        """Pending entries that are due (their back-off, if any, has passed)."""
         rows = self.db.execute_returning_dicts(
-            "SELECT * FROM frontier WHERE site = ? AND status = ? ORDER BY id",
-            [self.site, PENDING])
-        return [_entry(r) for r in rows]
+            "SELECT * FROM frontier WHERE site = ? AND status = ? AND (next_at IS NULL OR next_at <= ?)"
+            " ORDER BY id", [self.site, PENDING, _now()])
+        wanted = set(sections) if sections is not None else None
+        return [_entry(r) for r in rows if wanted is None or r["section"] in wanted]
+
+    def deferred(self) -> set[str]:
+        """Keys of pending entries still inside their back-off: not asked for in this run."""
+        return {r[0] for r in self.db.execute(
+            "SELECT key FROM frontier WHERE site = ? AND status = ? AND next_at > ?",
+            [self.site, PENDING, _now()])}
+
+    def unfinished_listings(self, section: str) -> int:
+        return int(self.db.execute(
+            "SELECT count(*) FROM frontier WHERE site = ? AND section = ? AND kind = 'listing'"
+            " AND status = ?", [self.site, section, PENDING]).fetchone()[0])
+
+    def holes(self, sections: Iterable[str] | None = None) -> dict[str, int]:
+        """Requests left unfinished: ``pending`` (to be retried) and ``failed`` (given up)."""
+        wanted = list(sections) if sections is not None else None
+        out = {PENDING: 0, FAILED: 0}
+        for section, status, n in self.db.execute(
+                "SELECT section, status, count(*) FROM frontier WHERE site = ? AND status IN (?, ?)"
+                " GROUP BY section, status", [self.site, PENDING, FAILED]):
+            if wanted is None or section in wanted:
+                out[status] += n
+        return out
+
+    # -- the walk of each section's listing ---------------------------------------------
+    def walk(self, section: str) -> dict | None:
+        rows = self.db.execute_returning_dicts(
+            "SELECT * FROM sections WHERE site = ? AND section = ?", [self.site, section])
+        return rows[0] if rows else None
+
+    def set_walk(self, section: str, url: str, *, walked: bool, cut: str | None = None) -> None:
+        """Record whether the section's listing was walked to its end (else why not)."""
+        self._upsert_section(section, url, walked=int(walked), cut=None if walked else cut)
+
+    def set_expected(self, section: str, url: str, *, expected: int | None = None,
+                     pages: int | None = None, source: str | None = None) -> None:
+        """What the listing says the section holds (articles, or pages of the listing)."""
+        values: dict[str, object] = {"expected_source": source}
+        if expected is not None:
+            values["expected"] = expected
+        if pages is not None:
+            values["expected_pages"] = pages
+        self._upsert_section(section, url, **values)
+
+    def set_names(self, section: str, url: str, *, name: str | None, site_name: str | None,
+                  source: str | None) -> None:
+        """The names a bare-URL section's listing gives itself and its site."""
+        self._upsert_section(section, url, name=name, site_name=site_name, name_source=source)
+
+    def _upsert_section(self, section: str, url: str, **values: object) -> None:
+        cols = ["site", "section", "url", *values, "updated_at"]
+        params = [self.site, section, url, *values.values(), utc_now()]
+        sets = ", ".join(f"{c} = excluded.{c}" for c in [*values, "updated_at"])
+        with self.db.conn:
+            self.db.execute(
+                f"INSERT INTO sections ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+                f" ON CONFLICT(site, section) DO UPDATE SET {sets}", params)
 
     def done_articles(self) -> set[str]:
         """Articles dealt with for good (stored, or judged not an article): not fetched again."""
@@ -86,12 +184,12 @@ class Frontier:
             "SELECT url FROM frontier WHERE site = ? AND kind = 'article' AND status = ?",
             [self.site, DONE])}
 
-    def given_up(self, attempts: int = 3) -> set[str]:
-        """Articles that failed ``attempts`` runs in a row (404s, size limit, redirect loops):
-        not asked for again. Blocks are never given up on: they are the site's, not the page's."""
+    def given_up(self) -> set[str]:
+        """Articles that had their attempts (RetryPolicy) and failed: not asked for again;
+        listed by ``archiver runs`` and ``archiver stats``."""
         return {r[0] for r in self.db.execute(
-            "SELECT url FROM frontier WHERE site = ? AND kind = 'article' AND status = ?"
-            " AND attempts >= ? AND reason NOT LIKE 'blocked%'", [self.site, FAILED, attempts])}
+            "SELECT url FROM frontier WHERE site = ? AND kind = 'article' AND status = ?",
+            [self.site, FAILED])}
 
     def counts(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.db.execute(

@@ -11,11 +11,11 @@ SIGKILL still shows what it did. No Scrapy import: stats come in as a plain mapp
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from archiver.crawl.frontier import DONE, FAILED, Entry, Frontier
+from archiver.crawl.frontier import DONE, FAILED, PENDING, Entry, Frontier, RetryPolicy
 from archiver.profiles import Profile
 from archiver.store.writer import ArchiveWriter
 
@@ -31,22 +31,30 @@ class RunPlan:
 
 
 def run_status(reason: str, sections: Mapping[str, Mapping[str, int]], errors: int,
-               blocked: int) -> str:
+               blocked: int, holes: int = 0) -> str:
     """failed: the crawl stopped early, or a section's listing was unreadable or empty
-    (a likely template change); partial: some pages failed or were blocked; else ok."""
+    (a likely template change); partial: some pages failed or were blocked, or requests
+    are left unfinished (pending or failed in the frontier, a walk cut short); else ok."""
     broken = [s for s, c in sections.items() if not c.get("listings") or c.get("empty")]
     if reason != "finished" or broken:
         return "failed"
-    return "partial" if errors or blocked else "ok"
+    return "partial" if errors or blocked or holes else "ok"
 
 
 def run_counts(stats: Mapping[str, Any], sections: Mapping[str, Mapping[str, int]]) -> dict[str, int]:
-    """The ``runs`` row's counters, from Scrapy's stats and the per-section counts."""
-    errors = sum(v for k, v in stats.items()
-                 if k.startswith(("downloader/exception_type_count", "spider_exceptions/")))
-    errors += stats.get("archiver/rejected/http", 0)
+    """The ``runs`` row's counters, from Scrapy's stats and the per-section counts.
+
+    errors: pages that failed after their retries (no answer, or an HTTP error), so the
+    summary line agrees with the section table: one unreachable listing is one error, not
+    one per attempt (and robots.txt attempt) that Scrapy's downloader stats count. Without
+    sections (a single fetch) Scrapy's counts stand in. Exceptions in our code add to both.
+    """
+    bugs = sum(v for k, v in stats.items() if k.startswith("spider_exceptions/"))
     if sections:
-        errors = max(errors, sum(c.get("errors", 0) for c in sections.values()))
+        errors = sum(c.get("errors", 0) for c in sections.values()) + bugs
+    else:
+        errors = bugs + stats.get("archiver/rejected/http", 0) + sum(
+            v for k, v in stats.items() if k.startswith("downloader/exception_type_count"))
     return {
         "requests": stats.get("downloader/request_count", 0),
         "new": stats.get("archiver/new", 0),
@@ -57,12 +65,46 @@ def run_counts(stats: Mapping[str, Any], sections: Mapping[str, Mapping[str, int
     }
 
 
+def closing(reason: str, stats: Mapping[str, Any], sections: Mapping[str, Mapping[str, int]],
+            name: str, holes: int = 0) -> tuple[str, dict[str, int], dict[str, Any]]:
+    """A finished run's status, counts and sections (a run without sections is one section
+    called ``name``): for a local crawl's ledger and for the Redis writer alike. ``holes``:
+    requests left pending or failed and sections whose walk did not reach the end."""
+    out: dict[str, Any] = {n: dict(c) for n, c in sections.items()}
+    counts = run_counts(stats, out)
+    errors = counts["errors"]
+    if out:
+        # A soft-404 is counted as blocked but is the site's dead link, not a refusal.
+        hard = counts["blocked"] - stats.get("archiver/blocked/soft_error", 0)
+        status = run_status(reason, out, errors, hard, holes)
+    else:
+        status = "ok" if reason == "finished" and not errors else (
+            "partial" if reason == "finished" else "failed")
+        out = {name: counts}
+    return status, counts, out
+
+
+def section_counts(stats: Mapping[str, Any], names: Iterable[str]) -> dict[str, dict[str, int]]:
+    """Per-section counters rebuilt from the ``archiver/section/NAME/COUNTER`` stats
+    (a Redis run sums them over its workers and its writer)."""
+    out: dict[str, dict[str, int]] = {n: {} for n in names}
+    for key, value in stats.items():
+        if key.startswith("archiver/section/"):
+            section, _, counter = key[len("archiver/section/"):].rpartition("/")
+            out.setdefault(section, {})[counter] = int(value)
+    return out
+
+
 class RunLedger:
     """One crawl's run: created once per crawler, shared by spider, pipelines and runner."""
 
-    def __init__(self, db_path: str | None, plan: RunPlan) -> None:
+    def __init__(self, db_path: str | None, plan: RunPlan, retry: RetryPolicy | None = None) -> None:
         self.db_path = db_path
         self.plan = plan
+        self.retry = retry or RetryPolicy()
+        # Per section at the end of the run: expected (as the listing states it), archived,
+        # walked to the end or not, pending and failed requests.
+        self.coverage: dict[str, dict[str, Any]] = {}
         self.run_id: int | None = None
         self.status: str | None = None
         self.counts: dict[str, int] = {}
@@ -72,6 +114,11 @@ class RunLedger:
         self.rejected: list[str] = []
         # Requests that got no answer at all (DNS, refused, timeout), with their reasons.
         self.failures: list[str] = []
+        # Per section, what ``archiver sites --check`` found ("12 links", "blocked (…)").
+        self.notes: dict[str, str] = {}
+        # Per section of a bare-URL crawl, the name its listing page gives it (and the site's).
+        self.names: dict[str, str] = {}
+        self.site_name: str | None = None
         self._writer: ArchiveWriter | None = None
         self._frontier: Frontier | None = None
 
@@ -95,7 +142,7 @@ class RunLedger:
     @property
     def frontier(self) -> Frontier:
         if self._frontier is None:
-            self._frontier = Frontier(self.writer.db, self.site, self.run_id)
+            self._frontier = Frontier(self.writer.db, self.site, self.run_id, self.retry)
         return self._frontier
 
     def start(self) -> int:
@@ -124,8 +171,13 @@ class RunLedger:
         if entry is None:
             return
         blocked = reason.startswith("blocked")
-        self.count(entry.section, "blocked" if blocked else "rejected")
-        self.frontier.finish(entry, FAILED if blocked else DONE, reason[:500])
+        # An article answering an HTTP error is an error of its section, as a listing's is.
+        self.count(entry.section, "blocked" if blocked else
+                   "errors" if reason.startswith("http:") else "rejected")
+        if blocked:
+            self.frontier.retry(entry, reason)
+        else:
+            self.frontier.finish(entry, DONE, reason[:500])
 
     # -- the runs row ---------------------------------------------------------------
     def _sections(self) -> dict[str, dict[str, int]]:
@@ -138,21 +190,31 @@ class RunLedger:
         self.counts = run_counts(stats, self.sections)
         self.writer.update_run(self.run_id, self.counts, self._sections())
 
+    def measure_coverage(self) -> dict[str, dict[str, Any]]:
+        """Expected against archived per section, and the holes left (pending, failed)."""
+        if self.run_id is None or not self.plan.sections:
+            return {}
+        db = self.writer.db
+        out: dict[str, dict[str, Any]] = {}
+        for name in self.plan.sections:
+            walk = self.frontier.walk(name) or {}
+            holes = self.frontier.holes([name])
+            archived = db.execute("SELECT count(*) FROM articles WHERE site = ? AND section = ?",
+                                  [self.site, name]).fetchone()[0]
+            out[name] = {"expected": walk.get("expected"), "expected_pages": walk.get("expected_pages"),
+                         "source": walk.get("expected_source"), "archived": int(archived),
+                         "walked": bool(walk.get("walked")), "cut": walk.get("cut"),
+                         "pending": holes[PENDING], "failed": holes[FAILED]}
+        self.coverage = out
+        return out
+
     def finish(self, reason: str, stats: Mapping[str, Any]) -> str:
         """Close the run: its status and final counts, in the ``runs`` row and on the ledger."""
-        sections = self._sections()
-        counts = run_counts(stats, sections)
-        errors = counts["errors"]
-        if sections:
-            # A soft-404 is counted as blocked but is the site's dead link, not a refusal.
-            hard = counts["blocked"] - stats.get("archiver/blocked/soft_error", 0)
-            status = run_status(reason, sections, errors, hard)
-        else:
-            status = "ok" if reason == "finished" and not errors else (
-                "partial" if reason == "finished" else "failed")
-            name = self.plan.args.get("section") or self.plan.args.get("spider") or self.site
-            sections = {str(name): counts}
+        name = self.plan.args.get("section") or self.plan.args.get("spider") or self.site
+        coverage = self.measure_coverage()
+        holes = sum(c["pending"] + c["failed"] + (not c["walked"]) for c in coverage.values())
+        status, counts, sections = closing(reason, stats, self._sections(), str(name), holes)
         self.status, self.counts = status, counts
         if self.run_id is not None:
-            self.writer.finish_run(self.run_id, status, counts, sections)
+            self.writer.finish_run(self.run_id, status, counts, sections, coverage)
         return status

@@ -7,8 +7,8 @@ restart), each under its own lock so a cron run never overlaps the previous one.
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
-import urllib.request
 from collections.abc import Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
@@ -80,8 +80,9 @@ def _section_rows(outcomes: list[Any]) -> list[list[Any]]:
         if o.ledger is None:
             continue
         for name, counts in o.ledger.sections.items():
-            rows.append([o.ledger.site, name, *(counts.get(k, 0) for k in SECTION_COUNTS),
-                         o.ledger.status or o.reason])
+            # A bare-URL section shows the name its page gives it, not its path.
+            rows.append([o.ledger.site_name or o.ledger.site, o.ledger.names.get(name, name),
+                         *(counts.get(k, 0) for k in SECTION_COUNTS), o.ledger.status or o.reason])
     return rows
 
 
@@ -121,6 +122,12 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
     # The CLI's root logger says WARNING; crawl progress and resume notes are INFO.
     logging.getLogger("archiver").setLevel(settings.get("LOG_LEVEL", "INFO"))
     with ExitStack() as locks:
+        # Waiting requests live on disk (Scrapy's JOBDIR queues, one folder per site), not
+        # in memory: a 100,000-page backfill stays flat. Resuming is the frontier's job, so
+        # the folder goes with the run.
+        if not settings.get("JOBDIR") and not settings.get("ARCHIVER_QUEUE_DIR"):
+            queues = locks.enter_context(tempfile.TemporaryDirectory(prefix="archiver-queue-"))
+            settings.set("ARCHIVER_QUEUE_DIR", queues, priority="cmdline")
         writer = ArchiveWriter(db)
         before = last_run_id(writer.db)
         for profile in profiles:
@@ -130,7 +137,7 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
         writer.db.conn.close()
         jobs = [("site", {"profile": p, "refresh": refresh, "backfill": backfill,
                           "max_pages": max_pages}) for p in profiles]
-        outcomes = run_spiders(jobs, settings)
+        outcomes = run_spiders(jobs, settings, keep_items=False)
         checks = _check_health(db, profiles, before)
     elapsed = time.monotonic() - started
     statuses, summaries = {}, []
@@ -159,41 +166,40 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
                        summaries, [s for s, v in statuses.items() if v == "failed"], statuses, alarms)
 
 
-def _live_check(profile: Profile, timeout: float = 20.0) -> str:
-    """Fetch each section's first listing page once (honest UA) and count its article links."""
-    from archiver.crawl import settings
-    from archiver.encoding.decoder import decode
-    from archiver.listings import parse_listing
+def live_check(profiles: list[Profile], overrides: dict[str, Any] | None = None) -> dict[str, str]:
+    """Fetch each section's first listing page through the crawl's own fetch path (Scrapy
+    settings, robots.txt, politeness, wall check, decoder, listing parser) and say what a
+    crawl would get from it. Nothing is stored. One line per site."""
+    from archiver.crawl.crawler import project_settings, run_spiders
 
-    found = []
-    for section in profile.sections:
-        req = urllib.request.Request(section.url, headers={"User-Agent": settings.USER_AGENT})
-        try:
-            with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 (http(s) only)
-                body, ctype = resp.read(), resp.headers.get("Content-Type")
-        except OSError as exc:
-            found.append(f"{section.name}: fetch failed ({exc})")
-            continue
-        listing = parse_listing(decode(body, ctype, section.url).text, section.url, section.hints)
-        found.append(f"{section.name}: {len(listing.article_urls)} links"
-                     + (f", {listing.problem}" if listing.problem else ""))
-    return "; ".join(found)
+    settings = {"ITEM_PIPELINES": {}, "ARCHIVER_PROGRESS": "off", "LOG_LEVEL": "ERROR",
+                "RETRY_TIMES": 1, **(overrides or {})}
+    outcomes = run_spiders([("check", {"profile": p}) for p in profiles], project_settings("", settings))
+    found = {}
+    for profile, outcome in zip(profiles, outcomes, strict=True):
+        notes = outcome.ledger.notes if outcome.ledger is not None else {}
+        found[profile.id] = "; ".join(f"{s.name}: {notes.get(s.name, 'no answer')}"
+                                      for s in profile.sections)
+    return found
 
 
-def check_profiles(sites_dir: Path | None = None, live: bool = False
-                   ) -> tuple[list[list[Any]], list[str]]:
+def check_profiles(sites_dir: Path | None = None, live: bool = False,
+                   overrides: dict[str, Any] | None = None) -> tuple[list[list[Any]], list[str]]:
     """Rows for ``archiver sites`` and the list of problems found."""
     rows: list[list[Any]] = []
     problems: list[str] = []
+    valid: list[Profile] = []
     for path in profile_paths(sites_dir or SITES_DIR):
         try:
-            p = load_profile(path, sites_dir)
+            valid.append(load_profile(path, sites_dir))
         except ProfileError as exc:
             rows.append([path.stem, "", "", "", "", f"INVALID: {exc}"])
             problems.append(str(exc))
-            continue
-        note = _live_check(p) if live else "valid"
-        if live and ("0 links" in note or "failed" in note):
+    notes = live_check(valid, overrides) if live and valid else {}
+    for p in valid:
+        note = notes.get(p.id, "valid")
+        if live and any(bad in note for bad in (" 0 links", "failed", "blocked", "forbids",
+                                                "no answer", "offsite")):
             problems.append(f"{p.id}: {note}")
         rows.append([p.id, p.name, p.family, len(p.sections), "yes" if p.verified else "no", note])
     return rows, problems

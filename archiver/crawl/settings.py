@@ -12,6 +12,7 @@ from archiver.store.writer import default_db_path
 BOT_NAME = "archiver"
 SPIDER_MODULES = ["archiver.spiders"]
 NEWSPIDER_MODULE = "archiver.spiders"
+COMMANDS_MODULE = "archiver.crawl.commands"  # `scrapy crawl` with one-line argument errors
 
 USER_AGENT = (
     f"gov-archiver/{__version__} (+https://github.com/gov-archiver; archiving public "
@@ -46,6 +47,12 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ARCHIVER_BACKOFF_BASE = 2.0
 ARCHIVER_BACKOFF_MAX = 300.0
+# A request that was blocked, timed out or failed stays pending for later runs: retried
+# no sooner than ARCHIVER_RETRY_BASE seconds after it failed (doubling per attempt, at most
+# ARCHIVER_RETRY_MAX), and marked failed after ARCHIVER_MAX_ATTEMPTS attempts.
+ARCHIVER_MAX_ATTEMPTS = 4
+ARCHIVER_RETRY_BASE = 600.0
+ARCHIVER_RETRY_MAX = 86_400.0
 # Challenges in a row before a site's run stops (the rest stays pending for the next run).
 ARCHIVER_BLOCK_LIMIT = 3
 # Upper bound on requests in flight per host, whatever a profile asks for.
@@ -64,6 +71,10 @@ ARCHIVER_PROGRESS_INTERVAL = 10.0
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
+# Processes that decode, repair and extract pages (pipelines/process.py); 0 = one per core,
+# 1 = in the crawl's own process.
+ARCHIVER_JOBS = int(os.environ.get("ARCHIVER_JOBS", "0"))
+
 ITEM_PIPELINES = {
     "archiver.pipelines.process.ProcessPipeline": 300,
     "archiver.pipelines.validate.ValidatePipeline": 400,
@@ -74,5 +85,15 @@ ARCHIVER_DB = default_db_path()
 
 LOG_FORMATTER = "archiver.pipelines.logformatter.ArchiverLogFormatter"
 LOG_LEVEL = os.environ.get("ARCHIVER_LOG_LEVEL", "INFO")
+# `archiver crawl` logs warnings only (and archiver's INFO lines to --log-file); `archiver -v`
+# sets this for Scrapy's banner, settings dump, middleware lists and stats (crawl/crawler.py).
+# `scrapy crawl` logs as any Scrapy project does.
+ARCHIVER_VERBOSE = False
 FEED_EXPORT_ENCODING = "utf-8"
+# `scrapy crawl single -a url=… -O page.json`: one flat record per page, no raw bytes.
+FEED_EXPORTERS = {
+    fmt: f"archiver.pipelines.feeds.{name}ItemExporter"
+    for fmt, name in (("json", "Json"), ("jsonlines", "JsonLines"), ("jsonl", "JsonLines"),
+                      ("csv", "Csv"), ("xml", "Xml"), ("pickle", "Pickle"), ("marshal", "Marshal"))
+}
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from archiver.store.schema import GRAMS_TABLE
 from archiver.store.search import BM25_WEIGHTS, MARK_CLOSE, MARK_OPEN
 
 _WEIGHTS = ", ".join(str(w) for w in BM25_WEIGHTS)
@@ -22,11 +23,22 @@ QUERIES: dict[str, dict[str, str]] = {
     },
     "short_term_search": {
         "title": "Search for a one- or two-character word (e.g. 政策)",
-        "description": "A trigram index cannot match terms under three characters: LIKE scan,"
-                       " newest first.",
+        "description": "The index of character pairs answers one- and two-character words;"
+                       " newest first. The search box of the articles table does the same.",
         "sql": "select id, title, published_at, site, source, url from articles"
-               " where title like '%' || :q || '%' or body like '%' || :q || '%'"
+               f" where id in (select rowid from {GRAMS_TABLE} where {GRAMS_TABLE} match"
+               " '\"' || replace(:q, '\"', '\"\"') || '\"' || case when length(:q) = 1 then '*' else '' end)"
                " order by published_at desc limit 100",
+    },
+    "articles_per_month": {
+        "title": "Articles per month per site",
+        "description_html": "Articles by month of publication, one series per site."
+                            ' <a href="#g.mark=line&amp;g.x_column=month&amp;g.x_type=ordinal'
+                            "&amp;g.y_column=articles&amp;g.y_type=quantitative"
+                            '&amp;g.color_column=site">Chart it</a> (datasette-vega).',
+        "sql": "select substr(published_at, 1, 7) as month, site, count(*) as articles"
+               " from articles where published_at >= '1000'"
+               " group by month, site order by month, site",
     },
     "latest_per_site": {
         "title": "Latest articles per site",
@@ -62,12 +74,20 @@ QUERIES: dict[str, dict[str, str]] = {
     },
 }
 
+# The articles table page shows these unless ?_col= or ?_nocol= says otherwise: the body, its
+# HTML and the JSON reports run to kilobytes per cell (the plugin in datasette_plugin applies it).
+TABLE_COLUMNS = ("title", "published_at", "source", "section", "site")
+
+# Bookkeeping, not archive content: hidden from Datasette's lists (still reachable by URL).
+INTERNAL_TABLES = ("articles_grams", "_articles_gram_offsets", "frontier", "ingest_state", "ingest_runs")
+
 TABLES: dict[str, dict[str, Any]] = {
     "articles": {
         "title": "Articles",
-        "description": "One row per article URL, latest version. Search uses the trigram FTS"
-                       " index (3+ characters); JSON columns: flags, spam, attachments,"
-                       " provenance, decode_report, repair_report.",
+        "description": "One row per article URL, latest version. The search box finds any"
+                       " word, one or two characters included (as `archiver search` does);"
+                       " a title opens the article as a page. Shown: "
+                       + ", ".join(TABLE_COLUMNS) + "; add ?_nocol=body_html for every column.",
         "fts_table": "articles_fts",
         "fts_pk": "id",
         "sort_desc": "published_at",
@@ -89,9 +109,9 @@ TABLES: dict[str, dict[str, Any]] = {
                "description": "A figure out of its band: site, section, figure, band, value,"
                               " example URLs; status open, repeated or cleared.",
                "sort_desc": "id", "facets": ["site", "status", "figure"]},
-    # Internal: the short-word (1–2 character) index behind `archiver search`, not for browsing.
-    "articles_grams": {"hidden": True},
-    "_articles_gram_offsets": {"hidden": True},
+    # Internal: the short-word index behind search, the crawl frontier, the Redis writer's
+    # bookkeeping (archiver.store.ingest).
+    **{name: {"hidden": True} for name in INTERNAL_TABLES},
 }
 
 

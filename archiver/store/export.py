@@ -85,7 +85,8 @@ def export_csv(db: Database, out: IO[str], filters: Filters | None = None, *,
 def export_warc(db: Database, out: BinaryIO, filters: Filters | None = None, *,
                 history: bool = True, filename: str = "archive.warc.gz") -> int:
     """Request/response record pairs for the articles' stored pages (every fetch
-    with ``history``, else only each article's current page). Returns the pair count."""
+    with ``history``, else only each article's current page), then the listings, API
+    answers and robots.txt the crawls kept. Returns the pair count."""
     writer = WARCWriter(out, gzip=True)
     version = writer.warc_version.removeprefix("WARC/")
     writer.write_record(writer.create_warcinfo_record(filename, {
@@ -102,11 +103,31 @@ def export_warc(db: Database, out: BinaryIO, filters: Filters | None = None, *,
 
 
 def _pages(db: Database, filters: Filters | None, history: bool) -> Iterator[dict[str, Any]]:
-    where, params = (filters or Filters()).where()
+    filters = filters or Filters()
+    where, params = filters.where()
     link = "p.url = articles.url" if history else "p.id = articles.page_id"
     sql = (f"SELECT p.* FROM pages p JOIN articles ON {link}"
            f" WHERE {' AND '.join(where) or '1'} ORDER BY p.fetched_at, p.id")
     yield from db.query(sql, params)
+    yield from _other_pages(db, filters)
+
+
+def _other_pages(db: Database, filters: Filters) -> Iterator[dict[str, Any]]:
+    """Listings, API answers and robots.txt, so a replay can walk from a section to its
+    articles. Only site and section narrow them (they have no source or date)."""
+    if filters.source or filters.since or filters.until:
+        return
+    if "kind" not in {c.name for c in db["pages"].columns}:
+        return   # an archive made before listings were kept
+    where, params = ["p.kind IN ('listing', 'api', 'robots')"], []
+    if filters.site:
+        where.append("p.site = ?")
+        params.append(filters.site)
+    if filters.section:
+        where.append("(p.section = ? OR p.kind = 'robots')")
+        params.append(filters.section)
+    yield from db.query(f"SELECT p.* FROM pages p WHERE {' AND '.join(where)}"
+                        " ORDER BY p.fetched_at, p.id", params)
 
 
 def warc_pair(writer: WARCWriter, page: dict[str, Any]) -> tuple[Any, Any]:

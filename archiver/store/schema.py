@@ -169,8 +169,48 @@ def _m5_health(db: Database) -> None:
     db.table("alarms").create_index(["run_id"])
 
 
+def _m6_ingest_state(db: Database) -> None:
+    """The distributed writer's bookkeeping (archiver.store.ingest): the last stream
+    message applied, committed with the data it wrote, and each Redis run's runs row."""
+    db.table("ingest_state").create({"stream": str, "last_id": str}, pk="stream")
+    db.table("ingest_runs").create({"run_key": str, "run_id": int, "site": str, "counts": str},
+                                   pk="run_key")
+
+
+def _m7_holes_and_coverage(db: Database) -> None:
+    """Nothing dropped, coverage visible (issue 10). ``frontier.next_at``: a failed request
+    stays pending and is retried by a later run, not before this time (back-off).
+    ``sections``: per site section, whether its last listing walk reached the end
+    (``walked``; else ``cut`` says why it stopped), and what the listing says it holds
+    (``expected`` articles or ``expected_pages``, with the rule that read it), and for a
+    crawl from a bare URL the names the page gives the section and the site. ``runs``
+    keeps the holes left when the run ended (``pending``, ``failed``) and its coverage;
+    ``pages.kind`` (article, listing, api, robots) with the page's site and section."""
+    db.table("frontier").add_column("next_at", str)
+    db.table("sections").create(
+        {
+            "id": int, "site": str, "section": str, "url": str, "walked": int, "cut": str,
+            "expected": int, "expected_pages": int, "expected_source": str, "listed": int,
+            "name": str, "site_name": str, "name_source": str, "updated_at": str,
+        },
+        pk="id",
+        not_null={"site", "section"},
+    )
+    db.table("sections").create_index(["site", "section"], unique=True)
+    # Listings, API answers and robots.txt are kept like article pages (raw bytes, headers,
+    # one row per distinct body), so a WARC export can walk from a section to its articles.
+    db.table("pages").add_column("kind", str)
+    db.table("pages").add_column("site", str)
+    db.table("pages").add_column("section", str)
+    db.table("pages").create_index(["kind", "site"])
+    db.table("runs").add_column("pending", int)
+    db.table("runs").add_column("failed", int)
+    db.table("runs").add_column("coverage", str)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
-    _m1_core, _m2_frontier, _m3_short_term_index, _m4_site_date_index, _m5_health]
+    _m1_core, _m2_frontier, _m3_short_term_index, _m4_site_date_index, _m5_health,
+    _m6_ingest_state, _m7_holes_and_coverage]
 
 
 def migrate(db: Database) -> None:

@@ -141,13 +141,7 @@ def search(db: Database, text: str, filters: Filters | None = None, *, limit: in
     with only short terms they come newest first.
     """
     filters = filters or Filters()
-    if raw:
-        long_terms: list[str] = []
-        short_terms: list[str] = []
-        match = text.strip()
-    else:
-        long_terms, short_terms = split_terms(text)
-        match = " AND ".join(fts_phrase(t) for t in long_terms)
+    long_terms, short_terms, match = _terms(text, raw)
     if not match and not short_terms:
         return []
     try:
@@ -159,6 +153,30 @@ def search(db: Database, text: str, filters: Filters | None = None, *, limit: in
         raise SearchError(f"search failed: {exc}") from exc
     terms = long_terms + short_terms
     return [_hit(row, terms) for row in rows]
+
+
+def _terms(text: str, raw: bool) -> tuple[list[str], list[str], str]:
+    """(long terms, short terms, the articles_fts query): raw text is FTS5 syntax as typed."""
+    if raw:
+        return [], [], text.strip()
+    long_terms, short_terms = split_terms(text)
+    return long_terms, short_terms, " AND ".join(fts_phrase(t) for t in long_terms)
+
+
+def match_condition(db: Database, text: str, *, raw: bool = False) -> tuple[str, list[Any]]:
+    """One SQL condition on ``articles`` rows, true for exactly the articles :func:`search`
+    finds for ``text`` before its limit: the trigram index for 3+ character terms, the pair
+    index for 1-2 character ones. Datasette's table search box runs through this, so the box
+    and ``archiver search`` agree."""
+    _long, short_terms, match = _terms(text, raw)
+    if not match and not short_terms:
+        return "0", []
+    plan = _plan(db, match, short_terms, Filters())
+    where, params = _row_conditions(plan)
+    if match:
+        where.insert(0, "articles.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        params.insert(0, match)
+    return " AND ".join(where), params
 
 
 def _plan(db: Database, match: str, short_terms: list[str], filters: Filters) -> _Plan:

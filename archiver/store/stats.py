@@ -2,7 +2,8 @@
 needed repair or carry flags, and a terminal bar chart of articles per month."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import sqlite3
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlite_utils import Database
@@ -27,6 +28,10 @@ class Stats:
     sections: list[tuple[str, int]]  # "site/section"
     sources: list[tuple[str, int]]
     months: list[tuple[str, int]]  # "YYYY-MM", oldest first; "unknown" last
+    # Per crawled section: what its listing states (expected), what is archived, whether the
+    # last walk reached the end, and the requests left pending or failed (the holes).
+    coverage: list[dict[str, Any]] = field(default_factory=list)
+    holes: list[dict[str, Any]] = field(default_factory=list)  # the pending and failed requests
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -65,7 +70,42 @@ def compute_stats(db: Database, filters: Filters | None = None, *, top: int = 20
         sections=_group(db, "site || '/' || section", clauses, params, "n DESC, k"),
         sources=_group(db, "nullif(source, '')", clauses, params, "n DESC, k", top),
         months=months,
+        **crawl_coverage(db, (filters or Filters()).site, (filters or Filters()).section),
     )
+
+
+def crawl_coverage(db: Database, site: str | None = None, section: str | None = None,
+                   limit: int = 50) -> dict[str, list[dict[str, Any]]]:
+    """Expected against archived per section, and the requests a crawl left unfinished."""
+    where, params = ["1"], []
+    for column, value in (("site", site), ("section", section)):
+        if value:
+            where.append(f"s.{column} = ?")
+            params.append(value)
+    try:
+        coverage = db.execute_returning_dicts(
+            "SELECT s.site, s.section, s.expected, s.expected_pages, s.expected_source AS source,"
+            " (SELECT count(*) FROM articles a WHERE a.site = s.site AND a.section = s.section)"
+            " AS archived, s.walked, s.cut,"
+            " (SELECT count(*) FROM frontier f WHERE f.site = s.site AND f.section = s.section"
+            "  AND f.status = 'pending') AS pending,"
+            " (SELECT count(*) FROM frontier f WHERE f.site = s.site AND f.section = s.section"
+            "  AND f.status = 'failed') AS failed"
+            f" FROM sections s WHERE {' AND '.join(where)} ORDER BY s.site, s.section", params)
+        holes = db.execute_returning_dicts(
+            "SELECT s.site, s.section, s.status, s.attempts, s.kind, s.url, s.reason, s.next_at"
+            f" FROM frontier s WHERE s.status IN ('pending', 'failed') AND {' AND '.join(where)}"
+            f" ORDER BY s.status, s.site, s.section, s.id LIMIT {int(limit)}", params)
+    except sqlite3.OperationalError:  # an archive made before coverage was recorded
+        return {"coverage": [], "holes": []}
+    return {"coverage": coverage, "holes": holes}
+
+
+def coverage_cell(expected: int | None, pages: int | None, archived: int) -> str:
+    """"12/12", or "12 (3 pages)" when the listing states only its page count."""
+    if expected is not None:
+        return f"{archived}/{expected}"
+    return f"{archived} ({pages} pages)" if pages else str(archived)
 
 
 def bar_chart(counts: list[tuple[str, int]], bar_width: int = 40) -> str:
@@ -90,4 +130,16 @@ def stats_text(stats: Stats) -> str:
                         ("source", stats.sources)):
         out += ["", text_table([title, "articles"], rows)]
     out += ["", "articles per month:", bar_chart(stats.months)]
+    if stats.coverage:
+        cov_rows = [[c["site"], c["section"],
+                     coverage_cell(c["expected"], c["expected_pages"], c["archived"]),
+                     "yes" if c["walked"] else f"no ({c['cut'] or 'not yet'})", c["pending"], c["failed"]]
+                    for c in stats.coverage]
+        out += ["", "coverage (archived/expected, as the listing states it):",
+                text_table(["site", "section", "coverage", "walked", "pending", "failed"], cov_rows)]
+    if stats.holes:
+        hole_rows = [[h["status"], h["attempts"], h["site"], h["section"], h["url"], h["reason"] or ""]
+                     for h in stats.holes]
+        out += ["", "holes (retried by the next runs; failed after their attempts):",
+                text_table(["status", "tries", "site", "section", "url", "reason"], hole_rows)]
     return "\n".join(out)

@@ -96,12 +96,21 @@ class ArchiveWriter:
         except sqlite3.Error as exc:
             raise StorageError(f"cannot write to archive: {exc}") from exc
 
+    def save_page(self, raw: RawPage, run_id: int | None = None, kind: str = "listing") -> int:
+        """Keep a page that is not an article — a listing, an API answer, robots.txt — as
+        fetched (bytes, headers); a body already stored for the URL is stored once."""
+        try:
+            with self.db.atomic():
+                return self._insert_page(raw, run_id, kind)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot write to archive: {exc}") from exc
+
     def touch(self, url: str) -> None:
         """A conditional re-fetch said 304: the stored copy is still current."""
         with self.db.atomic():
             self.db.execute("UPDATE articles SET last_seen = ? WHERE url = ?", [utc_now(), url])
 
-    def _insert_page(self, raw: RawPage, run_id: int | None) -> int:
+    def _insert_page(self, raw: RawPage, run_id: int | None, kind: str = "article") -> int:
         sha = raw.sha256
         row = self.db.execute(
             "SELECT id FROM pages WHERE url = ? AND body_sha256 = ?", [raw.url, sha]
@@ -110,10 +119,11 @@ class ArchiveWriter:
             return int(row[0])
         cur = self.db.execute(
             "INSERT INTO pages (url, final_url, method, status, fetched_at, request_headers,"
-            " headers, body, body_sha256, body_size, run_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            " headers, body, body_sha256, body_size, run_id, kind, site, section)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [raw.url, raw.final_url or raw.url, raw.method, raw.status, raw.fetched_at,
              _json(raw.request_headers), _json(raw.headers), zlib.compress(raw.body, 6),
-             sha, len(raw.body), run_id],
+             sha, len(raw.body), run_id, kind, raw.site, raw.section],
         )
         return _rowid(cur)
 
@@ -179,13 +189,21 @@ class ArchiveWriter:
             )
 
     def finish_run(self, run_id: int, status: str, counts: Mapping[str, int],
-                   sections: Mapping[str, Any] | None = None) -> None:
+                   sections: Mapping[str, Any] | None = None,
+                   coverage: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+        """Close a run. ``coverage`` (per section: expected, archived, pending, failed …)
+        also gives the run's holes: requests left pending or failed when it ended."""
         fields = {k: int(counts.get(k, 0)) for k in RUN_COUNTS}
+        coverage = dict(coverage or {})
+        pending = sum(int(c.get("pending") or 0) for c in coverage.values())
+        failed = sum(int(c.get("failed") or 0) for c in coverage.values())
         with self.db.atomic():
             self.db.execute(
                 "UPDATE runs SET finished = ?, status = ?, requests = ?, new = ?, changed = ?,"
-                " unchanged = ?, blocked = ?, errors = ?, sections = ? WHERE id = ?",
-                [utc_now(), status, *fields.values(), _json(dict(sections or {})), run_id],
+                " unchanged = ?, blocked = ?, errors = ?, sections = ?, pending = ?, failed = ?,"
+                " coverage = ? WHERE id = ?",
+                [utc_now(), status, *fields.values(), _json(dict(sections or {})), pending, failed,
+                 _json(coverage), run_id],
             )
 
     # -- health (archiver.health computes; this only writes) -------------------------

@@ -1,0 +1,222 @@
+"""The one writer of a distributed crawl: the Redis stream into the SQLite archive.
+
+Workers never touch SQLite. They put every outcome on one stream: frontier rows to
+add or finish, 304 touches, finished records (record + raw bytes + headers), and the
+coordinator adds each run's start and end. This process reads the stream through a
+consumer group, applies a batch of messages in ONE SQLite transaction together with
+the id of the last message applied (table ``ingest_state``), and acknowledges the
+batch (XACK, then XDEL: the stream does not grow) only after the commit.
+
+Exactly once: a writer killed after its commit but before its XACK reads the same
+messages again on restart (its pending list); every id at or below the committed one
+is acknowledged without being applied again. A record whose frontier row this run
+already marked done (a request a reaped lease handed to a second worker) is skipped.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+
+from archiver.crawl import wire
+from archiver.crawl.frontier import DONE, Frontier
+from archiver.crawl.redisq import GROUP, PREFIX, STREAM
+from archiver.store.writer import ArchiveWriter
+
+log = logging.getLogger(__name__)
+
+
+def _id(value: bytes | str) -> tuple[int, int]:
+    text = value.decode() if isinstance(value, bytes) else value
+    ms, _, seq = text.partition("-")
+    return int(ms), int(seq or 0)
+
+
+@dataclass
+class IngestStats:
+    messages: int = 0
+    records: int = 0
+    skipped: int = 0
+    batches: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+
+
+class Ingest:
+    def __init__(self, client: redis.Redis, archive: ArchiveWriter, consumer: str = "writer") -> None:
+        self.r = client
+        self.archive = archive
+        self.db = archive.db
+        self.consumer = consumer
+        self.stats = IngestStats()
+        self.notices: list[tuple[str, dict[str, Any]]] = []
+
+    # -- bookkeeping in the archive ---------------------------------------------------
+    def last_applied(self) -> tuple[int, int]:
+        row = self.db.execute("SELECT last_id FROM ingest_state WHERE stream = ?",
+                              [STREAM]).fetchone()
+        return _id(row[0]) if row else (0, 0)
+
+    def _run(self, run: str) -> tuple[int | None, dict[str, Any]]:
+        row = self.db.execute("SELECT run_id, counts FROM ingest_runs WHERE run_key = ?",
+                              [run]).fetchone()
+        return (row[0], json.loads(row[1] or "{}")) if row else (None, {})
+
+    def _save_counts(self, run: str, counts: dict[str, Any]) -> None:
+        self.db.execute("UPDATE ingest_runs SET counts = ? WHERE run_key = ?",
+                        [json.dumps(counts, ensure_ascii=False), run])
+
+    # -- messages ---------------------------------------------------------------------
+    def apply(self, kind: str, data: dict[str, Any], body: bytes | None) -> None:
+        run = data.get("run", "")
+        if kind == wire.RUN_START:
+            if self._run(run)[0] is None:
+                if data.get("interrupt"):
+                    self.archive.interrupt_stale_runs(data["site"])
+                new_id = self.archive.start_run(data["site"], data.get("args") or {})
+                self.db.execute("INSERT INTO ingest_runs (run_key, run_id, site, counts)"
+                                " VALUES (?,?,?,?)", [run, new_id, data["site"], "{}"])
+            self.notices.append((kind, data))
+            return
+        run_id, counts = self._run(run)
+        site = data.get("site") or ""
+        if kind == wire.FRONTIER_ADD:
+            Frontier(self.db, site, run_id).add(
+                [wire.entry_from_json(e) for e in data["entries"]], reset=bool(data.get("reset")))
+        elif kind == wire.FRONTIER_FINISH:
+            Frontier(self.db, site, run_id).finish(data["key"], data["status"], data.get("reason"))
+        elif kind == wire.TOUCH:
+            self.archive.touch(data["url"])
+        elif kind == wire.RECORD:
+            assert body is not None
+            self._record(run, run_id, counts, data, body)
+        elif kind == wire.RUN_END:
+            self._run_end(run, run_id, counts, data)
+
+    def _record(self, run: str, run_id: int | None, counts: dict[str, Any],
+                data: dict[str, Any], body: bytes) -> None:
+        entry = wire.entry_from_json(data["entry"])
+        raw = wire.raw_from_record(data, body)
+        site = raw.site or ""
+        done = self.db.execute(
+            "SELECT 1 FROM frontier WHERE site = ? AND key = ? AND status = ? AND run_id = ?",
+            [site, entry.key, DONE, run_id]).fetchone()
+        if done and run_id is not None:
+            self.stats.skipped += 1    # answered twice (a reaped lease): stored once
+            return
+        outcome = self.archive.save(raw, data["article"], run_id)
+        Frontier(self.db, site, run_id).finish(entry, DONE, outcome)
+        stats = counts.setdefault("stats", {})
+        stats[f"archiver/{outcome}"] = stats.get(f"archiver/{outcome}", 0) + 1
+        key = f"archiver/section/{entry.section}/{outcome}"
+        stats[key] = stats.get(key, 0) + 1
+        if run_id is not None:
+            self._save_counts(run, counts)
+        self.stats.records += 1
+        self.stats.outcomes[outcome] += 1
+
+    def _run_end(self, run: str, run_id: int | None, counts: dict[str, Any],
+                 data: dict[str, Any]) -> None:
+        from archiver.crawl.ledger import closing, section_counts
+
+        if run_id is None or counts.get("finished"):
+            self.notices.append((wire.RUN_END, data))
+            return
+        stats = Counter({k: int(v) for k, v in (data.get("stats") or {}).items()})
+        stats.update(counts.get("stats") or {})
+        status, totals, sections = closing(
+            data.get("reason") or "finished", stats,
+            section_counts(stats, data.get("sections") or []), data.get("site") or "")
+        self.archive.finish_run(run_id, status, totals, sections)
+        counts.update(finished=status, totals=totals, sections=sections)
+        self._save_counts(run, counts)
+        self.notices.append((wire.RUN_END, data))
+
+    def _notify(self) -> None:
+        """After the commit: tell the coordinators (run ids, finished runs). Idempotent."""
+        for kind, data in self.notices:
+            run = data.get("run", "")
+            run_id, counts = self._run(run)
+            key = f"{PREFIX}:run:{run}"
+            if kind == wire.RUN_START and run_id is not None:
+                self.r.hset(key, "run_id", run_id)
+            elif kind == wire.RUN_END and counts.get("finished"):
+                self.r.hset(key, mapping={"finished": counts["finished"], "result": json.dumps(
+                    {k: counts.get(k) for k in ("totals", "sections")}, ensure_ascii=False)})
+        self.notices.clear()
+
+    # -- the loop -----------------------------------------------------------------------
+    def ensure_group(self) -> None:
+        try:
+            self.r.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
+        except redis.ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    def batch(self, messages: list[tuple[bytes, dict[bytes, bytes]]]) -> None:
+        """Apply messages in one transaction, then acknowledge and delete them."""
+        last = self.last_applied()
+        newest = last
+        with self.db.atomic():
+            for mid, fields in messages:
+                kind, data, body = wire.parse(fields)
+                if _id(mid) <= last:
+                    if kind in (wire.RUN_START, wire.RUN_END):
+                        self.notices.append((kind, data))   # re-notify: it may have been lost
+                    self.stats.skipped += 1
+                    continue
+                self.apply(kind, data, body)
+                newest = max(newest, _id(mid))
+                self.stats.messages += 1
+            if newest > last:
+                self.db.execute(
+                    "INSERT INTO ingest_state (stream, last_id) VALUES (?, ?) ON CONFLICT(stream)"
+                    " DO UPDATE SET last_id = excluded.last_id", [STREAM, f"{newest[0]}-{newest[1]}"])
+        self.stats.batches += 1
+        self._notify()
+        ids = [mid for mid, _ in messages]
+        self.r.xack(STREAM, GROUP, *ids)
+        self.r.xdel(STREAM, *ids)
+
+    def run(self, *, idle_exit: float | None = None, count: int = 200,
+            until: Any = None) -> IngestStats:
+        """Ingest until ``idle_exit`` seconds pass with nothing to read (forever if None)."""
+        self.ensure_group()
+        pending = True              # first re-read what this consumer was given but never acked
+        idle_since = time.monotonic()
+        while until is None or not until():
+            try:
+                got: Any = self.r.xreadgroup(GROUP, self.consumer, {STREAM: "0" if pending else ">"},
+                                        count=count, block=None if pending else 500)
+            except redis.ResponseError as exc:
+                if "NOGROUP" in str(exc):   # Redis restarted without its data, or the key was deleted
+                    self.ensure_group()
+                    continue
+                raise
+            messages = got[0][1] if got else []
+            if pending and not messages:
+                pending = False
+                continue
+            if not messages:
+                if idle_exit is not None and time.monotonic() - idle_since > idle_exit:
+                    break
+                continue
+            idle_since = time.monotonic()
+            self.batch(messages)
+        return self.stats
+
+
+def run_ingest(redis_url: str, db: str, *, idle_exit: float | None = None) -> IngestStats:
+    """``archiver ingest``: the archive's only writer for crawls that run over Redis."""
+    from archiver.crawl.redisq import connect
+
+    client = connect(redis_url)
+    archive = ArchiveWriter(db)
+    try:
+        return Ingest(client, archive).run(idle_exit=idle_exit)
+    finally:
+        archive.db.conn.close()

@@ -1,0 +1,356 @@
+"""The worker spider: takes leased requests from Redis, answers them with the site spider's logic.
+
+One worker serves every run in Redis. For each run it keeps a ``RunHandler``: the
+site spider itself (same listing parsing, paging stops, known-article skips,
+conditional GETs and block handling) whose state lives in Redis instead of the
+archive: the frontier and 304 touches become stream messages for the one writer,
+the known and requested sets are Redis sets, and its stats are counted in the
+run's Redis hash (summed over every worker, they make the runs row).
+
+Requests come from the async ``start()`` (Scrapy 2.13+): it pops a lease whenever
+this worker holds fewer than ``CONCURRENT_REQUESTS``. A lease is renewed while the
+request is worked on and acknowledged only once its outcome is on the stream
+(child requests pushed, record or frontier message added), so a SIGKILL loses
+nothing: the reaper hands the request to another worker.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import socket
+import time
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+import redis
+import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider, DontCloseSpider
+from scrapy.http import Response
+from twisted.internet import task
+from twisted.python.failure import Failure
+
+from archiver.crawl import wire
+from archiver.crawl.frontier import DONE, FAILED, Entry
+from archiver.crawl.redisq import PREFIX, STREAM, WorkQueue, connect, host_of
+from archiver.profiles import find_profile, profile_for_url
+from archiver.spiders.middlewares import backoff_delay
+from archiver.spiders.requests import to_request
+from archiver.spiders.site import SiteSpider
+
+log = logging.getLogger(__name__)
+
+
+class RedisSet:
+    """The few set operations the site spider uses (``in``, ``add``), on a Redis set."""
+
+    def __init__(self, client: redis.Redis, key: str) -> None:
+        self.r, self.key = client, key
+
+    def __contains__(self, member: object) -> bool:
+        return bool(self.r.sismember(self.key, str(member)))
+
+    def add(self, member: str) -> None:
+        self.r.sadd(self.key, member)
+
+
+class RunStats:
+    """``crawler.stats`` for one run: every increment lands in the run's Redis hash too."""
+
+    def __init__(self, client: redis.Redis, key: str, local: Any) -> None:
+        self.r, self.key, self.local = client, key, local
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0, spider: Any = None) -> None:
+        self.r.hincrby(self.key, key, count)
+        self.local.inc_value(key, count, start)
+
+    def set_value(self, key: str, value: Any, spider: Any = None) -> None:
+        self.local.set_value(key, value)
+
+    def get_value(self, key: str, default: Any = None, spider: Any = None) -> Any:
+        return self.local.get_value(key, default)
+
+
+class CrawlerView:
+    """The worker's crawler, with the run's stats in place of its own."""
+
+    def __init__(self, crawler: Crawler, stats: RunStats) -> None:
+        self._crawler, self.stats = crawler, stats
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._crawler, name)
+
+
+class StreamFrontier:
+    """The frontier calls of the site spider, sent to the writer as stream messages."""
+
+    def __init__(self, client: redis.Redis, run: str, site: str) -> None:
+        self.r, self.run, self.site = client, run, site
+
+    def add(self, entries: Iterable[Entry], *, reset: bool = False) -> None:
+        rows = [wire.entry_to_json(e) for e in entries]
+        if rows:
+            self.r.xadd(STREAM, wire.message(wire.FRONTIER_ADD, {
+                "run": self.run, "site": self.site, "entries": rows, "reset": reset}))
+
+    def finish(self, entry_or_key: Entry | str, status: str, reason: str | None = None) -> None:
+        key = entry_or_key.key if isinstance(entry_or_key, Entry) else entry_or_key
+        self.r.xadd(STREAM, wire.message(wire.FRONTIER_FINISH, {
+            "run": self.run, "site": self.site, "key": key, "status": status, "reason": reason}))
+
+
+class StreamArchive:
+    """What the site spider asks of the archive during a crawl, answered from Redis."""
+
+    def __init__(self, client: redis.Redis, run: str) -> None:
+        self.r, self.run = client, run
+
+    def validators(self, url: str) -> dict[str, str]:
+        found = self.r.hget(f"{PREFIX}:run:{self.run}:validators", url)
+        return json.loads(found) if found else {}
+
+    def touch(self, url: str) -> None:
+        self.r.xadd(STREAM, wire.message(wire.TOUCH, {"run": self.run, "url": url}))
+
+
+class StreamLedger:
+    """The run ledger's calls the site spider and the pipelines make, for a run in Redis:
+    frontier changes and 304 touches go on the stream, counts into the run's Redis stats
+    (``archiver/section/NAME/COUNTER``, summed over workers), rejections both."""
+
+    def __init__(self, client: redis.Redis, run: str, profile: Any, stats: RunStats) -> None:
+        self.profile = profile
+        self.writer = StreamArchive(client, run)
+        self.frontier = StreamFrontier(client, run, profile.id)
+        self.stats = stats
+
+    def count(self, section: str, key: str, n: int = 1) -> None:
+        pass    # SiteSpider.count also adds archiver/section/NAME/COUNTER to the stats: enough
+
+    def reject(self, entry: Entry | None, reason: str) -> None:
+        kind = reason.split(":", 1)[0]
+        blocked = reason.startswith("blocked")
+        self.stats.r.hincrby(self.stats.key, f"archiver/rejected/{kind}", 1)
+        if blocked:
+            self.stats.r.hincrby(self.stats.key, "archiver/blocked", 1)
+        if entry is not None:
+            self.stats.r.hincrby(self.stats.key, f"archiver/section/{entry.section}/"
+                                 + ("blocked" if blocked else "rejected"), 1)
+            self.frontier.finish(entry, FAILED if blocked else DONE, reason[:500])
+
+
+class RunHandler(SiteSpider):
+    """The site spider for one run, its state in Redis. Never opened by Scrapy itself
+    (no class-level name, so the spider loader does not list it)."""
+
+    name = ""
+
+    def __init__(self, run: str, config: dict[str, Any], worker: WorkerSpider) -> None:
+        target = config["target"]
+        profile = profile_for_url(target) if "://" in target else find_profile(target)
+        super().__init__(profile=profile, refresh=config.get("refresh"),
+                         backfill=config.get("backfill"), max_pages=config.get("max_pages"),
+                         name="site")
+        r = worker.r
+        self.run = run
+        self.limit = int(config.get("limit", 2))
+        self.delay = float(config.get("delay", 0.0))
+        self.robots = bool(config.get("robots", True))
+        self.queue = worker.queue
+        stats = RunStats(r, f"{PREFIX}:run:{run}:stats", worker.crawler.stats)
+        self.crawler = CrawlerView(worker.crawler, stats)  # type: ignore[assignment]
+        self.settings = worker.crawler.settings
+        self._ledger = StreamLedger(r, run, profile, stats)  # type: ignore[assignment]
+        self._known = RedisSet(r, f"{PREFIX}:run:{run}:known")  # type: ignore[assignment]
+        self._requested = RedisSet(r, f"{PREFIX}:run:{run}:requested")  # type: ignore[assignment]
+        self._listing_keys = RedisSet(r, f"{PREFIX}:run:{run}:listings")  # type: ignore[assignment]
+
+    def _blocked(self, response: Response, entry: Entry) -> bool:
+        before = self.blocked_streak
+        try:
+            return super()._blocked(response, entry)
+        finally:
+            if self.blocked_streak > before:   # a challenge that asks for a back-off: for all workers
+                self.queue.back_off(host_of(response.url),
+                                    backoff_delay(self.settings, self.blocked_streak))
+
+
+class WorkerSpider(scrapy.Spider):
+    name = "worker"
+
+    def __init__(self, redis_url: str | None = None, idle_exit: Any = None,
+                 lease: Any = 60.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not redis_url:
+            raise ValueError("WorkerSpider needs redis_url=redis://HOST:PORT/DB")
+        self.r = connect(redis_url)
+        self.queue = WorkQueue(self.r)
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
+        self.idle_exit = float(idle_exit) if idle_exit not in (None, "") else None
+        self.lease_seconds = float(lease)
+        self.held: dict[str, float] = {}
+        self.handlers: dict[str, RunHandler | None] = {}
+        self.exiting = False
+        self.processed = 0
+        self._beat: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> WorkerSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider._dropped, signal=signals.item_dropped)
+        crawler.signals.connect(spider._item_error, signal=signals.item_error)
+        crawler.signals.connect(spider._opened, signal=signals.spider_opened)
+        crawler.signals.connect(spider._closed, signal=signals.spider_closed)
+        return spider
+
+    # -- leases -------------------------------------------------------------------
+    def _opened(self, spider: scrapy.Spider) -> None:
+        self._beat = task.LoopingCall(self._heartbeat)
+        self._beat.start(max(0.5, self.lease_seconds / 4), now=False)
+
+    def _closed(self, spider: scrapy.Spider, reason: str) -> None:
+        if self._beat is not None and self._beat.running:
+            self._beat.stop()
+        if self.held:   # a clean stop (SIGTERM): hand back what was not finished, now
+            try:
+                self.queue.extend(list(self.held), 0)
+                self.queue.reap()
+            except redis.RedisError as exc:
+                log.warning("worker: could not hand back %d leases (they expire): %s",
+                            len(self.held), exc)
+
+    def _heartbeat(self) -> None:
+        """Renew this worker's leases, and hand expired ones (a dead worker's) back."""
+        try:
+            self.queue.extend(list(self.held), self.lease_seconds)
+            reaped = self.queue.reap()
+            if reaped:
+                log.warning("worker: %d expired leases (a stopped worker's requests) requeued", reaped)
+        except redis.RedisError as exc:
+            log.warning("worker: Redis unavailable for the lease heartbeat: %s", exc)
+
+    def release(self, lease: str) -> None:
+        self.held.pop(lease, None)
+        self.processed += 1
+        self.queue.ack(lease)
+
+    def host_backoff(self, url: str, delay: float) -> None:
+        """A 429/5xx back-off (Retry-After) holds for every worker, not only this one."""
+        try:
+            self.queue.back_off(host_of(url), delay)
+        except redis.RedisError as exc:
+            log.warning("worker: could not share a back-off for %s: %s", url, exc)
+
+    def handler(self, run: str) -> RunHandler | None:
+        if run not in self.handlers:
+            config = self.r.hget(f"{PREFIX}:run:{run}", "config")
+            self.handlers[run] = RunHandler(run, json.loads(config), self) if config else None
+        return self.handlers[run]
+
+    def stopped(self, run: str) -> bool:
+        return bool(self.r.hget(f"{PREFIX}:run:{run}", "stopped"))
+
+    # -- requests -----------------------------------------------------------------
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        cap = self.settings.getint("CONCURRENT_REQUESTS", 16)
+        idle_since = time.monotonic()
+        while not self.exiting:
+            if len(self.held) >= cap:
+                await asyncio.sleep(0.01)
+                continue
+            try:
+                lease = self.queue.pop(self.worker_id, self.lease_seconds)
+            except redis.RedisError as exc:
+                log.warning("worker: Redis unavailable (%s); retrying", exc)
+                await asyncio.sleep(1.0)
+                continue
+            if lease is None:
+                if self.held:
+                    idle_since = time.monotonic()
+                elif self.idle_exit is not None and time.monotonic() - idle_since > self.idle_exit:
+                    self.exiting = True
+                    return
+                await asyncio.sleep(0.02)
+                continue
+            idle_since = time.monotonic()
+            request = self._to_request(lease.id, lease.payload)
+            if request is None:
+                self.queue.ack(lease.id)
+                continue
+            self.held[lease.id] = time.monotonic()
+            yield request
+
+    def _to_request(self, lease: str, payload: dict[str, Any]) -> scrapy.Request | None:
+        run = payload["run"]
+        handler = self.handler(run)
+        if handler is None or self.stopped(run):
+            return None   # a stopped run: its frontier rows stay pending for the next run
+        entry = wire.entry_from_json(payload["entry"])
+        request = to_request(entry, self.on_response, self.on_failure, payload.get("headers"))
+        request.meta.update(lease=lease, run=run, dont_obey_robotstxt=not handler.robots)
+        handler.crawler.stats.inc_value("downloader/request_count")
+        return request
+
+    def push(self, handler: RunHandler, request: scrapy.Request) -> None:
+        entry: Entry = request.meta["entry"]
+        headers = {k.decode("latin-1"): v[0].decode("latin-1")
+                   for k, v in request.headers.items()
+                   if k.lower() in (b"if-none-match", b"if-modified-since", b"cache-control")}
+        self.queue.push({"run": handler.run, "url": entry.url, "entry": wire.entry_to_json(entry),
+                         "headers": headers}, limit=handler.limit, delay=handler.delay)
+
+    # -- callbacks ------------------------------------------------------------------
+    def on_response(self, response: Response) -> Any:
+        meta = response.meta
+        lease, run, entry = meta["lease"], meta["run"], meta["entry"]
+        self.queue.host_done(lease)
+        handler = self.handler(run)
+        assert handler is not None
+        try:
+            if entry.kind == "listing":
+                for request in handler.parse_listing(response) or ():
+                    self.push(handler, request)
+            else:
+                for item in handler.parse_article(response) or ():
+                    item.update(run=run, lease=lease, profile=handler.profile,
+                                ledger=handler.ledger)
+                    yield item      # the pipelines push the record, then acknowledge
+                    return
+        except CloseSpider as exc:
+            self.r.hset(f"{PREFIX}:run:{run}", "stopped", exc.reason)
+            log.warning("%s: run %s stopped: %s", handler.site, run, exc.reason)
+        self.release(lease)
+
+    def on_failure(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        lease, run = request.meta["lease"], request.meta["run"]
+        self.queue.host_done(lease)
+        handler = self.handler(run)
+        if handler is not None:
+            handler.crawler.stats.inc_value(
+                f"downloader/exception_type_count/{failure.value.__class__.__name__}")
+            handler.on_error(failure)
+        self.release(lease)
+
+    # -- item outcomes --------------------------------------------------------------
+    def _dropped(self, item: dict[str, Any], spider: scrapy.Spider, exception: Exception,
+                 **_: Any) -> None:
+        if "lease" in item:   # ValidatePipeline told the run's StreamLedger why
+            self.release(item["lease"])
+
+    def _item_error(self, item: Any, response: Any, spider: scrapy.Spider, failure: Failure) -> None:
+        if not isinstance(item, dict) or "lease" not in item:
+            return
+        handler = self.handler(item["run"])
+        if handler is not None:
+            handler.crawler.stats.inc_value(
+                f"spider_exceptions/{failure.value.__class__.__name__}")
+        self.release(item["lease"])
+
+    def _idle(self, spider: scrapy.Spider) -> None:
+        if not self.exiting:
+            raise DontCloseSpider
