@@ -64,7 +64,7 @@ def test_scrapy_site_crawls_a_profile_with_site_argument(site) -> None:  # type:
     (["site", "-a", "site=nosuch"], "Error: scrapy crawl site: no site profile 'nosuch' (known: "),
     (["single"], "Error: scrapy crawl single: needs url=<page URL>"),
     (["section"], "Error: scrapy crawl section: needs url=<section listing URL>"),
-    (["nosuch"], "Error: no spider 'nosuch' (known: section, single, site)"),
+    (["nosuch"], "Error: no spider 'nosuch' (known: section, single, site"),
 ])
 def test_scrapy_argument_errors_are_one_line(tmp_path: Path, args: list[str], message: str) -> None:
     r = scrapy(*args, *QUIET, db=tmp_path / "a.db")
