@@ -12,6 +12,14 @@ this worker holds fewer than ``CONCURRENT_REQUESTS``. A lease is renewed while t
 request is worked on and acknowledged only once its outcome is on the stream
 (child requests pushed, record or frontier message added), so a SIGKILL loses
 nothing: the reaper hands the request to another worker.
+
+What a local crawl's SiteSpider reads from the archive at its start (walk state, deferred
+requests, names, attempts) the coordinator copies into the run's Redis keys; what it
+decides at its end (SiteSpider.closed: which walks are finished) the writer decides at the
+run's end from the sections the workers marked reached or cut. Listings and API answers
+are archived as pages (a ``page`` message). robots.txt is not: a worker fetches it once per
+host for all runs (Scrapy's robots middleware, outside any run), so it has no run to be
+stored with; a distributed run's pages are its listings and articles only.
 """
 from __future__ import annotations
 
@@ -34,7 +42,7 @@ from twisted.internet import task
 from twisted.python.failure import Failure
 
 from archiver.crawl import wire
-from archiver.crawl.frontier import DONE, FAILED, Entry
+from archiver.crawl.frontier import DONE, FAILED, PENDING, Entry, RetryPolicy
 from archiver.crawl.redisq import PREFIX, STREAM, WorkQueue, connect, host_of
 from archiver.profiles import find_profile, profile_for_url
 from archiver.spiders.middlewares import backoff_delay
@@ -42,6 +50,10 @@ from archiver.spiders.requests import to_request
 from archiver.spiders.site import SiteSpider
 
 log = logging.getLogger(__name__)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 class RedisSet:
@@ -55,6 +67,27 @@ class RedisSet:
 
     def add(self, member: str) -> None:
         self.r.sadd(self.key, member)
+
+    def members(self) -> set[str]:
+        return {_text(m) for m in self.r.smembers(self.key)}
+
+    def __sub__(self, other: Any) -> set[str]:
+        theirs = other.members() if isinstance(other, RedisSet) else set(other)
+        return self.members() - theirs
+
+
+class RedisHash:
+    """A str -> str mapping (``get``, ``[]=``) on a Redis hash: the sections' names."""
+
+    def __init__(self, client: redis.Redis, key: str) -> None:
+        self.r, self.key = client, key
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        found = self.r.hget(self.key, name)
+        return _text(found) if found is not None else default
+
+    def __setitem__(self, name: str, value: str) -> None:
+        self.r.hset(self.key, name, value)
 
 
 class RunStats:
@@ -85,21 +118,84 @@ class CrawlerView:
 
 
 class StreamFrontier:
-    """The frontier calls of the site spider, sent to the writer as stream messages."""
+    """The frontier calls of the site spider. Changes go to the writer as stream messages
+    (``archiver ingest`` applies them through the real Frontier); reads are answered from
+    the run's Redis keys the coordinator filled from the archive at the run's start
+    (archiver.crawl.distributed.start_run) and the workers keep current."""
 
-    def __init__(self, client: redis.Redis, run: str, site: str) -> None:
-        self.r, self.run, self.site = client, run, site
+    def __init__(self, client: redis.Redis, run: str, site: str, policy: RetryPolicy) -> None:
+        self.r, self.run, self.site, self.policy = client, run, site, policy
+        self.base = f"{PREFIX}:run:{run}"
+
+    def _send(self, kind: str, data: dict[str, Any]) -> None:
+        self.r.xadd(STREAM, wire.message(kind, {"run": self.run, "site": self.site, **data}))
 
     def add(self, entries: Iterable[Entry], *, reset: bool = False) -> None:
         rows = [wire.entry_to_json(e) for e in entries]
         if rows:
-            self.r.xadd(STREAM, wire.message(wire.FRONTIER_ADD, {
-                "run": self.run, "site": self.site, "entries": rows, "reset": reset}))
+            self._send(wire.FRONTIER_ADD, {"entries": rows, "reset": reset})
 
     def finish(self, entry_or_key: Entry | str, status: str, reason: str | None = None) -> None:
         key = entry_or_key.key if isinstance(entry_or_key, Entry) else entry_or_key
-        self.r.xadd(STREAM, wire.message(wire.FRONTIER_FINISH, {
-            "run": self.run, "site": self.site, "key": key, "status": status, "reason": reason}))
+        self._send(wire.FRONTIER_FINISH, {"key": key, "status": status, "reason": reason})
+
+    def retry(self, entry: Entry, reason: str) -> str:
+        """Kept for a later run, by the writer (Frontier.retry, which counts the attempts
+        in the archive). The status returned (for the stats) counts them from the run's
+        copy of the archive's attempts, plus this run's."""
+        self._send(wire.FRONTIER_RETRY, {"entry": wire.entry_to_json(entry), "reason": reason,
+                                         "policy": [self.policy.attempts, self.policy.base,
+                                                    self.policy.cap]})
+        attempts = int(self.r.hincrby(f"{self.base}:attempts", entry.key, 1))
+        return FAILED if attempts >= self.policy.attempts else PENDING
+
+    def _section(self, op: str, section: str, url: str, values: dict[str, Any]) -> None:
+        self._send(wire.SECTION, {"op": op, "section": section, "url": url, "values": values})
+
+    def set_walk(self, section: str, url: str, *, walked: bool, cut: str | None = None) -> None:
+        self._section("walk", section, url, {"walked": walked, "cut": cut})
+        if walked:
+            self.r.srem(f"{self.base}:unfinished", section)
+        else:
+            self.r.sadd(f"{self.base}:unfinished", section)
+
+    def set_expected(self, section: str, url: str, *, expected: int | None = None,
+                     pages: int | None = None, source: str | None = None) -> None:
+        self._section("expected", section, url,
+                      {"expected": expected, "pages": pages, "source": source})
+
+    def set_names(self, section: str, url: str, *, name: str | None, site_name: str | None,
+                  source: str | None) -> None:
+        self._section("names", section, url,
+                      {"name": name, "site_name": site_name, "source": source})
+
+    # -- reads: the run's start, as copied in by the coordinator ---------------------
+    def walk(self, section: str) -> dict[str, Any] | None:
+        """Only whether the last walk was finished (and the section's name) is kept in Redis:
+        all SiteSpider reads of it during a run."""
+        name = self.r.hget(f"{self.base}:names", section)
+        return {"walked": not self.r.sismember(f"{self.base}:unfinished", section),
+                "name": _text(name) if name is not None else None}
+
+    def deferred(self) -> set[str]:
+        return {_text(m) for m in self.r.smembers(f"{self.base}:deferred")}
+
+    def pending(self, sections: Iterable[str] | None = None) -> list[Entry]:
+        """The coordinator queues the interrupted run's pending requests itself: a worker
+        has none of its own to resume."""
+        return []
+
+    def unfinished_listings(self, section: str) -> int:
+        """Asked only when the run ends (SiteSpider.closed), which the writer decides from
+        the archive (archiver.store.ingest, RUN_END): never from a worker."""
+        return 0
+
+    def done_articles(self) -> set[str]:
+        """Part of the run's known set (with archived and given-up URLs): see ``known``."""
+        return set()
+
+    def given_up(self) -> set[str]:
+        return set()
 
 
 class StreamArchive:
@@ -121,25 +217,42 @@ class StreamLedger:
     frontier changes and 304 touches go on the stream, counts into the run's Redis stats
     (``archiver/section/NAME/COUNTER``, summed over workers), rejections both."""
 
-    def __init__(self, client: redis.Redis, run: str, profile: Any, stats: RunStats) -> None:
+    def __init__(self, client: redis.Redis, run: str, profile: Any, stats: RunStats,
+                 policy: RetryPolicy) -> None:
+        self.r = client
+        self.base = f"{PREFIX}:run:{run}"
         self.profile = profile
+        self.site = profile.id
         self.writer = StreamArchive(client, run)
-        self.frontier = StreamFrontier(client, run, profile.id)
+        self.frontier = StreamFrontier(client, run, profile.id, policy)
         self.stats = stats
+        # Per section, the name its listing gives it (a bare-URL crawl): shared by workers.
+        self.names = RedisHash(client, f"{self.base}:names")
+
+    @property
+    def site_name(self) -> str | None:
+        found = self.r.hget(self.base, "site_name")
+        return _text(found) if found is not None else None
+
+    @site_name.setter
+    def site_name(self, value: str | None) -> None:
+        if value:
+            self.r.hset(self.base, "site_name", value)
 
     def count(self, section: str, key: str, n: int = 1) -> None:
         pass    # SiteSpider.count also adds archiver/section/NAME/COUNTER to the stats: enough
 
     def reject(self, entry: Entry | None, reason: str) -> None:
-        kind = reason.split(":", 1)[0]
+        """As RunLedger.reject (ValidatePipeline already counted archiver/rejected/KIND)."""
+        if entry is None:
+            return
         blocked = reason.startswith("blocked")
-        self.stats.r.hincrby(self.stats.key, f"archiver/rejected/{kind}", 1)
+        counter = "blocked" if blocked else "errors" if reason.startswith("http:") else "rejected"
+        self.stats.r.hincrby(self.stats.key, f"archiver/section/{entry.section}/{counter}", 1)
         if blocked:
-            self.stats.r.hincrby(self.stats.key, "archiver/blocked", 1)
-        if entry is not None:
-            self.stats.r.hincrby(self.stats.key, f"archiver/section/{entry.section}/"
-                                 + ("blocked" if blocked else "rejected"), 1)
-            self.frontier.finish(entry, FAILED if blocked else DONE, reason[:500])
+            self.frontier.retry(entry, reason)
+        else:
+            self.frontier.finish(entry, DONE, reason[:500])
 
 
 class RunHandler(SiteSpider):
@@ -155,18 +268,27 @@ class RunHandler(SiteSpider):
                          backfill=config.get("backfill"), max_pages=config.get("max_pages"),
                          name="site")
         r = worker.r
+        base = f"{PREFIX}:run:{run}"
         self.run = run
         self.limit = int(config.get("limit", 2))
         self.delay = float(config.get("delay", 0.0))
         self.robots = bool(config.get("robots", True))
         self.queue = worker.queue
-        stats = RunStats(r, f"{PREFIX}:run:{run}:stats", worker.crawler.stats)
+        policy = RetryPolicy(*config["retry"]) if config.get("retry") else RetryPolicy()
+        stats = RunStats(r, f"{base}:stats", worker.crawler.stats)
         self.crawler = CrawlerView(worker.crawler, stats)  # type: ignore[assignment]
         self.settings = worker.crawler.settings
-        self._ledger = StreamLedger(r, run, profile, stats)  # type: ignore[assignment]
-        self._known = RedisSet(r, f"{PREFIX}:run:{run}:known")  # type: ignore[assignment]
-        self._requested = RedisSet(r, f"{PREFIX}:run:{run}:requested")  # type: ignore[assignment]
-        self._listing_keys = RedisSet(r, f"{PREFIX}:run:{run}:listings")  # type: ignore[assignment]
+        self._ledger = StreamLedger(r, run, profile, stats, policy)  # type: ignore[assignment]
+        self._known = RedisSet(r, f"{base}:known")  # type: ignore[assignment]
+        self._requested = RedisSet(r, f"{base}:requested")  # type: ignore[assignment]
+        self._listing_keys = RedisSet(r, f"{base}:listings")  # type: ignore[assignment]
+        # What SiteSpider.start reads locally, read by every worker from the run's keys.
+        self._deferred = RedisSet(r, f"{base}:deferred")  # type: ignore[assignment]
+        self._unfinished = RedisSet(r, f"{base}:unfinished")  # type: ignore[assignment]
+        # Listing pages are answered by any worker: the sections whose end was reached or
+        # whose walk was cut short are the run's, for the writer's SiteSpider.closed (RUN_END).
+        self._reached_end = RedisSet(r, f"{base}:reached")  # type: ignore[assignment]
+        self._cut_now = RedisSet(r, f"{base}:cut")  # type: ignore[assignment]
 
     def _blocked(self, response: Response, entry: Entry) -> bool:
         before = self.blocked_streak
@@ -176,6 +298,9 @@ class RunHandler(SiteSpider):
             if self.blocked_streak > before:   # a challenge that asks for a back-off: for all workers
                 self.queue.back_off(host_of(response.url),
                                     backoff_delay(self.settings, self.blocked_streak))
+
+    def closed(self, reason: str) -> None:
+        """Never called for a handler: the writer does SiteSpider.closed's work at RUN_END."""
 
 
 class WorkerSpider(scrapy.Spider):
@@ -312,8 +437,12 @@ class WorkerSpider(scrapy.Spider):
         assert handler is not None
         try:
             if entry.kind == "listing":
-                for request in handler.parse_listing(response) or ():
-                    self.push(handler, request)
+                for out in handler.parse_listing(response) or ():
+                    if isinstance(out, scrapy.Request):
+                        self.push(handler, out)
+                    else:   # the listing (or API answer) itself, archived as a page
+                        self.r.xadd(STREAM, wire.page_message(run, out["raw"], out["kind"]))
+                        handler.crawler.stats.inc_value(f"archiver/pages/{out['kind']}")
             else:
                 for item in handler.parse_article(response) or ():
                     item.update(run=run, lease=lease, profile=handler.profile,

@@ -15,7 +15,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from archiver.crawl.ledger import RunLedger
-from archiver.spiders.extensions import ledger_of
+from archiver.spiders.extensions import RunLedgerExtension
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,13 @@ class CrawlOutcome:
     ledger: RunLedger | None = None
 
 
+def _ledger(crawler: Crawler) -> RunLedger | None:
+    """The crawl's ledger, or None when it has none (a Redis worker: its runs' ledgers live
+    in Redis, RunLedgerExtension is disabled)."""
+    ext = crawler.get_extension(RunLedgerExtension)
+    return ext.ledger if ext is not None else None
+
+
 def _watch(crawler: Crawler, outcome: CrawlOutcome, keep_items: bool) -> None:
     def scraped(item: dict[str, Any], spider: Any) -> None:
         outcome.spider = spider
@@ -67,10 +74,10 @@ def _watch(crawler: Crawler, outcome: CrawlOutcome, keep_items: bool) -> None:
         outcome.reason = reason
         outcome.stats = dict(crawler.stats.get_stats())
         if outcome.ledger is None:
-            outcome.ledger = ledger_of(crawler)
+            outcome.ledger = _ledger(crawler)
 
     def opened(spider: Any) -> None:
-        outcome.ledger = ledger_of(crawler)
+        outcome.ledger = _ledger(crawler)
 
     for handler, signal in ((scraped, signals.item_scraped), (dropped, signals.item_dropped),
                             (error, signals.spider_error),

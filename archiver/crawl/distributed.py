@@ -88,10 +88,28 @@ def start_run(r: Any, queue: WorkQueue, archive: Any, profile: Profile, target: 
                                                  "interrupt": True}))
     sections = {s.name for s in profile.sections}
     pending: list[Entry] = []
+    stored_now: list[Entry] = []
+    # Unless the archive says otherwise, every section's walk is unfinished (as locally).
+    if sections:
+        r.sadd(f"{base}:unfinished", *sections)
     if archive is not None:
         frontier = Frontier(archive, profile.id)
         known = [row[0] for row in archive.execute("SELECT url FROM articles")]
         _sadd_chunks(r, f"{base}:known", [*known, *frontier.done_articles(), *frontier.given_up()])
+        # What SiteSpider.start reads from the frontier, for every worker: requests still in
+        # their back-off, each section's last walk (and its name), and how often each request
+        # was tried (a worker's retry tells its stats whether the request is now failed).
+        _sadd_chunks(r, f"{base}:deferred", frontier.deferred())
+        for name in sections:
+            walk = frontier.walk(name)
+            if walk is not None and walk["walked"]:
+                r.srem(f"{base}:unfinished", name)
+            if walk and walk.get("name"):
+                r.hset(f"{base}:names", name, walk["name"])
+        attempts = archive.execute("SELECT key, attempts FROM frontier WHERE site = ?"
+                                   " AND attempts > 0", [profile.id]).fetchall()
+        for i in range(0, len(attempts), CHUNK):
+            r.hset(f"{base}:attempts", mapping=dict(attempts[i:i + CHUNK]))
         if config.get("refresh"):
             rows = archive.execute("SELECT url, etag, last_modified FROM articles"
                                    " WHERE etag IS NOT NULL OR last_modified IS NOT NULL")
@@ -103,6 +121,16 @@ def start_run(r: Any, queue: WorkQueue, archive: Any, profile: Profile, target: 
             log.info("%s: resuming %d pending requests from an interrupted run",
                      profile.id, len(pending))
             r.hincrby(f"{base}:stats", "archiver/resumed", len(pending))
+            stored = {row[0] for row in archive.execute(
+                "SELECT url FROM articles WHERE site = ?", [profile.id])}
+            if not config.get("refresh"):
+                # Stored just before a kill, its frontier row not yet closed: not fetched again.
+                stored_now = [e for e in pending if e.kind == "article" and e.url in stored]
+                pending = [e for e in pending if e not in stored_now]
+    for entry in stored_now:
+        r.xadd(STREAM, wire.message(wire.FRONTIER_FINISH, {
+            "run": key, "site": profile.id, "key": entry.key, "status": "done",
+            "reason": "stored"}))
     firsts = [Entry(s.url, "listing", s.name, page=1) for s in profile.sections]
     r.xadd(STREAM, wire.message(wire.FRONTIER_ADD, {
         "run": key, "site": profile.id, "entries": [wire.entry_to_json(e) for e in firsts],
@@ -116,6 +144,10 @@ def start_run(r: Any, queue: WorkQueue, archive: Any, profile: Profile, target: 
         queue.push({"run": key, "url": entry.url, "entry": wire.entry_to_json(entry),
                     "headers": {}}, limit=config["limit"], delay=config["delay"])
     return RunInRedis(key, profile, time.monotonic())
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def _stats(r: Any, run: str) -> dict[str, int]:
@@ -140,7 +172,11 @@ def follow(r: Any, queue: WorkQueue, runs: list[RunInRedis], *, poll: float = 0.
                 r.xadd(STREAM, wire.message(wire.RUN_END, {
                     "run": run.key, "site": run.profile.id, "reason": reason,
                     "stats": _stats(r, run.key),
-                    "sections": [s.name for s in run.profile.sections]}))
+                    "sections": [s.name for s in run.profile.sections],
+                    "urls": {s.name: s.url for s in run.profile.sections},
+                    # Sections whose listing end a worker reached, and those cut short.
+                    "reached": sorted(m.decode() for m in r.smembers(f"{base}:reached")),
+                    "cut": sorted(m.decode() for m in r.smembers(f"{base}:cut"))}))
                 run.ended = True
             elif run.ended and not run.status:
                 finished = r.hget(base, "finished")
@@ -166,7 +202,9 @@ def follow(r: Any, queue: WorkQueue, runs: list[RunInRedis], *, poll: float = 0.
 
 def _cleanup(r: Any, run: str) -> None:
     base = f"{PREFIX}:run:{run}"
-    r.delete(*(f"{base}:{k}" for k in ("known", "requested", "listings", "validators", "stats")))
+    r.delete(*(f"{base}:{k}" for k in ("known", "requested", "listings", "validators", "stats",
+                                       "deferred", "unfinished", "names", "site_name",
+                                       "attempts", "reached", "cut")))
     r.expire(base, 7 * 24 * 3600)
 
 
@@ -189,8 +227,11 @@ def crawl_sites_redis(targets: list[tuple[Profile, str]], db: str, redis_url: st
         for profile, _ in targets:
             locks.enter_context(site_lock(db, profile.id))
         archive = _archive_reader(db)
+        retry = [settings.getint("ARCHIVER_MAX_ATTEMPTS", 4),
+                 settings.getfloat("ARCHIVER_RETRY_BASE", 600.0),
+                 settings.getfloat("ARCHIVER_RETRY_MAX", 86_400.0)]
         runs = [start_run(r, queue, archive, profile, target, {
-            "refresh": refresh, "backfill": backfill, "max_pages": max_pages,
+            "refresh": refresh, "backfill": backfill, "max_pages": max_pages, "retry": retry,
             **politeness(profile, settings)}) for profile, target in targets]
         if archive is not None:
             archive.conn.close()
@@ -200,9 +241,13 @@ def crawl_sites_redis(targets: list[tuple[Profile, str]], db: str, redis_url: st
     for run in runs:
         result = run.result or {}
         sections = result.get("sections") or {}
+        # A bare-URL section shows the name its page gives it (and its site's), as locally.
+        base = f"{PREFIX}:run:{run.key}"
+        names = {_text(k): _text(v) for k, v in r.hgetall(f"{base}:names").items()}
+        site_name = r.hget(base, "site_name")
         for name, counts in sections.items():
-            rows.append([run.profile.id, name, *(counts.get(k, 0) for k in SECTION_COUNTS),
-                         run.status])
+            rows.append([_text(site_name) if site_name else run.profile.id, names.get(name, name),
+                         *(counts.get(k, 0) for k in SECTION_COUNTS), run.status])
         statuses[run.profile.id] = run.status or "failed"
         summaries.append(summary_line(run.profile.id, run.status or "failed",
                                       result.get("totals") or {}, elapsed))

@@ -104,7 +104,7 @@ class Frontier:
         status = FAILED if attempts >= self.policy.attempts else PENDING
         due = (datetime.now(UTC) + timedelta(seconds=self.policy.delay(attempts))).isoformat(
             timespec="seconds")
-        with self.db.conn:
+        with self.db.atomic():   # nests (savepoint) inside a writer's batch
             if row is None:
                 self.add([entry])
             self.db.execute(
@@ -173,7 +173,7 @@ class Frontier:
         cols = ["site", "section", "url", *values, "updated_at"]
         params = [self.site, section, url, *values.values(), utc_now()]
         sets = ", ".join(f"{c} = excluded.{c}" for c in [*values, "updated_at"])
-        with self.db.conn:
+        with self.db.atomic():   # nests (savepoint) inside a writer's batch
             self.db.execute(
                 f"INSERT INTO sections ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
                 f" ON CONFLICT(site, section) DO UPDATE SET {sets}", params)

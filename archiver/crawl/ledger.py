@@ -95,6 +95,29 @@ def section_counts(stats: Mapping[str, Any], names: Iterable[str]) -> dict[str, 
     return out
 
 
+def measure_coverage(frontier: Frontier, sections: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Per section: expected (as the listing states it) against archived, whether the walk
+    reached the end, and the requests left pending or failed. For a local crawl's ledger
+    and for the Redis writer alike."""
+    out: dict[str, dict[str, Any]] = {}
+    for name in sections:
+        walk = frontier.walk(name) or {}
+        holes = frontier.holes([name])
+        archived = frontier.db.execute(
+            "SELECT count(*) FROM articles WHERE site = ? AND section = ?",
+            [frontier.site, name]).fetchone()[0]
+        out[name] = {"expected": walk.get("expected"), "expected_pages": walk.get("expected_pages"),
+                     "source": walk.get("expected_source"), "archived": int(archived),
+                     "walked": bool(walk.get("walked")), "cut": walk.get("cut"),
+                     "pending": holes[PENDING], "failed": holes[FAILED]}
+    return out
+
+
+def coverage_holes(coverage: Mapping[str, Mapping[str, Any]]) -> int:
+    """Requests left pending or failed, and sections whose walk did not reach the end."""
+    return sum(c["pending"] + c["failed"] + (not c["walked"]) for c in coverage.values())
+
+
 class RunLedger:
     """One crawl's run: created once per crawler, shared by spider, pipelines and runner."""
 
@@ -194,25 +217,14 @@ class RunLedger:
         """Expected against archived per section, and the holes left (pending, failed)."""
         if self.run_id is None or not self.plan.sections:
             return {}
-        db = self.writer.db
-        out: dict[str, dict[str, Any]] = {}
-        for name in self.plan.sections:
-            walk = self.frontier.walk(name) or {}
-            holes = self.frontier.holes([name])
-            archived = db.execute("SELECT count(*) FROM articles WHERE site = ? AND section = ?",
-                                  [self.site, name]).fetchone()[0]
-            out[name] = {"expected": walk.get("expected"), "expected_pages": walk.get("expected_pages"),
-                         "source": walk.get("expected_source"), "archived": int(archived),
-                         "walked": bool(walk.get("walked")), "cut": walk.get("cut"),
-                         "pending": holes[PENDING], "failed": holes[FAILED]}
-        self.coverage = out
-        return out
+        self.coverage = measure_coverage(self.frontier, self.plan.sections)
+        return self.coverage
 
     def finish(self, reason: str, stats: Mapping[str, Any]) -> str:
         """Close the run: its status and final counts, in the ``runs`` row and on the ledger."""
         name = self.plan.args.get("section") or self.plan.args.get("spider") or self.site
         coverage = self.measure_coverage()
-        holes = sum(c["pending"] + c["failed"] + (not c["walked"]) for c in coverage.values())
+        holes = coverage_holes(coverage)
         status, counts, sections = closing(reason, stats, self._sections(), str(name), holes)
         self.status, self.counts = status, counts
         if self.run_id is not None:

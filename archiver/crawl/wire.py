@@ -17,6 +17,11 @@ from archiver.models import RawPage
 # Message types on the stream, in the order a run produces them.
 RUN_START, FRONTIER_ADD, FRONTIER_FINISH, TOUCH, RECORD, RUN_END = (
     "run_start", "frontier_add", "frontier_finish", "touch", "record", "run_end")
+# A request kept for a later run (Frontier.retry); a section's walk, stated size or names
+# (Frontier.set_walk / set_expected / set_names); a listing or API answer stored as a page.
+FRONTIER_RETRY, SECTION, PAGE = "frontier_retry", "section", "page"
+RAW_FIELDS = ("url", "final_url", "status", "headers", "method", "request_headers", "fetched_at",
+              "site", "section")
 
 
 def entry_to_json(entry: Entry) -> dict[str, Any]:
@@ -44,11 +49,16 @@ def parse(fields: dict[bytes, bytes]) -> tuple[str, dict[str, Any], bytes | None
 def record_message(run: str, entry: Entry, raw: RawPage,
                    article: dict[str, Any] | None) -> dict[Any, Any]:
     """A finished page: the record, the raw bytes and headers, and the entry it answers."""
-    meta = {k: getattr(raw, k) for k in ("url", "final_url", "status", "headers", "method",
-                                         "request_headers", "fetched_at", "site", "section")}
+    meta = {k: getattr(raw, k) for k in RAW_FIELDS}
     return message(RECORD, {"run": run, "entry": entry_to_json(entry), "raw": meta,
                             "article": article}, raw.body)
 
 
 def raw_from_record(data: dict[str, Any], body: bytes) -> RawPage:
     return RawPage(body=body, **data["raw"])
+
+
+def page_message(run: str, raw: RawPage, kind: str) -> dict[Any, Any]:
+    """A listing or API answer, archived as a page (no record)."""
+    return message(PAGE, {"run": run, "kind": kind, "raw": {k: getattr(raw, k) for k in RAW_FIELDS}},
+                   raw.body)

@@ -18,13 +18,14 @@ import json
 import logging
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import redis
 
 from archiver.crawl import wire
-from archiver.crawl.frontier import DONE, Frontier
+from archiver.crawl.frontier import DONE, Frontier, RetryPolicy
 from archiver.crawl.redisq import GROUP, PREFIX, STREAM
 from archiver.store.writer import ArchiveWriter
 
@@ -89,6 +90,18 @@ class Ingest:
                 [wire.entry_from_json(e) for e in data["entries"]], reset=bool(data.get("reset")))
         elif kind == wire.FRONTIER_FINISH:
             Frontier(self.db, site, run_id).finish(data["key"], data["status"], data.get("reason"))
+        elif kind == wire.FRONTIER_RETRY:
+            policy = RetryPolicy(*data["policy"]) if data.get("policy") else None
+            Frontier(self.db, site, run_id, policy).retry(wire.entry_from_json(data["entry"]),
+                                                          data["reason"])
+        elif kind == wire.SECTION:
+            if data["op"] not in ("walk", "expected", "names"):
+                raise ValueError(f"unknown section message {data['op']!r}")
+            setter: Callable[..., None] = getattr(Frontier(self.db, site, run_id), f"set_{data['op']}")
+            setter(data["section"], data["url"], **data["values"])
+        elif kind == wire.PAGE:
+            assert body is not None
+            self.archive.save_page(wire.raw_from_record(data, body), run_id, data["kind"])
         elif kind == wire.TOUCH:
             self.archive.touch(data["url"])
         elif kind == wire.RECORD:
@@ -121,17 +134,27 @@ class Ingest:
 
     def _run_end(self, run: str, run_id: int | None, counts: dict[str, Any],
                  data: dict[str, Any]) -> None:
-        from archiver.crawl.ledger import closing, section_counts
+        from archiver.crawl.ledger import closing, coverage_holes, measure_coverage, section_counts
 
         if run_id is None or counts.get("finished"):
             self.notices.append((wire.RUN_END, data))
             return
+        site = data.get("site") or ""
+        names = list(data.get("sections") or [])
+        frontier = Frontier(self.db, site, run_id)
+        # SiteSpider.closed, for the run as a whole: a section whose listing end some worker
+        # reached, with no listing page of it cut short or left pending, is walked.
+        urls = data.get("urls") or {}
+        for name in sorted(set(data.get("reached") or ()) - set(data.get("cut") or ())):
+            if not frontier.unfinished_listings(name):
+                frontier.set_walk(name, urls.get(name, ""), walked=True)
+        coverage = measure_coverage(frontier, names) if names else {}
         stats = Counter({k: int(v) for k, v in (data.get("stats") or {}).items()})
         stats.update(counts.get("stats") or {})
         status, totals, sections = closing(
-            data.get("reason") or "finished", stats,
-            section_counts(stats, data.get("sections") or []), data.get("site") or "")
-        self.archive.finish_run(run_id, status, totals, sections)
+            data.get("reason") or "finished", stats, section_counts(stats, names), site,
+            coverage_holes(coverage))
+        self.archive.finish_run(run_id, status, totals, sections, coverage)
         counts.update(finished=status, totals=totals, sections=sections)
         self._save_counts(run, counts)
         self.notices.append((wire.RUN_END, data))
