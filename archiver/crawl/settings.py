@@ -39,6 +39,10 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 REDIRECT_MAX_TIMES = 10
+# Per-page processing budget (archiver.budget): CPU seconds for decode, repair and extract,
+# and the largest page processed; beyond either the page is stored raw with a flag.
+ARCHIVER_PAGE_SECONDS = 5.0
+ARCHIVER_PAGE_MAX_BYTES = 2_000_000
 
 # Retries wait: Retry-After when the server gives one, else 2 s, 4 s, 8 s … (capped).
 DOWNLOADER_MIDDLEWARES = {

@@ -12,6 +12,7 @@ from typing import Any
 
 from lxml import etree
 
+from archiver.budget import Deadline
 from archiver.extraction import attachments as att, body as body_mod, fields as fl, meta as meta_tags
 from archiver.extraction.article import Article
 from archiver.extraction.clean import TAIL_CUT, boiler_rule, is_widget_label, prune
@@ -30,11 +31,12 @@ _MEDIA_TEXT = 40
 _LONG_ANCHORS = etree.XPath("//a[string-length(normalize-space(.)) >= 8]")
 
 
-def extract(text: str, url: str, *,
-            selectors: Mapping[str, Sequence[str]] | None = None) -> Article:
+def extract(text: str, url: str, *, selectors: Mapping[str, Sequence[str]] | None = None,
+            deadline: Deadline | None = None) -> Article:
     """Extract one article record from decoded, repaired page text (archiver.process turns
     bytes into that text). Never raises on hostile HTML: unparseable or empty input gives
-    page_kind "error" with the flag "empty"."""
+    page_kind "error" with the flag "empty". ``deadline`` (archiver.budget) is checked
+    between the walks over the tree and raises OverBudget when passed."""
     if not isinstance(text, str):
         raise TypeError(f"extraction needs decoded text, not {type(text).__name__}")
     base: dict[str, Any] = {"url": url}
@@ -43,7 +45,9 @@ def extract(text: str, url: str, *,
     except ValueError as exc:
         log.debug("unparseable page %s: %s", url, exc)
         return Article(**base, flags=["empty", "not_article:error"], page_kind="error")
-    return _from_tree(root, text, url, dict(selectors or {}), base, [])
+    if deadline is not None:
+        deadline.check("parse")
+    return _from_tree(root, text, url, dict(selectors or {}), base, [], deadline)
 
 
 def _spam_lines(root: etree._Element, lines: list[Line]) -> list[str]:
@@ -161,10 +165,12 @@ def _not_article(kind: str, base: dict[str, Any], flags: list[str], spam: list[s
 
 
 def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequence[str]],
-               base: dict[str, Any], flags: list[str]) -> Article:
+               base: dict[str, Any], flags: list[str], deadline: Deadline | None = None) -> Article:
     order = doc_order(root)
     stats = BlockStats()  # filled by text_lines over the page: the density method then needs no walk
     lines = text_lines(root, order, skip_hidden=False, stats=stats)
+    if deadline is not None:
+        deadline.check("render")
     visible = sum(len(ln.text) for ln in lines if not ln.hidden)
     spam = _spam_lines(root, lines)
     flags += ["spam_injected"] if spam else []
@@ -172,6 +178,8 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
         return _not_article(kind, base, flags, spam)
     meta = meta_tags.read_meta(root)
     choice = _container(root, sel, text, stats)
+    if deadline is not None:
+        deadline.check("body")
     title, title_rule, title_el = _title(root, meta, sel, order, choice, lines)
     header, after, outside = _regions(lines, order, choice.element if choice else None, title_el)
     body_lines, edge_meta, body_html, hidden, body_tree = _body(choice, title)
