@@ -46,6 +46,8 @@ ARCHIVER_PAGE_MAX_BYTES = 2_000_000
 
 # Retries wait: Retry-After when the server gives one, else 2 s, 4 s, 8 s … (capped).
 DOWNLOADER_MIDDLEWARES = {
+    # Every request and redirect hop stays on the site (before robots.txt is asked for).
+    "archiver.spiders.scope.ScopeMiddleware": 40,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.spiders.middlewares.BackoffRetryMiddleware": 550,
 }

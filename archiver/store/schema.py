@@ -208,9 +208,16 @@ def _m7_holes_and_coverage(db: Database) -> None:
     db.table("runs").add_column("coverage", str)
 
 
+def _m8_redirects(db: Database) -> None:
+    """The redirect chain that led to a page (JSON list of {url, status}), kept with it:
+    a page's URL, its hops and its final URL are the evidence of where the bytes came from."""
+    db.execute("ALTER TABLE pages ADD COLUMN redirects TEXT")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _m1_core, _m2_frontier, _m3_short_term_index, _m4_site_date_index, _m5_health,
-    _m6_ingest_state, _m7_holes_and_coverage]
+    _m6_ingest_state, _m7_holes_and_coverage,
+    _m8_redirects]
 
 
 def migrate(db: Database) -> None:

@@ -119,11 +119,12 @@ class ArchiveWriter:
             return int(row[0])
         cur = self.db.execute(
             "INSERT INTO pages (url, final_url, method, status, fetched_at, request_headers,"
-            " headers, body, body_sha256, body_size, run_id, kind, site, section)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " headers, body, body_sha256, body_size, run_id, kind, site, section, redirects)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [raw.url, raw.final_url or raw.url, raw.method, raw.status, raw.fetched_at,
              _json(raw.request_headers), _json(raw.headers), zlib.compress(raw.body, 6),
-             sha, len(raw.body), run_id, kind, raw.site, raw.section],
+             sha, len(raw.body), run_id, kind, raw.site, raw.section,
+             _json(list(raw.redirects)) if raw.redirects else None],
         )
         return _rowid(cur)
 
