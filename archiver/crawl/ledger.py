@@ -34,8 +34,11 @@ def run_status(reason: str, sections: Mapping[str, Mapping[str, int]], errors: i
                blocked: int, holes: int = 0) -> str:
     """failed: the crawl stopped early, or a section's listing was unreadable or empty
     (a likely template change); partial: some pages failed or were blocked, or requests
-    are left unfinished (pending or failed in the frontier, a walk cut short); else ok."""
+    are left unfinished (pending or failed in the frontier, a walk cut short), or the circuit
+    breaker ended the run early; else ok."""
     broken = [s for s, c in sections.items() if not c.get("listings") or c.get("empty")]
+    if reason == "circuit_breaker" and not broken:
+        return "partial"  # ended early on the host's server errors; the rest stays pending
     if reason != "finished" or broken:
         return "failed"
     return "partial" if errors or blocked or holes else "ok"

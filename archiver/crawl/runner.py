@@ -144,7 +144,8 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
     for profile, o in zip(profiles, outcomes, strict=False):
         ledger = o.ledger
         status = (ledger.status if ledger is not None else None) or "failed"
-        if o.reason not in ("finished", None) and status != "failed":
+        ended_early = o.reason == "circuit_breaker"  # partial, but the exit is non-zero
+        if o.reason not in ("finished", None) and status != "failed" and not ended_early:
             status = "failed"
         check = checks.get(profile.id)
         if check is not None and check.alarms and status != "failed":
@@ -162,8 +163,10 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
         run_hook(on_alarm, alarms)
     rows = [[*r[:-1], statuses.get(r[0], r[-1]) if r[-1] != "failed" else r[-1]]
             for r in _section_rows(outcomes)]
-    return CrawlResult(["site", "section", *SECTION_COUNTS, "status"], rows,
-                       summaries, [s for s, v in statuses.items() if v == "failed"], statuses, alarms)
+    early = {p.id for p, o in zip(profiles, outcomes, strict=False) if o.reason == "circuit_breaker"}
+    return CrawlResult(["site", "section", *SECTION_COUNTS, "status"], rows, summaries,
+                       [s for s, v in statuses.items() if v == "failed" or s in early],
+                       statuses, alarms)
 
 
 def live_check(profiles: list[Profile], overrides: dict[str, Any] | None = None) -> dict[str, str]:

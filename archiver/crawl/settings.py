@@ -59,6 +59,10 @@ ARCHIVER_BACKOFF_MAX = 300.0
 ARCHIVER_MAX_ATTEMPTS = 4
 ARCHIVER_RETRY_BASE = 600.0
 ARCHIVER_RETRY_MAX = 86_400.0
+# A Retry-After longer than this is not waited for: the page stays pending for the next run.
+ARCHIVER_RETRY_AFTER_MAX = 60.0
+# Consecutive 5xx answers from one host that end the site's run early (partial, exit 1).
+ARCHIVER_BREAKER_LIMIT = 10
 # Challenges in a row before a site's run stops (the rest stays pending for the next run).
 ARCHIVER_BLOCK_LIMIT = 3
 # Upper bound on requests in flight per host, whatever a profile asks for.
