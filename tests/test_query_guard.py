@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from archiver.cli.main import cli
 from archiver.crawl.lock import LockedError, site_lock
 from archiver.store.reader import Archive, QueryError, open_readonly, run_query
-from archiver.store.writer import ArchiveDB
+from archiver.store.writer import ArchiveWriter
 
 ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
 
@@ -20,7 +20,7 @@ ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELEC
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
     path = tmp_path / "a.db"
-    ArchiveDB(path).db.conn.close()
+    ArchiveWriter(path).db.conn.close()
     return path
 
 

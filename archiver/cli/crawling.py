@@ -12,7 +12,7 @@ import click
 from archiver.cli.options import crawl_logging, db_option
 from archiver.cli.table import text_table
 from archiver.errors import ArchiverError, PartialRunError
-from archiver.store.writer import open_database
+from archiver.store.writer import check_writable, open_database
 
 # A run that finished but raised a drift alarm (archiver.health); 1 stays "failed".
 EXIT_DEGRADED = 4
@@ -20,7 +20,7 @@ EXIT_DEGRADED = 4
 
 def _check_writable(db: str) -> None:
     """Fail before crawling, with one line, if the archive cannot be written."""
-    open_database(db).conn.close()
+    check_writable(db)
 
 
 def _is_url(text: str) -> bool:

@@ -153,8 +153,10 @@ def reextract(db: str, filters: Filters, dry_run: bool, as_json: bool) -> None:
     from dataclasses import asdict
 
     from archiver.store.reextract import reextract as run_reextract
-    from archiver.store.writer import open_database
+    from archiver.store.writer import check_writable, open_database
 
+    if not dry_run:  # one line now, not a failure after the first re-extracted page
+        check_writable(db)
     report = run_reextract(open_database(db), filters, dry_run=dry_run)
     if as_json:
         return _echo_json(asdict(report))

@@ -164,8 +164,12 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
     rows = [[*r[:-1], statuses.get(r[0], r[-1]) if r[-1] != "failed" else r[-1]]
             for r in _section_rows(outcomes)]
     early = {p.id for p, o in zip(profiles, outcomes, strict=False) if o.reason == "circuit_breaker"}
-    return CrawlResult(["site", "section", *SECTION_COUNTS, "status"], rows, summaries,
-                       [s for s, v in statuses.items() if v == "failed" or s in early],
+    # A storage failure is named in the one error line: it is the archive's, not the site's.
+    storage = {p.id: o.ledger.storage_error for p, o in zip(profiles, outcomes, strict=False)
+               if o.ledger is not None and o.ledger.storage_error}
+    failed = [s + (f" ({storage[s]})" if s in storage else "")
+              for s, v in statuses.items() if v == "failed" or s in early]
+    return CrawlResult(["site", "section", *SECTION_COUNTS, "status"], rows, summaries, failed,
                        statuses, alarms)
 
 
