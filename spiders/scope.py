@@ -32,7 +32,7 @@ def use_bundled_suffix_list() -> None:
     from scrapy.downloadermiddlewares import cookies
     from tldextract import TLDExtract
 
-    cookies._split_domain = TLDExtract(suffix_list_urls=(), cache_dir=None,  # type: ignore[attr-defined]
+    cookies._split_domain = TLDExtract(suffix_list_urls=(), cache_dir=None,
                                        include_psl_private_domains=True)
 
 
