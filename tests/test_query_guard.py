@@ -17,9 +17,10 @@ from archiver.store.writer import ArchiveWriter
 ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
 
 
-@pytest.fixture
-def archive(tmp_path: Path) -> Path:
-    path = tmp_path / "a.db"
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One archive for the module: every test here only reads it."""
+    path = tmp_path_factory.mktemp("query") / "a.db"
     ArchiveWriter(path).db.conn.close()
     return path
 
