@@ -27,9 +27,10 @@ _DENIED = {sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH}
 # The only pragmas a read-only query may run: ones that describe the schema or the file.
 # Everything else is refused, whatever its case ("pragma QUERY_ONLY = false" and
 # "pragma Writable_Schema=1" passed a case-sensitive deny list). Those taking an argument
-# take a table or index name; the others are allowed only as reads (no "= value").
+# take a table or index name (the checks a row count); the others are allowed only as reads (no "= value").
 _PRAGMAS_WITH_ARGUMENT = frozenset({
-    "table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list"})
+    "table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list",
+    "integrity_check", "quick_check"})  # the checks read every page: the time limit bounds them
 _PRAGMAS_READ_ONLY = frozenset({
     "table_list", "database_list", "collation_list", "function_list", "module_list",
     "pragma_list", "compile_options", "user_version", "schema_version", "data_version",
