@@ -7,6 +7,7 @@ restart), each under its own lock so a cron run never overlaps the previous one.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import tempfile
 import time
 from collections.abc import Iterable
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 
 from archiver.crawl.lock import site_lock
 from archiver.crawl.progress import SECTION_COUNTS, summary_line
-from archiver.errors import ArchiverError
+from archiver.errors import ArchiverError, StorageError
 from archiver.profiles import (
     SITES_DIR,
     Profile,
@@ -89,7 +90,7 @@ def _section_rows(outcomes: list[Any]) -> list[list[Any]]:
 def _check_health(db: str, profiles: list[Profile], after: int) -> dict[str, Any]:
     """Judge each site's new run(s) against the site's history (archiver.health)."""
     from archiver.health.monitor import check_run, runs_since
-    from archiver.store.writer import ArchiveWriter
+    from archiver.store.writer import ArchiveWriter, storage_problem
 
     archive = ArchiveWriter(db)
     checks: dict[str, Any] = {}
@@ -98,6 +99,9 @@ def _check_health(db: str, profiles: list[Profile], after: int) -> dict[str, Any
             for run_id in runs_since(archive.db, profile.id, after):
                 try:
                     checks[profile.id] = check_run(archive.db, run_id)
+                except (sqlite3.Error, StorageError) as exc:  # full or read-only: said by the crawl
+                    log.error("%s: health check of run %d not recorded: %s", profile.id, run_id,
+                              storage_problem(exc))
                 except Exception:  # the crawl is stored; a broken check must not lose its report
                     log.exception("%s: health check of run %d failed", profile.id, run_id)
     finally:
