@@ -26,6 +26,8 @@ class RawPage:
     fetched_at: str = field(default_factory=utc_now)
     site: str | None = None
     section: str | None = None
+    # Each redirect hop before final_url: {"url": ..., "status": 301 or "meta refresh"}.
+    redirects: tuple[dict[str, object], ...] = ()
 
     def __repr__(self) -> str:  # the body can be megabytes: keep logs readable
         return f"RawPage(url={self.url!r}, status={self.status}, body=<{len(self.body)} bytes>)"

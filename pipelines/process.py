@@ -14,6 +14,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from archiver.budget import RAW_FLAGS, Budget
 from archiver.models import RawPage
 from archiver.process import process_page
 from archiver.spiders.extensions import ledger_of
@@ -28,8 +29,8 @@ def _warm() -> None:
     process_page(RawPage("http://warm.invalid/", "<html><body><p>预热</p></body></html>".encode()))
 
 
-def _process(raw: RawPage, profile: Any) -> dict[str, Any]:
-    return process_page(raw, profile).to_dict()
+def _process(raw: RawPage, profile: Any, budget: Budget | None = None) -> dict[str, Any]:
+    return process_page(raw, profile, budget).to_dict()
 
 
 class ProcessPipeline:
@@ -37,6 +38,10 @@ class ProcessPipeline:
         self.crawler = crawler
         self.jobs = jobs
         self.pool: ProcessPoolExecutor | None = None
+        settings = crawler.settings
+        # Per-page budget (archiver.budget): a hostile page is kept raw and the crawl moves on.
+        self.budget = Budget.from_settings(settings.getfloat("ARCHIVER_PAGE_SECONDS", 5.0),
+                                           settings.getint("ARCHIVER_PAGE_MAX_BYTES", 2_000_000))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProcessPipeline:
@@ -63,10 +68,14 @@ class ProcessPipeline:
             # worker serves many runs: there the item carries its run's profile.
             profile = item["profile"] if "profile" in item else ledger_of(self.crawler).profile
             if self.pool is not None:
-                item["article"] = await asyncio.wrap_future(self.pool.submit(_process, raw, profile))
+                item["article"] = await asyncio.wrap_future(
+                    self.pool.submit(_process, raw, profile, self.budget))
             else:
-                item["article"] = _process(raw, profile)
+                item["article"] = _process(raw, profile, self.budget)
             stats = self.crawler.stats
+            flags = set(item["article"].get("flags") or ())
+            for flag in flags & {*RAW_FLAGS, "repair_skipped", "attributes_pruned"}:
+                stats.inc_value(f"archiver/budget/{flag}")
             decode = item["article"].get("decode") or {}
             if decode.get("disagreement"):
                 stats.inc_value("archiver/encoding/declaration_wrong")

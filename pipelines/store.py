@@ -1,19 +1,29 @@
 """Store each article with its raw page; open the run's row and keep it current."""
 from __future__ import annotations
 
+import asyncio
+import logging
+import sqlite3
 from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
 
 from archiver.crawl.ledger import RunLedger
+from archiver.errors import StorageError
 from archiver.spiders.extensions import ledger_of
+from archiver.store.writer import storage_problem
+
+log = logging.getLogger(__name__)
+STORAGE_REASON = "storage_error"
 
 
 class StorePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self._ledger: RunLedger | None = None
+        self.closing: asyncio.Future[None] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -32,12 +42,36 @@ class StorePipeline:
     def process_item(self, item: dict[str, Any], spider: Spider | None = None) -> dict[str, Any]:
         raw = item["raw"]
         kind = item.get("kind", "article")
-        if kind != "article":
-            self.ledger.writer.save_page(raw, self.ledger.run_id, kind)
-            self.crawler.stats.inc_value(f"archiver/pages/{kind}")
-            return item
-        outcome = self.ledger.writer.save(raw, item["article"], self.ledger.run_id)
+        try:
+            if kind != "article":
+                self.ledger.writer.save_page(raw, self.ledger.run_id, kind)
+                self.crawler.stats.inc_value(f"archiver/pages/{kind}")
+                return item
+            outcome = self.ledger.writer.save(raw, item["article"], self.ledger.run_id)
+        except (StorageError, sqlite3.Error) as exc:
+            failure = exc if isinstance(exc, StorageError) else StorageError(
+                f"cannot write to archive: {storage_problem(exc)}")
+            self._storage_failed(failure)
+            raise DropItem(f"storage: {failure}") from exc
         self.crawler.stats.inc_value(f"archiver/{outcome}")
         self.ledger.stored(raw.url, item.get("entry"), outcome)
-        self.ledger.flush(self.crawler.stats.get_stats())
+        try:
+            self.ledger.flush(self.crawler.stats.get_stats())
+        except sqlite3.Error as exc:  # the page is stored; the runs row is behind by one
+            self._storage_failed(StorageError(f"cannot write to archive: {storage_problem(exc)}"))
         return item
+
+    def _storage_failed(self, exc: StorageError) -> None:
+        """A page could not be written (disk full, read-only, corrupt): its transaction was
+        rolled back, so nothing is half-written. Count it, say so once, and end the run:
+        every further page would fail the same way, and the pending ones wait for next run."""
+        self.crawler.stats.inc_value("archiver/storage_errors")
+        if self.ledger.storage_error is not None:
+            return
+        self.ledger.storage_error = str(exc)
+        log.error("%s: %s; the run stops here (pending pages are fetched next run)",
+                  self.ledger.site, exc)
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            # kept: a task nobody references may be collected before it runs
+            self.closing = asyncio.ensure_future(engine.close_spider_async(reason=STORAGE_REASON))

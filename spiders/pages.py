@@ -17,7 +17,11 @@ def raw_page(response: Response, site: str | None = None, section: str | None = 
     if request is None:  # only a hand-built Response lacks one; a crawl always sets it
         raise ValueError(f"response for {response.url} carries no request")
     req_headers = headers_dict(request.headers)
-    original = request.meta.get("redirect_urls", [response.url])[0]
+    hops = request.meta.get("redirect_urls") or []
+    reasons = request.meta.get("redirect_reasons") or []
+    original = hops[0] if hops else response.url
+    redirects = tuple({"url": url, "status": reason}
+                      for url, reason in zip(hops, [*reasons, *[None] * len(hops)], strict=False))
     return RawPage(
         url=original,
         final_url=response.url,
@@ -28,4 +32,5 @@ def raw_page(response: Response, site: str | None = None, section: str | None = 
         request_headers=req_headers,
         site=site,
         section=section,
+        redirects=redirects,
     )

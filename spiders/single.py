@@ -14,6 +14,8 @@ from archiver.profiles import Profile, ProfileError, match_profile
 from archiver.spiders.extensions import ledger_of
 from archiver.spiders.pages import raw_page
 
+ERROR_STATUSES = [*range(400, 600)]
+
 
 class SinglePageSpider(scrapy.Spider):
     name = "single"
@@ -29,6 +31,10 @@ class SinglePageSpider(scrapy.Spider):
             profile = match_profile(url)
         except ProfileError:  # a broken profile must not stop an ad hoc fetch
             profile = None
+        # Redirects are followed (http -> https, moved pages) but only within the page's own
+        # host or its site's domains (archiver.spiders.scope).
+        host = urlsplit(url).hostname or ""
+        self.allowed_domains = [host, *(profile.allowed_domains if profile else ())]
         # A known site's per-field selector overrides apply to a single fetch too.
         self.profile: Profile | None = profile
         self.site = site or (profile.id if profile else urlsplit(url).hostname) or url
@@ -38,9 +44,10 @@ class SinglePageSpider(scrapy.Spider):
         return RunPlan(self.site, self.profile, (), {"spider": self.name, "url": self.url})
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        # Every status reaches parse(), so a 404 is reported, not silently dropped.
+        # Every error status reaches parse(), so a 404 is reported, not silently dropped;
+        # 3xx are left to RedirectMiddleware (at most REDIRECT_MAX_TIMES hops, each in scope).
         yield scrapy.Request(self.url, callback=self.parse, errback=self.on_error,
-                             meta={"handle_httpstatus_all": True}, dont_filter=True)
+                             meta={"handle_httpstatus_list": ERROR_STATUSES}, dont_filter=True)
 
     def parse(self, response: Response) -> Any:
         yield {"raw": raw_page(response, self.site)}

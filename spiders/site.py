@@ -35,7 +35,7 @@ from archiver.listings.naming import page_names
 from archiver.listings.size import stated_size
 from archiver.profiles import Profile, Section, find_profile, in_domains, profile_for_url
 from archiver.spiders.extensions import ledger_of
-from archiver.spiders.middlewares import backoff_delay, slow_down
+from archiver.spiders.middlewares import DeferPage, backoff_delay, slow_down
 from archiver.spiders.pages import headers_dict, raw_page
 from archiver.spiders.politeness import apply_politeness
 from archiver.spiders.requests import listing_entry, to_request
@@ -369,6 +369,15 @@ class SiteSpider(scrapy.Spider):
         request = getattr(failure, "request", None)
         entry: Entry | None = request.meta.get("entry") if request is not None else None
         reason = f"{failure.value.__class__.__name__}: {failure.getErrorMessage()}"
+        if isinstance(failure.value, DeferPage):
+            # A long Retry-After or an open circuit breaker: the page stays pending for a
+            # later run (the frontier's back-off); counted as blocked (the site refused it for
+            # now), so the run is partial.
+            self.crawler.stats.inc_value("archiver/blocked")
+            if entry is not None:
+                self.count(entry.section, "blocked")
+                self._retry(entry, reason[:500])
+            return
         if isinstance(failure.value, IgnoreRequest) and POLICY.search(reason):
             # robots.txt or offsite: a rule kept, not an error; not retried next run.
             self.crawler.stats.inc_value("archiver/skipped_policy")

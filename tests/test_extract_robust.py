@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from archiver.budget import Budget
 from archiver.extraction import Article
 from archiver.process import extract
 
@@ -41,7 +42,10 @@ def test_extract_binary_body() -> None:
 def test_extract_ten_megabyte_page() -> None:
     html = "<html><body><h1>超大页面的标题</h1><div class='TRS_Editor'>" + PARA * 110_000 + "</div></body></html>"
     assert len(html.encode()) > 10_000_000
-    art = extract(html.encode(), URL)
+    # Beyond the default per-page budget (issue 11) the page is kept raw, flagged ...
+    assert extract(html.encode(), URL).flags == ["too_large"]
+    # ... and a budget that allows it extracts it whole.
+    art = extract(html.encode(), URL, budget=Budget(seconds=600, max_bytes=20_000_000))
     assert art.title == "超大页面的标题" and art.body and art.body.count("\n") > 1000
 
 

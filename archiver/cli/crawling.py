@@ -12,7 +12,7 @@ import click
 from archiver.cli.options import crawl_logging, db_option
 from archiver.cli.table import text_table
 from archiver.errors import ArchiverError, PartialRunError
-from archiver.store.writer import open_database
+from archiver.store.writer import check_writable, open_database
 
 # A run that finished but raised a drift alarm (archiver.health); 1 stays "failed".
 EXIT_DEGRADED = 4
@@ -20,7 +20,7 @@ EXIT_DEGRADED = 4
 
 def _check_writable(db: str) -> None:
     """Fail before crawling, with one line, if the archive cannot be written."""
-    open_database(db).conn.close()
+    check_writable(db)
 
 
 def _is_url(text: str) -> bool:
@@ -164,7 +164,7 @@ def crawl(db: str, targets: tuple[str, ...], all_sites: bool, max_pages: int | N
     else:
         click.echo("\n".join(report))
     if result.failed:
-        raise ArchiverError(f"{len(result.failed)} of {len(profiles)} site runs failed: "
+        raise ArchiverError(f"{len(result.failed)} of {len(profiles)} site runs failed or ended early: "
                             + ", ".join(result.failed))
     if result.degraded:
         click.echo(f"Degraded: {len(result.alarms)} drift alarm(s) in "
@@ -250,8 +250,11 @@ def schedule(db: str, site: str, every: str, install: bool, on_alarm: str | None
 @click.argument("url")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole record as JSON.")
 @click.option("--no-store", is_flag=True, help="Fetch and extract, but do not archive.")
-def fetch(db: str, url: str, as_json: bool, no_store: bool) -> None:
+@click.option("--timeout", type=float, default=60.0, show_default=True,
+              help="Seconds for the whole fetch (redirects, retries and back-off included).")
+def fetch(db: str, url: str, as_json: bool, no_store: bool, timeout: float) -> None:
     """Fetch one page now: decode, repair, extract, archive, print the record.
+    Redirects are followed (up to 10 hops, on the page's own site).
 
     \b
     Example:
@@ -263,7 +266,7 @@ def fetch(db: str, url: str, as_json: bool, no_store: bool) -> None:
         raise ArchiverError(f"not an http(s) URL: {url!r}")
     if not no_store:
         _check_writable(db)
-    result = fetch_one(url, db, store=not no_store, settings=crawl_logging())
+    result = fetch_one(url, db, store=not no_store, settings=crawl_logging(), timeout=timeout)
     _print_article(result.article, as_json, header=f"[{result.outcome}] {url}")
 
 

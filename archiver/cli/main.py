@@ -3,6 +3,7 @@ one-line messages with a non-zero exit."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 
 import click
@@ -21,6 +22,10 @@ class ArchiverGroup(click.Group):
             if isinstance(exc, PartialRunError):
                 raise _PartialRun(str(exc)) from exc
             raise click.ClickException(str(exc)) from exc
+        except sqlite3.DatabaseError as exc:  # damage found past the open (a corrupt page)
+            from archiver.store.writer import storage_problem
+
+            raise click.ClickException(f"archive error: {storage_problem(exc)}") from exc
 
 
 class _PartialRun(click.ClickException):

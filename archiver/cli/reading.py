@@ -153,8 +153,10 @@ def reextract(db: str, filters: Filters, dry_run: bool, as_json: bool) -> None:
     from dataclasses import asdict
 
     from archiver.store.reextract import reextract as run_reextract
-    from archiver.store.writer import open_database
+    from archiver.store.writer import check_writable, open_database
 
+    if not dry_run:  # one line now, not a failure after the first re-extracted page
+        check_writable(db)
     report = run_reextract(open_database(db), filters, dry_run=dry_run)
     if as_json:
         return _echo_json(asdict(report))
@@ -207,16 +209,26 @@ def serve(db: str, port: int) -> None:
 @db_option
 @click.argument("sql")
 @output_options
-def query(db: str, sql: str, fmt: str, as_json: bool) -> None:
+@click.option("--limit", type=int, default=10_000, show_default=True,
+              help="Rows shown at most (0: no limit); a note on stderr says when rows were cut.")
+@click.option("--timeout", type=float, default=10.0, show_default=True,
+              help="Seconds the statement may run before it is stopped.")
+def query(db: str, sql: str, fmt: str, as_json: bool, limit: int, timeout: float) -> None:
     """Run one read-only SQL statement against the archive (writes are refused).
 
     \b
     Example:
       archiver query "select source, count(*) n from articles group by source"
+      archiver query "select url from pages" --limit 0 --timeout 60 --format csv
     """
     from archiver.store.reader import open_readonly, run_query
 
-    rows = run_query(open_readonly(db), sql)
+    cap = limit if limit > 0 else None
+    rows = run_query(open_readonly(db), sql, timeout=timeout,
+                     limit=cap + 1 if cap is not None else None)
+    if cap is not None and len(rows) > cap:
+        rows = rows[:cap]
+        click.echo(f"(first {cap} rows shown; --limit N or --limit 0 for more)", err=True)
     rows = [{k: (f"<{len(v)} bytes>" if isinstance(v, bytes) else v) for k, v in r.items()}
             for r in rows]
     emit_rows(rows, fmt, as_json)

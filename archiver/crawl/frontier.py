@@ -10,7 +10,9 @@ a page fetched twice is not stored twice. Scrapy's JOBDIR needs a clean stop
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import logging
+import sqlite3
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
@@ -18,6 +20,8 @@ from urllib.parse import urlencode
 from sqlite_utils import Database
 
 from archiver.models import utc_now
+
+log = logging.getLogger(__name__)
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 
@@ -70,6 +74,7 @@ class Frontier:
         self.site = site
         self.run_id = run_id
         self.policy = policy or RetryPolicy()
+        self.write_failed = False
 
     def add(self, entries: Iterable[Entry], *, reset: bool = False) -> None:
         """Record entries as pending. A done row stays done unless ``reset`` (listings)."""
@@ -79,6 +84,12 @@ class Frontier:
         if not rows:
             return
         keep = "" if reset else f"WHERE frontier.status != '{DONE}'"
+        try:
+            self._add(rows, keep)
+        except sqlite3.OperationalError as exc:
+            self._unwritable(exc)
+
+    def _add(self, rows: Sequence[Sequence[object]], keep: str) -> None:
         with self.db.atomic():   # nests (savepoint) inside a writer's batch
             self.db.conn.executemany(
                 "INSERT INTO frontier (site, key, url, kind, section, method, form, page, status,"
@@ -89,11 +100,23 @@ class Frontier:
 
     def finish(self, entry_or_key: Entry | str, status: str, reason: str | None = None) -> None:
         key = entry_or_key.key if isinstance(entry_or_key, Entry) else entry_or_key
-        with self.db.atomic():   # nests (savepoint) inside a writer's batch
-            self.db.execute(
-                "UPDATE frontier SET status = ?, reason = ?, attempts = attempts + 1,"
-                " updated_at = ? WHERE site = ? AND key = ?",
-                [status, reason, utc_now(), self.site, key])
+        try:
+            with self.db.atomic():   # nests (savepoint) inside a writer's batch
+                self.db.execute(
+                    "UPDATE frontier SET status = ?, reason = ?, attempts = attempts + 1,"
+                    " updated_at = ? WHERE site = ? AND key = ?",
+                    [status, reason, utc_now(), self.site, key])
+        except sqlite3.OperationalError as exc:
+            self._unwritable(exc)
+
+    def _unwritable(self, exc: sqlite3.OperationalError) -> None:
+        """A full disk or a read-only file: the row stays as it was (a pending row is asked
+        for again next run), and the crawl goes on to meet the same failure where pages are
+        stored, which counts it and ends the run. Said once, not per row."""
+        if not self.write_failed:
+            log.warning("%s: the frontier cannot be written (%s); its rows stay as they were",
+                        self.site, exc)
+        self.write_failed = True
 
     def retry(self, entry: Entry, reason: str) -> str:
         """A failed request stays pending for a later run (after the back-off), or becomes

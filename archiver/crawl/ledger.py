@@ -10,14 +10,19 @@ SIGKILL still shows what it did. No Scrapy import: stats come in as a plain mapp
 """
 from __future__ import annotations
 
+import logging
+import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from archiver.crawl.frontier import DONE, FAILED, PENDING, Entry, Frontier, RetryPolicy
+from archiver.errors import StorageError
 from archiver.profiles import Profile
 from archiver.store.writer import ArchiveWriter
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -34,8 +39,11 @@ def run_status(reason: str, sections: Mapping[str, Mapping[str, int]], errors: i
                blocked: int, holes: int = 0) -> str:
     """failed: the crawl stopped early, or a section's listing was unreadable or empty
     (a likely template change); partial: some pages failed or were blocked, or requests
-    are left unfinished (pending or failed in the frontier, a walk cut short); else ok."""
+    are left unfinished (pending or failed in the frontier, a walk cut short), or the circuit
+    breaker ended the run early; else ok."""
     broken = [s for s, c in sections.items() if not c.get("listings") or c.get("empty")]
+    if reason == "circuit_breaker" and not broken:
+        return "partial"  # ended early on the host's server errors; the rest stays pending
     if reason != "finished" or broken:
         return "failed"
     return "partial" if errors or blocked or holes else "ok"
@@ -61,7 +69,7 @@ def run_counts(stats: Mapping[str, Any], sections: Mapping[str, Mapping[str, int
         "changed": stats.get("archiver/changed", 0),
         "unchanged": stats.get("archiver/unchanged", 0),
         "blocked": stats.get("archiver/blocked", 0),
-        "errors": errors,
+        "errors": errors + stats.get("archiver/storage_errors", 0),
     }
 
 
@@ -142,6 +150,9 @@ class RunLedger:
         # Per section of a bare-URL crawl, the name its listing page gives it (and the site's).
         self.names: dict[str, str] = {}
         self.site_name: str | None = None
+        # The first failure to write the archive (disk full, read-only, corrupt): the run
+        # stops, and the ledger writes nothing more (every write would fail the same way).
+        self.storage_error: str | None = None
         self._writer: ArchiveWriter | None = None
         self._frontier: Frontier | None = None
 
@@ -193,6 +204,9 @@ class RunLedger:
         self.rejected.append(reason)
         if entry is None:
             return
+        if reason.startswith("storage"):  # the archive refused the page: it stays pending
+            self.count(entry.section, "errors")
+            return
         blocked = reason.startswith("blocked")
         # An article answering an HTTP error is an error of its section, as a listing's is.
         self.count(entry.section, "blocked" if blocked else
@@ -208,7 +222,7 @@ class RunLedger:
 
     def flush(self, stats: Mapping[str, Any]) -> None:
         """Write the counts so far to the ``runs`` row (status stays "running")."""
-        if self.run_id is None:
+        if self.run_id is None or self.storage_error is not None:
             return
         self.counts = run_counts(stats, self.sections)
         self.writer.update_run(self.run_id, self.counts, self._sections())
@@ -228,5 +242,8 @@ class RunLedger:
         status, counts, sections = closing(reason, stats, self._sections(), str(name), holes)
         self.status, self.counts = status, counts
         if self.run_id is not None:
-            self.writer.finish_run(self.run_id, status, counts, sections, coverage)
+            try:
+                self.writer.finish_run(self.run_id, status, counts, sections, coverage)
+            except (StorageError, sqlite3.Error) as exc:  # the next run marks it "interrupted"
+                log.error("%s: the runs row could not be closed: %s", self.site, exc)
         return status

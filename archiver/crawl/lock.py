@@ -20,8 +20,10 @@ class LockedError(ArchiverError):
 
 
 def lock_path(db: str | Path, site: str) -> Path:
+    """Beside the real file: two runs reaching one archive through a symlink (or a relative
+    and an absolute path) must take the same lock."""
     safe = re.sub(r"[^\w.-]+", "_", site)
-    return Path(f"{db}.{safe}.lock")
+    return Path(f"{Path(db).resolve()}.{safe}.lock")
 
 
 @contextmanager

@@ -7,6 +7,7 @@ restart), each under its own lock so a cron run never overlaps the previous one.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import tempfile
 import time
 from collections.abc import Iterable
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 
 from archiver.crawl.lock import site_lock
 from archiver.crawl.progress import SECTION_COUNTS, summary_line
-from archiver.errors import ArchiverError
+from archiver.errors import ArchiverError, StorageError
 from archiver.profiles import (
     SITES_DIR,
     Profile,
@@ -89,7 +90,7 @@ def _section_rows(outcomes: list[Any]) -> list[list[Any]]:
 def _check_health(db: str, profiles: list[Profile], after: int) -> dict[str, Any]:
     """Judge each site's new run(s) against the site's history (archiver.health)."""
     from archiver.health.monitor import check_run, runs_since
-    from archiver.store.writer import ArchiveWriter
+    from archiver.store.writer import ArchiveWriter, storage_problem
 
     archive = ArchiveWriter(db)
     checks: dict[str, Any] = {}
@@ -98,6 +99,9 @@ def _check_health(db: str, profiles: list[Profile], after: int) -> dict[str, Any
             for run_id in runs_since(archive.db, profile.id, after):
                 try:
                     checks[profile.id] = check_run(archive.db, run_id)
+                except (sqlite3.Error, StorageError) as exc:  # full or read-only: said by the crawl
+                    log.error("%s: health check of run %d not recorded: %s", profile.id, run_id,
+                              storage_problem(exc))
                 except Exception:  # the crawl is stored; a broken check must not lose its report
                     log.exception("%s: health check of run %d failed", profile.id, run_id)
     finally:
@@ -144,7 +148,8 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
     for profile, o in zip(profiles, outcomes, strict=False):
         ledger = o.ledger
         status = (ledger.status if ledger is not None else None) or "failed"
-        if o.reason not in ("finished", None) and status != "failed":
+        ended_early = o.reason == "circuit_breaker"  # partial, but the exit is non-zero
+        if o.reason not in ("finished", None) and status != "failed" and not ended_early:
             status = "failed"
         check = checks.get(profile.id)
         if check is not None and check.alarms and status != "failed":
@@ -162,8 +167,14 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
         run_hook(on_alarm, alarms)
     rows = [[*r[:-1], statuses.get(r[0], r[-1]) if r[-1] != "failed" else r[-1]]
             for r in _section_rows(outcomes)]
-    return CrawlResult(["site", "section", *SECTION_COUNTS, "status"], rows,
-                       summaries, [s for s, v in statuses.items() if v == "failed"], statuses, alarms)
+    early = {p.id for p, o in zip(profiles, outcomes, strict=False) if o.reason == "circuit_breaker"}
+    # A storage failure is named in the one error line: it is the archive's, not the site's.
+    storage = {p.id: o.ledger.storage_error for p, o in zip(profiles, outcomes, strict=False)
+               if o.ledger is not None and o.ledger.storage_error}
+    failed = [s + (f" ({storage[s]})" if s in storage else "")
+              for s, v in statuses.items() if v == "failed" or s in early]
+    return CrawlResult(["site", "section", *SECTION_COUNTS, "status"], rows, summaries, failed,
+                       statuses, alarms)
 
 
 def live_check(profiles: list[Profile], overrides: dict[str, Any] | None = None) -> dict[str, str]:

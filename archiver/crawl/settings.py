@@ -39,9 +39,15 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 REDIRECT_MAX_TIMES = 10
+# Per-page processing budget (archiver.budget): CPU seconds for decode, repair and extract,
+# and the largest page processed; beyond either the page is stored raw with a flag.
+ARCHIVER_PAGE_SECONDS = 5.0
+ARCHIVER_PAGE_MAX_BYTES = 2_000_000
 
 # Retries wait: Retry-After when the server gives one, else 2 s, 4 s, 8 s … (capped).
 DOWNLOADER_MIDDLEWARES = {
+    # Every request and redirect hop stays on the site (before robots.txt is asked for).
+    "archiver.spiders.scope.ScopeMiddleware": 40,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.spiders.middlewares.BackoffRetryMiddleware": 550,
 }
@@ -53,6 +59,10 @@ ARCHIVER_BACKOFF_MAX = 300.0
 ARCHIVER_MAX_ATTEMPTS = 4
 ARCHIVER_RETRY_BASE = 600.0
 ARCHIVER_RETRY_MAX = 86_400.0
+# A Retry-After longer than this is not waited for: the page stays pending for the next run.
+ARCHIVER_RETRY_AFTER_MAX = 60.0
+# Consecutive 5xx answers from one host that end the site's run early (partial, exit 1).
+ARCHIVER_BREAKER_LIMIT = 10
 # Challenges in a row before a site's run stops (the rest stays pending for the next run).
 ARCHIVER_BLOCK_LIMIT = 3
 # Upper bound on requests in flight per host, whatever a profile asks for.

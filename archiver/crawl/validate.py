@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from archiver.budget import RAW_FLAGS
 from archiver.models import RawPage
 
 HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "text/xml", "application/xml")
@@ -22,6 +23,8 @@ def rejection(raw: RawPage, article: Mapping[str, Any] | None) -> str | None:
         return f"not_html: {raw.url} is {ctype}, not an HTML page"
     if article is None:
         return f"unprocessed: {raw.url} was not processed"
+    if set(article.get("flags") or ()) & set(RAW_FLAGS):
+        return None  # kept raw (too large, binary, over budget): reextract can try again
     kind = article.get("page_kind") or "article"
     if kind == "challenge":
         return f"blocked: {raw.url} is an anti-bot challenge page"

@@ -100,7 +100,12 @@ def normalise(label: str | None) -> str | None:
             resolved = codecs.lookup(label).name
         except (LookupError, ValueError):
             return None
-    name = codecs.lookup(resolved).name
+    info = codecs.lookup(resolved)
+    # Python's "undefined" codec raises on every input, and rot13/base64 are transforms,
+    # not charsets: a page declaring one has declared nothing usable.
+    if info.name == "undefined" or not getattr(info, "_is_text_encoding", True):
+        return None
+    name = info.name
     if name.startswith(_ASCII_INCOMPATIBLE):
         return "utf-8"
     if name == "big5hkscs" and label.replace("-", "").replace("_", "").lower() == "big5":

@@ -13,6 +13,7 @@ from typing import Any
 
 from lxml import etree
 
+from archiver.budget import Deadline
 from archiver.extraction import attachments as att, body as body_mod, fields as fl, meta as meta_tags
 from archiver.extraction.article import Article
 from archiver.extraction.clean import TAIL_CUT, boiler_rule, is_widget_label, prune
@@ -34,11 +35,12 @@ _SHORT_DOC, _NEAR_DATE_LINES = 20, 3
 _LONG_ANCHORS = etree.XPath("//a[string-length(normalize-space(.)) >= 8]")
 
 
-def extract(text: str, url: str, *,
-            selectors: Mapping[str, Sequence[str]] | None = None) -> Article:
+def extract(text: str, url: str, *, selectors: Mapping[str, Sequence[str]] | None = None,
+            deadline: Deadline | None = None) -> Article:
     """Extract one article record from decoded, repaired page text (archiver.process turns
     bytes into that text). Never raises on hostile HTML: unparseable or empty input gives
-    page_kind "error" with the flag "empty"."""
+    page_kind "error" with the flag "empty". ``deadline`` (archiver.budget) is checked
+    between the walks over the tree and raises OverBudget when passed."""
     if not isinstance(text, str):
         raise TypeError(f"extraction needs decoded text, not {type(text).__name__}")
     base: dict[str, Any] = {"url": url}
@@ -47,13 +49,16 @@ def extract(text: str, url: str, *,
     except ValueError as exc:
         log.debug("unparseable page %s: %s", url, exc)
         return Article(**base, flags=["empty", "not_article:error"], page_kind="error")
+    if deadline is not None:
+        deadline.check("parse")
     try:
-        return _from_tree(root, text, url, dict(selectors or {}), base, [], drop_hidden=True)
+        return _from_tree(root, text, url, dict(selectors or {}), base, [], drop_hidden=True,
+                          deadline=deadline)
     except _ShownByScript:
         # a page whose content is hidden until a script shows it: read it as served, and say so
         log.debug("page %s shows its content by script; hidden text read", url)
         return _from_tree(parse(text), text, url, dict(selectors or {}), base, ["hidden_content_read"],
-                          drop_hidden=False)
+                          drop_hidden=False, deadline=deadline)
 
 
 class _ShownByScript(Exception):
@@ -254,12 +259,15 @@ def _not_article(kind: str, base: dict[str, Any], flags: list[str], spam: list[s
 
 
 def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequence[str]],
-               base: dict[str, Any], flags: list[str], drop_hidden: bool) -> Article:
+               base: dict[str, Any], flags: list[str], drop_hidden: bool,
+               deadline: Deadline | None = None) -> Article:
     elements = list(root.iter())
     order = dict(zip(elements, itertools.count()))  # C-level pairing: twice a dict comprehension's speed
     stats = BlockStats()  # filled by text_lines over the page: the density method then needs no walk
     hidden: list[etree._Element] = []
     lines = text_lines(root, order, skip_hidden=drop_hidden, stats=stats, hidden_out=hidden)
+    if deadline is not None:
+        deadline.check("render")
     visible = sum(len(ln.text) for ln in lines if not ln.hidden)
     hidden_texts = [t for el in hidden if (t := norm(" ".join(el.itertext())))]
     if visible < _SHOWN_BY_SCRIPT_VISIBLE and sum(map(len, hidden_texts)) >= _SHOWN_BY_SCRIPT_HIDDEN:
@@ -275,6 +283,8 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
         return _not_article(kind, base, flags, spam)
     meta = meta_tags.read_meta(root)
     choice = _container(root, sel, text, stats)
+    if deadline is not None:
+        deadline.check("body")
     title, title_rule, title_el = _title(root, meta, sel, order, choice, lines, elements)
     header, after, outside = _regions(lines, order, choice.element if choice else None, title_el)
     body_lines, edge_meta, body_html, hidden, body_tree, heading = _body(choice, title)

@@ -18,5 +18,8 @@ def page_base(root: etree._Element, url: str) -> str:
     first <base> with an href attribute counts, and an empty href is the page's own URL."""
     for el in root.iter("base"):
         if (href := el.get("href")) is not None:
-            return urljoin(url, href.strip())
+            try:
+                return urljoin(url, href.strip())
+            except ValueError:  # "http://[::1" is no URL: links resolve against the page's
+                return url
     return url

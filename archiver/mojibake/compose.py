@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from archiver.budget import Deadline, OverBudget
 from archiver.mojibake import dropped
 from archiver.mojibake.entities import EXTRA_LAYER, unescape_entities, unescape_extra_layers
 from archiver.mojibake.lossy import flag_lost, restore_fffd
@@ -40,7 +41,8 @@ def _trad_pinyin() -> Callable[[str], Any] | None:
     return undo_trad_pinyin
 
 
-def repair_spans(text: str, marks: list[Mark]) -> tuple[str, list[Change], int]:
+def repair_spans(text: str, marks: list[Mark], deadline: Deadline | None = None
+                 ) -> tuple[str, list[Change], int]:
     """Wrong-codec spans repaired: UTF-8-as-cp1252 with dropped bytes first (dropped.py: no
     strict reading exists there, and the other readings would turn it into other garbage),
     then whole lines (wholeline.py, the fast path for text broken from end to end), then the
@@ -58,6 +60,8 @@ def repair_spans(text: str, marks: list[Mark]) -> tuple[str, list[Change], int]:
     for start, end, fams in windows(text, marks):
         if not fams & ALL_FAMILIES:
             continue
+        if deadline is not None:  # each window is a bounded candidate search: check between them
+            deadline.check("repair")
         for cand in find_candidates(text[start:end], families=fams & ALL_FAMILIES):
             cand = replace(cand, start=cand.start + start, end=cand.end + start)
             if not _held(cand.start, cand.end, held):
@@ -109,12 +113,28 @@ def _at(change: Change, step: int) -> Change:
     return replace(change, step=step)
 
 
-def repair(text: str, *, markup: bool = False) -> RepairReport:
+def repair(text: str, *, markup: bool = False, deadline: Deadline | None = None,
+           max_marks: int | None = None) -> RepairReport:
     """Repair mojibake in `text` span by span and report every change and every loss.
 
     ``markup=True`` says `text` is HTML source (what extraction passes): character
     references are then markup, and only escaping beyond HTML's one level is undone.
+    Never raises on any text: a failing stage leaves the text as it came, with the kind
+    "repair_failed". Only the budget (``deadline``, ``max_marks``; archiver.budget) raises
+    OverBudget, for the caller to degrade.
     """
+    try:
+        return _repair(text, markup, deadline, max_marks)
+    except OverBudget:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the API contract: a result, never an exception
+        log.warning("mojibake repair failed (%s: %s); text left as it was",
+                    type(exc).__name__, exc)
+        return RepairReport(text=text, changed=False, kinds=["repair_failed"])
+
+
+def _repair(text: str, markup: bool, deadline: Deadline | None,
+            max_marks: int | None) -> RepairReport:
     marks = scan(text, markup=markup) if text else []
     if markup:
         # In HTML source "&gt;" or "&nbsp;" is markup, not damage: only escaping beyond
@@ -122,6 +142,8 @@ def repair(text: str, *, markup: bool = False) -> RepairReport:
         marks = [m for m in marks if "entity" not in m[2] or EXTRA_LAYER.match(text, m[0])]
     if not marks:
         return RepairReport(text=text, changed=False)
+    if max_marks is not None and len(marks) > max_marks:
+        raise OverBudget(f"repair: {len(marks)} mojibake markers (limit {max_marks})")
     families: frozenset[str] = frozenset().union(*(fams for *_, fams in marks))
     changes: list[Change] = []
     current, lost, gbk_pipeline = text, 0, False
@@ -132,9 +154,11 @@ def repair(text: str, *, markup: bool = False) -> RepairReport:
     if "entity" in families:
         current, step = (unescape_extra_layers if markup else unescape_entities)(current)
         changes += [_at(c, STEP_ENTITIES) for c in step]
+    if deadline is not None:
+        deadline.check("repair")
     if current != text:
         marks = scan(current)  # earlier stages moved the text under the markers
-    current, step, dropped_lost = repair_spans(current, marks)
+    current, step, dropped_lost = repair_spans(current, marks, deadline)
     changes += [_at(c, STEP_SPANS) for c in step]
     lost += dropped_lost
     if "lost" in families or gbk_pipeline or step:

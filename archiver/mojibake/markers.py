@@ -138,11 +138,11 @@ def _confirmed(text: str, i: int, family: str) -> bool:
 
 def _encode(ch: str, family: str) -> bytes:
     if family == "gbk":
-        return cp936_chars().get(ch) or ch.encode("utf-8")
+        return cp936_chars().get(ch) or ch.encode("utf-8", "surrogatepass")
     try:
         return ch.encode("cp950")
-    except UnicodeEncodeError:
-        return ch.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate gives bytes no codec reads: not confirmed
+        return ch.encode("utf-8", "surrogatepass")
 
 
 Mark = tuple[int, int, frozenset[str]]

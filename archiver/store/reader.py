@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -23,7 +24,19 @@ _FILTER_NAMES = {f.name for f in fields(Filters)}
 # Statements a read-only query may never run even if the file were writable:
 # ATTACH could open (and create) another, writable file.
 _DENIED = {sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH}
-_GUARD_PRAGMAS = {"query_only", "writable_schema"}
+# The only pragmas a read-only query may run: ones that describe the schema or the file.
+# Everything else is refused, whatever its case ("pragma QUERY_ONLY = false" and
+# "pragma Writable_Schema=1" passed a case-sensitive deny list). Those taking an argument
+# take a table or index name (the checks a row count); the others are allowed only as reads (no "= value").
+_PRAGMAS_WITH_ARGUMENT = frozenset({
+    "table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list",
+    "integrity_check", "quick_check"})  # the checks read every page: the time limit bounds them
+_PRAGMAS_READ_ONLY = frozenset({
+    "table_list", "database_list", "collation_list", "function_list", "module_list",
+    "pragma_list", "compile_options", "user_version", "schema_version", "data_version",
+    "application_id", "encoding", "page_size", "page_count", "freelist_count", "journal_mode",
+    "foreign_keys", "query_only"})
+QUERY_TIMEOUT = 10.0
 
 
 class QueryError(ArchiverError):
@@ -71,9 +84,17 @@ def decode_row(row: dict[str, Any]) -> dict[str, Any]:
 def _authorize(action: int, arg1: str | None, arg2: str | None, *_rest: Any) -> int:
     if action in _DENIED:
         return sqlite3.SQLITE_DENY
-    if action == sqlite3.SQLITE_PRAGMA and arg2 is not None and arg1 in _GUARD_PRAGMAS:
-        return sqlite3.SQLITE_DENY  # "PRAGMA query_only = OFF" would lift the guard
+    if action == sqlite3.SQLITE_PRAGMA:
+        return sqlite3.SQLITE_OK if pragma_allowed(arg1, arg2) else sqlite3.SQLITE_DENY
     return sqlite3.SQLITE_OK
+
+
+def pragma_allowed(name: str | None, argument: str | None) -> bool:
+    """Is ``PRAGMA name`` (``= argument`` / ``(argument)``) harmless? Case-insensitive."""
+    name = (name or "").lower()
+    if name in _PRAGMAS_WITH_ARGUMENT:
+        return True
+    return name in _PRAGMAS_READ_ONLY and argument is None
 
 
 def open_readonly(path: str | Path) -> Database:
@@ -84,20 +105,59 @@ def open_readonly(path: str | Path) -> Database:
     return db
 
 
-def run_query(db: Database, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
-    """Rows of one read-only SQL statement, or a QueryError with a one-line reason."""
+def run_query(db: Database, sql: str, params: Sequence[Any] | dict[str, Any] = (), *,
+              timeout: float | None = QUERY_TIMEOUT, limit: int | None = None) -> list[dict[str, Any]]:
+    """Rows of one read-only SQL statement, or a QueryError with a one-line reason.
+
+    ``timeout`` (seconds) interrupts a statement still running (an endless recursive CTE);
+    ``limit`` stops reading after that many rows (5 M rows held at once took 2.4 GB)."""
+    return list(iter_query(db, sql, params, timeout=timeout, limit=limit))
+
+
+def iter_query(db: Database, sql: str, params: Sequence[Any] | dict[str, Any] = (), *,
+               timeout: float | None = QUERY_TIMEOUT, limit: int | None = None
+               ) -> Iterator[dict[str, Any]]:
+    """run_query's rows one at a time (constant memory); the time limit covers the whole read."""
+    conn = db.conn
+    if timeout is not None:
+        end = time.monotonic() + timeout
+        # SQLite calls this every 10,000 virtual-machine steps; non-zero interrupts the statement.
+        conn.set_progress_handler(lambda: int(time.monotonic() > end), 10_000)
     try:
-        cursor = db.execute(sql, params)
-        names = [d[0] for d in cursor.description or []]
-        return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
+        yield from _rows(db, sql, params, limit)
+    except sqlite3.OperationalError as exc:
+        if "interrupted" in str(exc):
+            raise QueryError(f"query stopped after {timeout:g}s (time limit; see --timeout)") from exc
+        raise _query_error(exc) from exc
     except (sqlite3.Warning, sqlite3.ProgrammingError) as exc:  # e.g. two statements
         raise QueryError(f"SQL error: {exc}") from exc
     except sqlite3.DatabaseError as exc:
-        text = str(exc)
-        if "readonly" in text or "query_only" in text or "not authorized" in text:
-            raise QueryError("refused: the archive is opened read-only; only SELECT-style"
-                             f" queries are allowed ({text})") from exc
-        raise QueryError(f"SQL error: {text}") from exc
+        raise _query_error(exc) from exc
+    finally:
+        if timeout is not None:
+            conn.set_progress_handler(None, 0)
+
+
+def _rows(db: Database, sql: str, params: Sequence[Any] | dict[str, Any],
+          limit: int | None) -> Iterator[dict[str, Any]]:
+    cursor = db.execute(sql, params)
+    names = [d[0] for d in cursor.description or []]
+    count = 0
+    while limit is None or count < limit:
+        batch = cursor.fetchmany(500 if limit is None else min(500, limit - count))
+        if not batch:
+            break
+        count += len(batch)
+        for row in batch:
+            yield dict(zip(names, row, strict=False))
+
+
+def _query_error(exc: sqlite3.DatabaseError) -> QueryError:
+    text = str(exc)
+    if "readonly" in text or "query_only" in text or "not authorized" in text:
+        return QueryError("refused: the archive is opened read-only; only SELECT-style"
+                          f" queries are allowed ({text})")
+    return QueryError(f"SQL error: {text}")
 
 
 def get_article(db: Database, url_or_id: str | int) -> dict[str, Any] | None:
@@ -168,6 +228,14 @@ class Archive:
         """Every stored version of an article, oldest first."""
         return list_versions(self.db, url)
 
-    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
-        """Rows of read-only SQL; writes are refused with a QueryError."""
-        return run_query(self.db, sql, params)
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = (), *,
+              timeout: float | None = QUERY_TIMEOUT, limit: int | None = None) -> list[dict[str, Any]]:
+        """Rows of read-only SQL; writes are refused with a QueryError, and a statement
+        running past ``timeout`` seconds is stopped with one. ``limit`` caps the rows read."""
+        return run_query(self.db, sql, params, timeout=timeout, limit=limit)
+
+    def iterquery(self, sql: str, params: Sequence[Any] | dict[str, Any] = (), *,
+                  timeout: float | None = QUERY_TIMEOUT, limit: int | None = None
+                  ) -> Iterator[dict[str, Any]]:
+        """Like query(), one row at a time: for results too large to hold at once."""
+        return iter_query(self.db, sql, params, timeout=timeout, limit=limit)

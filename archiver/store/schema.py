@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
+from archiver.errors import StorageError
+
 FTS_COLUMNS = ["title", "body", "source"]
 # Columns of ``articles`` holding JSON text (the writer dumps them, the reader parses them):
 # the Article's own list and dict fields, stored empty when it has none, then the reports.
@@ -208,14 +210,25 @@ def _m7_holes_and_coverage(db: Database) -> None:
     db.table("runs").add_column("coverage", str)
 
 
+def _m8_redirects(db: Database) -> None:
+    """The redirect chain that led to a page (JSON list of {url, status}), kept with it:
+    a page's URL, its hops and its final URL are the evidence of where the bytes came from."""
+    db.execute("ALTER TABLE pages ADD COLUMN redirects TEXT")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _m1_core, _m2_frontier, _m3_short_term_index, _m4_site_date_index, _m5_health,
-    _m6_ingest_state, _m7_holes_and_coverage]
+    _m6_ingest_state, _m7_holes_and_coverage,
+    _m8_redirects]
+SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def migrate(db: Database) -> None:
     """Bring ``db`` up to the current schema; a no-op on an up-to-date file."""
     current = db.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:  # a newer archiver's file: never migrate (or write) it down
+        raise StorageError(f"archive was made by a newer version of archiver (schema {current};"
+                           f" this version knows {SCHEMA_VERSION}): upgrade archiver")
     for number, step in enumerate(MIGRATIONS[current:], start=current + 1):
         with db.atomic():
             step(db)

@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from archiver.crawl.progress import RUN_COUNTS
 from archiver.errors import StorageError
 from archiver.models import RawPage, utc_now
-from archiver.store.schema import ARTICLE_JSON_FIELDS, migrate
+from archiver.store.schema import ARTICLE_JSON_FIELDS, SCHEMA_VERSION, migrate
 
 log = logging.getLogger(__name__)
 
@@ -43,24 +43,96 @@ def content_hash(article: Mapping[str, Any]) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
+def storage_problem(exc: BaseException) -> str:
+    """What a storage failure means, in words a person can act on (one line)."""
+    text = str(exc)
+    low = text.lower()
+    if "readonly" in low or "read-only" in low or "permission denied" in low:
+        return f"the archive is read-only (immutable file, permissions or read-only media): {text}"
+    if "disk is full" in low or "no space" in low or getattr(exc, "errno", None) == 28:
+        return f"the disk is full: {text}"
+    if "not a database" in low or "malformed" in low or "corrupt" in low:
+        return f"the archive is corrupt (not a readable SQLite archive): {text}"
+    return text
+
+
 def open_database(path: str | Path, *, readonly: bool = False) -> Database:
-    """Open (and for writers create and migrate) an archive, or raise StorageError."""
+    """Open (and for writers create and migrate) an archive, or raise StorageError.
+
+    Readers open with ``mode=ro`` and fall back to ``immutable=1`` when that fails: on
+    read-only media a WAL archive cannot create its -shm file, and immutable=1 reads
+    without it. Both check the schema version: an archive made by a newer version is
+    refused rather than misread (writers would otherwise write into it)."""
     path = Path(path)
     try:
         if readonly:
             if not path.exists():
                 raise StorageError(f"no archive at {path}")
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-            return Database(conn)
+            return _open_readonly(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         db = Database(sqlite3.connect(str(path), timeout=30))
+        check_version(db, path)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA foreign_keys=ON")
         migrate(db)
         return db
     except (sqlite3.Error, OSError) as exc:
-        raise StorageError(f"cannot open archive {path}: {exc}") from exc
+        problem = storage_problem(exc)
+        if not readonly and _read_only_media(path):  # SQLite only says "unable to open"
+            problem = f"the archive is read-only (read-only media): {exc}"
+        raise StorageError(f"cannot open archive {path}: {problem}") from exc
+
+
+def _read_only_media(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _open_readonly(path: Path) -> Database:
+    uri = path.resolve().as_uri()
+    try:
+        db = Database(sqlite3.connect(f"{uri}?mode=ro", uri=True))
+        check_version(db, path)
+        return db
+    except sqlite3.OperationalError as exc:
+        if "unable to open" not in str(exc) and "readonly" not in str(exc):
+            raise
+        log.info("%s: %s; reading it as immutable (read-only media)", path, exc)
+    db = Database(sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True))
+    check_version(db, path)
+    return db
+
+
+def check_version(db: Database, path: str | Path) -> None:
+    """Refuse an archive whose schema is newer than this code knows (and read its header,
+    so a file that is no SQLite database fails here, in one line)."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    if version > SCHEMA_VERSION:
+        raise StorageError(f"archive {path} was made by a newer version of archiver (schema"
+                           f" {version}; this version knows {SCHEMA_VERSION}): upgrade archiver")
+
+
+def check_writable(path: str | Path) -> None:
+    """Fail before a crawl or fetch, with one line, if the archive cannot be written:
+    a no-op write in a transaction that is rolled back (an immutable file opens, and
+    even BEGIN IMMEDIATE succeeds, until the first write)."""
+    db = open_database(path)
+    conn = db.conn
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        conn.execute("BEGIN")
+        try:
+            conn.execute(f"PRAGMA user_version = {int(version)}")
+        finally:
+            conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        raise StorageError(f"cannot write to archive {path}: {storage_problem(exc)}") from exc
+    finally:
+        conn.close()
 
 
 class ArchiveWriter:
@@ -94,7 +166,7 @@ class ArchiveWriter:
                 page_id = self._insert_page(raw, run_id)
                 return self._upsert_article(raw, article, page_id)
         except sqlite3.Error as exc:
-            raise StorageError(f"cannot write to archive: {exc}") from exc
+            raise StorageError(f"cannot write to archive: {storage_problem(exc)}") from exc
 
     def save_page(self, raw: RawPage, run_id: int | None = None, kind: str = "listing") -> int:
         """Keep a page that is not an article — a listing, an API answer, robots.txt — as
@@ -119,11 +191,12 @@ class ArchiveWriter:
             return int(row[0])
         cur = self.db.execute(
             "INSERT INTO pages (url, final_url, method, status, fetched_at, request_headers,"
-            " headers, body, body_sha256, body_size, run_id, kind, site, section)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " headers, body, body_sha256, body_size, run_id, kind, site, section, redirects)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [raw.url, raw.final_url or raw.url, raw.method, raw.status, raw.fetched_at,
              _json(raw.request_headers), _json(raw.headers), zlib.compress(raw.body, 6),
-             sha, len(raw.body), run_id, kind, raw.site, raw.section],
+             sha, len(raw.body), run_id, kind, raw.site, raw.section,
+             _json(list(raw.redirects)) if raw.redirects else None],
         )
         return _rowid(cur)
 
