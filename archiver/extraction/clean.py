@@ -10,7 +10,7 @@ import re
 
 from lxml import etree
 
-from archiver.extraction.dom import SKIP_TAGS, is_hidden, norm, tag_of, text_lines
+from archiver.extraction.dom import SKIP_TAGS, drop_keeping_tail, is_hidden, norm, tag_of, text_lines
 
 # class/id fragments of widgets that live inside article containers
 BOILER_ATTR = re.compile(
@@ -68,20 +68,6 @@ _CAPTION_PREFIX = 600
 # (it would take 1,900 characters of indentation)
 _CAPTION_RAW_MAX = 2000
 _PHOTO_CREDIT = re.compile(r"(摄|摄影|供图|图片来源.*)\s*[)）]?$")
-
-
-def _drop(el: etree._Element) -> None:
-    """Remove `el` but keep its tail text in the tree."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
 
 
 def _has_img(el: etree._Element | None) -> bool:
@@ -160,7 +146,7 @@ def prune(container: etree._Element) -> tuple[etree._Element, list[str], list[st
             doomed.append(el)
     for el in doomed:
         if el.getparent() is not None:  # an ancestor may already be gone; dropping it is harmless
-            _drop(el)
+            drop_keeping_tail(el)
     return tree, [h for h in hidden if h], heading
 
 
