@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from archiver.cli.statstext import bar_chart, stats_text
 from archiver.store.reader import open_readonly
 from archiver.store.search import Filters
-from archiver.store.stats import bar_chart, compute_stats, stats_text
+from archiver.store.stats import compute_stats
 from tests.test_search_samples import build_archive
 
 

@@ -181,8 +181,9 @@ def stats(db: str, filters: Filters, as_json: bool) -> None:
     Example:
       archiver stats --site yuncheng --since 2022
     """
+    from archiver.cli.statstext import stats_text
     from archiver.store.reader import open_readonly
-    from archiver.store.stats import compute_stats, stats_text
+    from archiver.store.stats import compute_stats
 
     result = compute_stats(open_readonly(db), filters)
     _echo_json(result.to_dict()) if as_json else click.echo(stats_text(result))
