@@ -382,6 +382,11 @@ class SiteSpider(scrapy.Spider):
             # robots.txt or offsite: a rule kept, not an error; not retried next run.
             self.crawler.stats.inc_value("archiver/skipped_policy")
             if entry is not None:
+                if entry.kind == "listing" and "robots" in reason:
+                    # Said, not only counted: a section whose listing robots.txt forbids is
+                    # never crawled, and a bare "failed" would leave the reader guessing.
+                    log.warning("%s: section %s: robots.txt forbids its listing %s; nothing"
+                                " of it is crawled", self.site, entry.section, entry.url)
                 self.count(entry.section, "skipped")
                 self.frontier.finish(entry, DONE, reason[:500])
             return

@@ -156,3 +156,20 @@ def test_robots_opt_out_warns(tmp_path: Path) -> None:
         assert ("GET", "/private/a.html") in srv.requests
         assert ("GET", "/robots.txt") not in srv.requests
 
+
+
+def test_robots_forbidden_listing_is_said(tmp_path: Path) -> None:
+    """A section whose listing robots.txt forbids is not fetched, and the run says why."""
+    (tmp_path / "site" / "news").mkdir(parents=True)
+    (tmp_path / "site" / "robots.txt").write_text("User-agent: *\nDisallow: /news/\n")
+    (tmp_path / "site" / "news" / "a.html").write_text(article_html("机器人协议禁止的栏目文章", "2023-01-01"))
+    (tmp_path / "site" / "news" / "list.html").write_text(
+        '<ul><li><a href="/news/a.html">机器人协议禁止的栏目文章</a></li></ul>', encoding="utf-8")
+    with SiteServer(tmp_path / "site") as srv:
+        write_profile(tmp_path / "sites", srv.base_url,
+                      sections=[("news", "/news/list.html", 'article_selector = "ul a"\n')])
+        r = cli("crawl", "fixture", "--sites-dir", str(tmp_path / "sites"),
+                "--db", str(tmp_path / "a.db"), *FAST)
+        assert srv.requests == [("GET", "/robots.txt")]
+    assert "section news: robots.txt forbids its listing" in r.stderr
+    assert r.returncode != 0
