@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from archiver.testing.siteserver import RequestInfo, SiteServer
+from archiver.testing.tls import self_signed_context
 from tests.crawlkit import FAST, article_html, cli, rows, write_profile
 
 
@@ -86,6 +87,29 @@ def test_fetch_follows_redirects_in_scope_and_records_chain(tmp_path: Path) -> N
     assert [h["url"] for h in json.loads(chain)] == [f"{base}/a/old.html", f"{base}/a/mid.html"]
     assert away.returncode != 0 and "offsite" in away.stderr
     assert len(away.stderr.strip().splitlines()) == 1, away.stderr
+
+
+def test_fetch_follows_http_to_https(tmp_path: Path) -> None:
+    """Most government sites answer port 80 with a redirect to https: the page is fetched
+    over real TLS (a self-signed loopback certificate) and stored under the asked URL."""
+    secure, plain = tmp_path / "secure", tmp_path / "plain"
+    (secure / "a").mkdir(parents=True)
+    (plain / "a").mkdir(parents=True)
+    (secure / "a" / "new.html").write_text(article_html("加密传输之后的新闻标题关于重点工作", "2023-04-04"),
+                                           encoding="utf-8")
+    with SiteServer(secure, tls=self_signed_context()) as tls_srv, SiteServer(plain) as srv:
+        (plain / "a" / "old.html").write_text("")
+        (plain / "a" / "old.html.headers.json").write_text(json.dumps(
+            {"status": 301, "headers": {"Location": tls_srv.url("/a/new.html")}}))
+        old, new = srv.url("/a/old.html"), tls_srv.url("/a/new.html")
+        r = cli("fetch", old, "--db", str(tmp_path / "a.db"))
+        assert tls_srv.requests == [("GET", "/a/new.html")]
+    assert r.returncode == 0, r.stderr
+    assert "加密传输之后的新闻标题" in r.stdout
+    url, final, chain = rows(tmp_path / "a.db", "SELECT url, final_url, redirects FROM pages")[0]
+    assert (url, final) == (old, new)
+    assert final.startswith("https://")
+    assert [h["url"] for h in json.loads(chain)] == [old]
 
 
 def test_fetch_deadline_and_long_retry_after(tmp_path: Path) -> None:

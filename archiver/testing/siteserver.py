@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import ssl
 import sys
 import threading
 from collections.abc import Mapping
@@ -165,8 +166,11 @@ class SiteServer:
         host: str = "127.0.0.1",
         port: int = 0,
         routes: Mapping[str, Route] | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
+        """``tls``: serve https with this context (archiver.testing.tls.self_signed_context)."""
         self.root = Path(root).resolve()
+        self._tls = tls
         self._address = (host, port)
         self._routes = routes or {}
         self._server: _Server | None = None
@@ -176,6 +180,8 @@ class SiteServer:
         if not self.root.is_dir():
             raise FileNotFoundError(f"site root is not a directory: {self.root}")
         self._server = _Server(self._address, self.root, self._routes)
+        if self._tls is not None:
+            self._server.socket = self._tls.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), name="siteserver", daemon=True
         )
@@ -210,7 +216,7 @@ class SiteServer:
         host, port = self._server.server_address[:2]
         if isinstance(host, bytes):  # typeshed's address type allows AF_UNIX bytes; ours is IPv4
             host = host.decode()
-        return f"http://{host}:{port}"
+        return f"{'https' if self._tls is not None else 'http'}://{host}:{port}"
 
     @property
     def port(self) -> int:
