@@ -204,7 +204,8 @@ def _report(opts, pages, bare, full, again, full_req, again_req, stored) -> str:
         "(no delay, no AutoThrottle, 16 in flight). CPU and peak RSS are the crawling "
         "process's own (getrusage; CPU includes the page-processing pool); the server runs in "
         f"the benchmark process. Load average when written: {os.getloadavg()[0]:.1f}."), "",
-        "| crawl | pages | wall s | pages/s | CPU ms/page | peak RSS MB | largest child process peak RSS MB (the pool) |",
+        ("| crawl | pages | wall s | pages/s | CPU ms/page | peak RSS MB"
+        " | largest child process peak RSS MB (the pool) |"),
         "|---|---|---|---|---|---|---|",
         row("bare Scrapy spider (download only)", bare, pages),
         row("archiver full crawl (decode, repair, extract, store)", full, pages),

@@ -203,3 +203,33 @@ def test_schedule_line_carries_on_alarm() -> None:
     assert line.endswith("--on-alarm 'mail -s \"archiver $(date +%F)\" ops@example.org'")
     cron = crontab_line("ycdjw", parse_every("6h"), "/srv/a.db", cwd="/srv", python="py", on_alarm=hook)
     assert "+\\%F" in cron  # cron would cut the line at a bare %
+
+
+def test_accept_makes_the_new_template_the_baseline(fleet: Fleet, tmp_path: Path) -> None:
+    """After a redesign the extractor copes with, a person accepts the alarm: the next run of
+    the new template is judged against it and raises nothing; without the accept it alarms
+    again (the old template is still the baseline)."""
+    site = "hd_date_moved"
+    root = tmp_path / "site"
+    shutil.copytree(fleet.roots[site], root)
+    _build(root, CHANGE_DAY + 3, "date_moved")  # three more days of news, dates still moved
+    accepted, untouched = _copy_db(fleet.db, tmp_path / "a.db"), _copy_db(fleet.db, tmp_path / "b.db")
+    runner = CliRunner()
+    out = runner.invoke(archiver_cli, ["accept", site, "政务要闻", "--db", str(accepted)])
+    assert out.exit_code == 0, out.output
+    assert "accepted [run" in out.output and "rule that found the date" in out.output
+    assert _query(accepted, "SELECT status FROM alarms WHERE site = ? AND section = '政务要闻'",
+                  site)[0]["status"] == "accepted"
+    again = runner.invoke(archiver_cli, ["accept", site, "政务要闻", "--db", str(accepted)])
+    assert again.exit_code != 0 and "no open alarm" in again.output
+    with SiteServer(root) as server:
+        profile = tmp_path / f"{site}.toml"
+        head = fleet.profiles[list(SITES).index(site)].read_text("utf-8").split("\n[[sections]]")[0]
+        profile.write_text(head + f'\n[[sections]]\nname = "政务要闻"\nurl = "{server.base_url}'
+                           '/zwyw/index.html"\n', encoding="utf-8")
+        for db in (accepted, untouched):
+            _crawl([profile], db)
+    new_alarms = "SELECT figure FROM alarms WHERE site = ? AND section = '政务要闻' AND status = 'open'"
+    assert "rule:published_at" in {r["figure"] for r in _query(untouched, new_alarms, site)}
+    assert _query(accepted, new_alarms, site) == []
+    assert _query(accepted, "SELECT status FROM runs WHERE site = ? ORDER BY id DESC", site)[0]["status"] == "ok"

@@ -315,4 +315,32 @@ def health(db: str, site: str | None, last: int, as_json: bool) -> None:
             click.echo(f"      {url}")
 
 
-COMMANDS = [search, show, export, reextract, stats, serve, query, runs, health]
+@click.command()
+@db_option
+@click.argument("site")
+@click.argument("sections", nargs=-1)
+def accept(db: str, site: str, sections: tuple[str, ...]) -> None:
+    """Accept SITE's open drift alarms (of SECTIONS, or all): the site changed on purpose
+    (a redesign the extractor copes with), so what the alarming run saw becomes the new
+    normal. Each section's baseline starts again at that run; later runs are judged
+    against the new template, not the old one.
+
+    \b
+    Example:
+      archiver health hedong          # read the alarms and their example URLs first
+      archiver accept hedong 政务要闻
+    """
+    from archiver.store.writer import ArchiveWriter, check_writable
+
+    check_writable(db)
+    accepted = ArchiveWriter(db).accept_alarms(site, list(sections) or None)
+    if not accepted:
+        raise click.ClickException(f"no open alarm for {site}"
+                                   + (f" in {', '.join(sections)}" if sections else ""))
+    for a in accepted:
+        click.echo(f"accepted [run {a['run_id']}] {a['message']}")
+    click.echo(f"{len(accepted)} alarm(s) accepted; the baseline of "
+               f"{', '.join(sorted({a['section'] for a in accepted}))} starts again at that run")
+
+
+COMMANDS = [search, show, export, reextract, stats, serve, query, runs, health, accept]

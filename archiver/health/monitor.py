@@ -99,12 +99,16 @@ def collect(db: Database, run_id: int) -> list[SectionFigures]:
 def history(db: Database, site: str, section: str, before: int,
             limit: int = HISTORY_RUNS) -> list[SectionFigures]:
     """The section's figures in the site's last good runs before ``before``, oldest first.
-    A run that raised an alarm in this section is not part of the band it broke."""
+    A run that raised an alarm in this section is not part of the band it broke, unless a
+    person accepted the alarm (``archiver accept``): then the baseline starts again at that
+    run, so the accepted template is the new normal and the old one no longer counts."""
     rows = db.execute_returning_dicts(
         "SELECT f.site, f.section, f.at, f.figures FROM run_figures f JOIN runs r ON r.id = f.run_id"
         " WHERE f.site = ? AND f.section = ? AND f.run_id < ? AND r.status IN"
         f" ({', '.join('?' * len(GOOD))}) AND NOT EXISTS (SELECT 1 FROM alarms a"
-        " WHERE a.run_id = f.run_id AND a.section = f.section)"
+        " WHERE a.run_id = f.run_id AND a.section = f.section AND a.status != 'accepted')"
+        " AND f.run_id >= coalesce((SELECT max(a.run_id) FROM alarms a WHERE a.site = f.site"
+        " AND a.section = f.section AND a.status = 'accepted'), 0)"
         " ORDER BY f.run_id DESC LIMIT ?", [site, section, before, *GOOD, limit])
     return [SectionFigures.from_json(r["site"], r["section"], r["at"], json.loads(r["figures"]))
             for r in reversed(rows)]

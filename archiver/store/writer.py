@@ -316,6 +316,21 @@ class ArchiveWriter:
             row = self.db.execute("SELECT status FROM runs WHERE id = ?", [run_id]).fetchone()
         return row[0] if row else None
 
+    def accept_alarms(self, site: str, sections: list[str] | None = None) -> list[dict[str, Any]]:
+        """A person says the site's new template is the new normal: its open alarms (of
+        ``sections``, or all) become ``accepted``, which restarts each section's baseline at
+        the run that raised them (archiver.health.monitor.history). Returns the alarms."""
+        where, params = "site = ? AND status = 'open'", [site]
+        if sections:
+            where += f" AND section IN ({', '.join('?' * len(sections))})"
+            params += sections
+        with self.db.atomic():
+            rows = self.db.execute_returning_dicts(
+                f"SELECT id, run_id, section, figure, message FROM alarms WHERE {where}"
+                " ORDER BY id", params)
+            self.db.execute(f"UPDATE alarms SET status = 'accepted' WHERE {where}", params)
+        return rows
+
 
 def article_row(raw: RawPage, article: Mapping[str, Any], page_id: int, digest: str,
                 version: int, now: str) -> dict[str, Any]:
