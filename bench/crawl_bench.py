@@ -162,7 +162,8 @@ def main() -> int:
             profile(tmp / "bench.toml", srv.base_url, listings)
             sets = [a for k, v in SETTINGS.items() for a in ("-s", f"{k}={json.dumps(v)}")]
             crawl = ["crawl", str(tmp / "bench.toml"), "--db", str(tmp / "a.db"), *sets]
-            log.info("site: %d articles, %d pages; bare crawl …", opts.articles, pages)
+            log.info("site: %d articles, %d pages%s", opts.articles, pages,
+                     "" if opts.no_bare else "; bare crawl …")
             bare = None if opts.no_bare else run_child("bare", srv.base_url, *listings)
             srv.clear_requests()
             log.info("archiver full crawl …")
