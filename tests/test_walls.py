@@ -58,8 +58,9 @@ def test_such_articles_are_archived_as_articles(path: Path) -> None:
 
 # Saved pages elsewhere in the repository that are walls or error pages on purpose.
 KNOWN_WALLS = {"data/demo/site/404.html", "data/demo/site/zwyw/202301/t20230105_1000001.html",
-               "tests/fixtures/extract/challenge_wzws.html", "tests/fixtures/extract/challenge_jsl.html",
-               "tests/fixtures/extract/error_soft404.html"}
+               "tests/fixtures/extract/example-gov-cn/challenge-1.html",
+               "tests/fixtures/extract/example-gov-cn/challenge-2.html",
+               "tests/fixtures/extract/example-gov-cn/error-1.html"}
 SKIP = (".json", ".md", ".txt", ".py", ".gz", ".pdf", ".doc", ".css", ".js", ".tsv", ".png", ".toml")
 
 
