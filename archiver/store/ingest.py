@@ -91,7 +91,7 @@ class Ingest:
         elif kind == wire.FRONTIER_RETRY:
             policy = RetryPolicy(*data["policy"]) if data.get("policy") else None
             Frontier(self.archive, site, run_id, policy).retry(wire.entry_from_json(data["entry"]),
-                                                          data["reason"])
+                                                               data["reason"])
         elif kind == wire.SECTION:
             if data["op"] not in ("walk", "expected", "names"):
                 raise ValueError(f"unknown section message {data['op']!r}")
