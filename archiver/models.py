@@ -5,6 +5,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 
 def utc_now() -> str:
@@ -52,3 +53,26 @@ class RawPage:
         """A saved page, for offline extraction: no headers, so the bytes decide."""
         path = Path(path)
         return cls(url=url or path.resolve().as_uri(), body=path.read_bytes())
+
+
+# The states of a frontier row (archiver.crawl.frontier): asked for and not yet answered,
+# dealt with for good, or given up on after its attempts.
+PENDING, DONE, FAILED = "pending", "done", "failed"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A request the crawl means to make: a row of the ``frontier`` table."""
+
+    url: str
+    kind: str                       # "listing" | "article"
+    section: str
+    method: str = "GET"
+    form: tuple[tuple[str, str], ...] = ()
+    page: int | None = None
+
+    @property
+    def key(self) -> str:
+        if self.method == "GET" and not self.form:
+            return self.url
+        return f"{self.method} {self.url} {urlencode(self.form)}"

@@ -3,7 +3,7 @@
 Run: .venv/bin/python bench/extraction_eval.py [--out docs/benchmarks/extraction.md] [--verbose]
 
 Page sets (every real page the project holds, read from tests/fixtures):
-- corpus (NNN.html + NNN.truth.json) and extract_real (NNN.html + NNN.json): development pages;
+- corpus/<site>/article-N.{html,truth.json} and extract_real/<site>/article-N.{html,json}: development pages;
 - pages/<site>/article-N.{html,json}: government, media and university pages, each with a
   `split` ("dev" or "heldout", chosen per site);
 - newsbody/<site>/N.{html,json}: labelled news pages scored on the body only, with a `split`.

@@ -45,7 +45,7 @@ def load_cases() -> list[dict]:
 
 def corpus_bodies() -> list[str]:
     bodies = []
-    for path in sorted(CORPUS.glob("*.truth.json")):
+    for path in sorted(CORPUS.glob("*/*.truth.json")):
         bodies.append(json.loads(path.read_text(encoding="utf-8")).get("body") or "")
     return [b for b in bodies if b]
 

@@ -153,9 +153,8 @@ def writer_ceiling(tmp: Path, records: int) -> dict[str, Any]:
     import redis as redis_client
 
     from archiver.crawl import wire
-    from archiver.crawl.frontier import Entry
     from archiver.crawl.redisq import STREAM, WorkQueue, connect
-    from archiver.models import RawPage
+    from archiver.models import Entry, RawPage
     from archiver.process import process_page
     from archiver.store.ingest import Ingest
     from archiver.store.writer import ArchiveWriter

@@ -12,8 +12,8 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from archiver.crawl.check import failure_note, listing_note
-from archiver.crawl.frontier import Entry
 from archiver.crawl.ledger import RunPlan
+from archiver.models import Entry
 from archiver.profiles import Profile
 from archiver.spiders.extensions import ledger_of
 from archiver.spiders.pages import headers_dict

@@ -5,9 +5,9 @@ from typing import Any
 
 import scrapy
 
-from archiver.crawl.frontier import Entry
 from archiver.listings import PageRequest
 from archiver.listings.hanweb import PROXY_PATH
+from archiver.models import Entry
 
 # Statuses the spider must see itself: 304 (unchanged), challenges and errors it counts.
 HANDLED = [304, 400, 401, 403, 404, 410, 412, 429, 500, 502, 503, 504, 521]

@@ -27,12 +27,13 @@ from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from archiver.crawl.blocking import classify
-from archiver.crawl.frontier import DONE, Entry, Frontier
+from archiver.crawl.frontier import Frontier
 from archiver.crawl.ledger import RunLedger, RunPlan
 from archiver.encoding.decoder import decode
 from archiver.listings import parse_listing
 from archiver.listings.naming import page_names
 from archiver.listings.size import stated_size
+from archiver.models import DONE, Entry
 from archiver.profiles import Profile, Section, find_profile, in_domains, profile_for_url
 from archiver.spiders.extensions import ledger_of
 from archiver.spiders.middlewares import DeferPage, backoff_delay, slow_down

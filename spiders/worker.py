@@ -42,8 +42,9 @@ from twisted.internet import task
 from twisted.python.failure import Failure
 
 from archiver.crawl import wire
-from archiver.crawl.frontier import DONE, FAILED, PENDING, Entry, RetryPolicy
+from archiver.crawl.frontier import RetryPolicy
 from archiver.crawl.redisq import PREFIX, STREAM, WorkQueue, connect, host_of
+from archiver.models import DONE, FAILED, PENDING, Entry
 from archiver.profiles import find_profile, profile_for_url
 from archiver.spiders.middlewares import backoff_delay
 from archiver.spiders.requests import to_request

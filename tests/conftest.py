@@ -19,7 +19,7 @@ LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 def real_page(site: str, kind: str, page: int = 1) -> Path:
     """A recorded page of a real site, found through its pages.json (which may name the one
-    copy another fixture set holds, e.g. ../../../corpus/021.html)."""
+    copy another fixture set holds, e.g. ../../../corpus/pingtan-gov-cn/article-1.html)."""
     meta = json.loads((REAL / site / "pages.json").read_text(encoding="utf-8"))
     for entry in meta["pages"]:
         if entry["kind"] == kind and entry.get("page", 1) == page:

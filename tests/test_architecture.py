@@ -1,4 +1,4 @@
-"""The shape of the package: no import cycles, and it installs and runs as a wheel.
+"""The shape of the package: no import cycles, one writer, and it installs and runs as a wheel.
 
 Cycles are counted over every import, deferred ones inside functions included: an import moved
 into a function to dodge a cycle still ties the two modules together."""
@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -104,6 +105,80 @@ def test_module_map_sees_every_package() -> None:
 
 def test_no_import_cycles() -> None:
     assert import_cycles() == []
+
+
+# The modules allowed to change the archive: the writer, and the migrations of the schema.
+WRITERS = {"archiver.store.writer", "archiver.store.schema"}
+# SQL that changes rows, wherever it sits in a string (case-insensitive, SQL is too).
+SQL_WRITE = re.compile(
+    r"\b(INSERT\s+(OR\s+\w+\s+)?INTO|REPLACE\s+INTO)\s+[\w.\"{}]+"
+    r"|\bUPDATE\s+(OR\s+\w+\s+)?[\w.\"{}]+\s+SET\b"
+    r"|\bDELETE\s+FROM\s+[\w.\"{}]+(\s+WHERE\b|\s*;|\s*$)", re.I)
+# sqlite-utils' table writes: db["t"].insert(...), db.table("t").upsert(...) (a Redis
+# client's delete() or a dict's update() is called on a name, not on a table).
+TABLE_WRITES = {"insert", "insert_all", "upsert", "upsert_all", "update", "delete", "delete_where",
+                "add_column", "transform", "drop"}
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    """ids of the string statements that are docstrings or bare strings (prose, not SQL)."""
+    return {id(node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)}
+
+
+def sql_writes(source: str) -> list[str]:
+    """The statements in ``source`` that write to a database: SQL in string literals
+    (f-strings read with their placeholders as ``{}``), comments and docstrings aside, and
+    sqlite-utils table writes."""
+    tree = ast.parse(source)
+    prose = _docstrings(tree)
+    inside_fstring = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        text = None
+        if isinstance(node, ast.JoinedStr):
+            text = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+        elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
+              and id(node) not in prose and id(node) not in inside_fstring):
+            text = node.value
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr in TABLE_WRITES
+              and (isinstance(node.func.value, ast.Subscript)
+                   or (isinstance(node.func.value, ast.Call) and isinstance(node.func.value.func, ast.Attribute)
+                       and node.func.value.func.attr == "table"))):
+            found.append((node.lineno, ast.unparse(node)[:80]))
+        if text is not None and (match := SQL_WRITE.search(text)):
+            found.append((node.lineno, match.group(0)))
+    return [f"line {line}: {what}" for line, what in sorted(found)]
+
+
+def test_sql_writes_are_found_in_code_not_in_prose() -> None:
+    code = '''
+"""INSERT INTO articles (url) VALUES (?) in a docstring is prose."""
+# UPDATE articles SET title = ? in a comment is prose
+def f(db, r, record, assignments):
+    """DELETE FROM runs WHERE id = ?, described."""
+    r.delete("archiver:queue")                      # a Redis command
+    r.hset("k", "UPDATE", 1)
+    record.update(title="x")
+    log.info("could not delete from the queue")
+    db.execute("insert or replace into frontier (site) values (?)")
+    db.execute(f"UPDATE articles SET {assignments} WHERE id = ?")
+    db.execute("DELETE FROM runs")
+    db.execute("REPLACE INTO ingest_state VALUES (?, ?)")
+    db["articles"].upsert(record, pk="id")
+    db.table("runs").delete_where("id = ?", [1])
+'''
+    assert [w.split(":")[0] for w in sql_writes(code)] == [f"line {n}" for n in (10, 11, 12, 13, 14, 15)]
+
+
+def test_only_the_writer_writes_to_the_archive() -> None:
+    """One class owns every write (store.writer.ArchiveWriter; schema.py's migrations aside):
+    other modules compute what to write and call it."""
+    strays = {name: found for name, path in sorted(module_files().items())
+              if name not in WRITERS and (found := sql_writes(path.read_text("utf-8")))}
+    assert strays == {}
 
 
 def test_wheel_installs_outside_the_checkout_and_runs_the_demo(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from archiver.process import extract
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
-PAGES = sorted(p.stem for p in CORPUS.glob("*.html"))
+PAGES = sorted(str(p.relative_to(CORPUS).with_suffix("")) for p in CORPUS.glob("*/*.html"))  # "<site>/article-<n>"
 _WS = re.compile(r"\s+")
 
 
@@ -69,7 +69,7 @@ def test_extract_body_f1_floors(articles: dict) -> None:
 
 
 def test_extract_provenance_and_json(articles: dict) -> None:
-    art = articles["026"]
+    art = articles["lishui-gov-cn/article-1"]
     assert art.provenance["title"] == "meta:articletitle"
     assert art.doc_fields["成文日期"] == "2023-10-16"   # document date kept apart from published_at
     assert art.published_at == "2023-10-23T08:59:00+08:00"

@@ -9,7 +9,7 @@ import pytest
 from archiver.extraction import Article, explain
 from archiver.process import extract
 
-FIX = Path(__file__).parent / "fixtures" / "extract"
+FIX = Path(__file__).parent / "fixtures" / "extract" / "example-gov-cn"  # made-up pages of URL's site
 LISTINGS = Path(__file__).parent / "fixtures" / "listings"  # shared with the listing tests
 URL = "http://www.example.gov.cn/zwgk/202205/t20220520_123456.html"
 
@@ -19,7 +19,7 @@ def _page(name: str) -> bytes:
 
 
 def test_extract_spam_injected_kept_out_of_body() -> None:
-    art = extract(_page("spam_seed.html"), URL, content_type="text/html; charset=utf-8")
+    art = extract(_page("article-2.html"), URL, content_type="text/html; charset=utf-8")
     assert "spam_injected" in art.flags
     assert any("一区二区" in s for s in art.spam)
     assert any("百家乐" in s for s in art.spam)   # hidden link farm
@@ -47,9 +47,9 @@ def test_extract_listing_is_not_an_article(name: str) -> None:
 
 
 @pytest.mark.parametrize(("name", "kind"), [
-    ("challenge_jsl.html", "challenge"),
-    ("challenge_wzws.html", "challenge"),
-    ("error_soft404.html", "error"),
+    ("challenge-1.html", "challenge"),
+    ("challenge-2.html", "challenge"),
+    ("error-1.html", "error"),
 ])
 def test_extract_challenge_and_error_pages(name: str, kind: str) -> None:
     art = extract(_page(name), URL)
@@ -58,12 +58,12 @@ def test_extract_challenge_and_error_pages(name: str, kind: str) -> None:
 
 
 def test_extract_search_page() -> None:
-    art = extract(_page("search_results.html"), "http://www.example.gov.cn/search/index.jsp?searchword=x")
+    art = extract(_page("search-1.html"), "http://www.example.gov.cn/search/index.jsp?searchword=x")
     assert art.page_kind == "search" and art.body is None
 
 
 def test_extract_gbk_bytes_notice() -> None:
-    art = extract(_page("gbk_notice.html"), URL, content_type="text/html")
+    art = extract(_page("article-1.html"), URL, content_type="text/html")
     assert art.title == "某某市人民政府办公室关于做好2022年防汛工作的通知"
     assert art.published_at == "2022-05-20T10:30:00+08:00"
     assert art.source == "市政府办公室"
@@ -95,7 +95,7 @@ def test_extract_bad_selector_is_skipped() -> None:
 
 
 def test_extract_explain_and_to_dict() -> None:
-    art = extract(_page("gbk_notice.html"), URL)
+    art = extract(_page("article-1.html"), URL)
     text = explain(art)
     assert "meta:articletitle" in text and "container:TRS_Editor" in text
     data = art.to_dict()

@@ -11,7 +11,7 @@ import pytest
 from archiver.process import extract
 
 REAL = Path(__file__).parent / "fixtures" / "extract_real"
-PAGES = sorted(p.stem for p in REAL.glob("*.html"))
+PAGES = sorted(str(p.relative_to(REAL).with_suffix("")) for p in REAL.glob("*/*.html"))  # "<site>/article-<n>"
 _WS = re.compile(r"\s+")
 
 

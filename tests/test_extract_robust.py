@@ -29,7 +29,7 @@ def test_extract_empty_inputs(raw: str | bytes) -> None:
 
 
 def test_extract_truncated_page() -> None:
-    raw = (CORPUS / "001.html").read_bytes()
+    raw = (CORPUS / "shanxi-gov-cn" / "article-1.html").read_bytes()
     for cut in (100, len(raw) // 3, len(raw) // 2 + 1):  # +1 may split a UTF-8 sequence
         _ok(extract(raw[:cut], URL))
 

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archiver.crawl.frontier import DONE, FAILED, PENDING, Entry, Frontier, RetryPolicy
+from archiver.crawl.frontier import Frontier, RetryPolicy
 from archiver.crawl.lock import lock_path
-from archiver.store.writer import open_database
+from archiver.models import DONE, FAILED, PENDING, Entry
+from archiver.store.writer import ArchiveWriter
 
 
 def test_frontier_lifecycle(tmp_path: Path) -> None:
-    db = open_database(tmp_path / "a.db")
-    f = Frontier(db, "site", run_id=1)
+    writer = ArchiveWriter(tmp_path / "a.db")
+    f = Frontier(writer, "site", run_id=1)
     art = Entry("http://x.gov.cn/a/t20220101_1.html", "article", "要闻")
     post = Entry("http://x.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=16", "listing", "要闻",
                  "POST", (("columnid", "1"),), 2)
@@ -23,19 +24,20 @@ def test_frontier_lifecycle(tmp_path: Path) -> None:
     f.finish(post, DONE)
     f.add([post], reset=True)                     # listings are fetched every run
     assert f.pending() == [post]
-    assert Frontier(db, "other").pending() == []  # per site
+    assert Frontier(writer, "other").pending() == []  # per site
 
 
 def test_failures_stay_pending_with_back_off_then_fail(tmp_path: Path) -> None:
     """Blocked, timed out, failed or 5xx: pending with the reason and the attempt count,
     not asked for again before the back-off is over, failed after the policy's attempts."""
-    db = open_database(tmp_path / "a.db")
-    f = Frontier(db, "site", policy=RetryPolicy(attempts=3, base=3600))
+    writer = ArchiveWriter(tmp_path / "a.db")
+    db = writer.db
+    f = Frontier(writer, "site", policy=RetryPolicy(attempts=3, base=3600))
     blocked = Entry("http://x.gov.cn/blocked.html", "article", "s")
     f.add([blocked])
     assert f.retry(blocked, "blocked: 412 JS-cookie challenge") == PENDING
     assert f.pending() == [] and f.deferred() == {blocked.key}      # inside its back-off
-    assert Frontier(db, "site", policy=RetryPolicy(base=0)).pending() == []  # due time is stored
+    assert Frontier(writer, "site", policy=RetryPolicy(base=0)).pending() == []  # due time is stored
     db.execute("UPDATE frontier SET next_at = '2000-01-01T00:00:00+00:00'")
     assert f.pending() == [blocked] and f.holes() == {PENDING: 1, FAILED: 0}
     assert f.retry(blocked, "TimeoutError: took longer than 30 s") == PENDING
@@ -53,7 +55,7 @@ def test_back_off_doubles_up_to_the_cap() -> None:
 
 
 def test_section_walk_and_expected_size(tmp_path: Path) -> None:
-    f = Frontier(open_database(tmp_path / "a.db"), "site")
+    f = Frontier(ArchiveWriter(tmp_path / "a.db"), "site")
     assert f.walk("要闻") is None
     f.set_walk("要闻", "http://x.gov.cn/yw/", walked=False, cut="--max-pages 1")
     f.set_expected("要闻", "http://x.gov.cn/yw/", expected=31, pages=3, source="json_total")

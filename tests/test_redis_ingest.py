@@ -7,9 +7,8 @@ import pytest
 import redis
 
 from archiver.crawl import wire
-from archiver.crawl.frontier import Entry
 from archiver.crawl.redisq import GROUP, STREAM, connect
-from archiver.models import RawPage
+from archiver.models import Entry, RawPage
 from archiver.process import process_page
 from archiver.store.ingest import Ingest
 from archiver.store.writer import ArchiveWriter

@@ -6,8 +6,8 @@ import signal
 import time
 from pathlib import Path
 
-from archiver.crawl.frontier import Entry
 from archiver.crawl.ledger import RunLedger, RunPlan, run_status
+from archiver.models import Entry
 from archiver.testing.siteserver import RequestInfo, SiteServer
 from tests.crawlkit import FAST, make_site, popen, rows, wait_for, write_profile
 

@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from archiver.crawl import wire
-from archiver.crawl.frontier import Entry
 from archiver.crawl.lock import site_lock
 from archiver.crawl.progress import SECTION_COUNTS, section_line, summary_line
 from archiver.crawl.redisq import PREFIX, STREAM, WorkQueue, connect
 from archiver.crawl.runner import CrawlResult
 from archiver.errors import ArchiverError
+from archiver.models import Entry
 from archiver.profiles import SITES_DIR, Profile, find_profile, load_profile, profile_for_url, profile_paths
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ def _sadd_chunks(r: Any, key: str, members: Iterable[str]) -> None:
 
 def start_run(r: Any, queue: WorkQueue, archive: Any, profile: Profile, target: str,
               config: dict[str, Any]) -> RunInRedis:
-    from archiver.crawl.frontier import Frontier
+    from archiver.crawl.frontier import FrontierView
 
     key = f"{int(time.time())}-{r.incr(f'{PREFIX}:runseq')}"
     base = f"{PREFIX}:run:{key}"
@@ -93,7 +93,7 @@ def start_run(r: Any, queue: WorkQueue, archive: Any, profile: Profile, target: 
     if sections:
         r.sadd(f"{base}:unfinished", *sections)
     if archive is not None:
-        frontier = Frontier(archive, profile.id)
+        frontier = FrontierView(archive, profile.id)
         known = [row[0] for row in archive.execute("SELECT url FROM articles")]
         _sadd_chunks(r, f"{base}:known", [*known, *frontier.done_articles(), *frontier.given_up()])
         # What SiteSpider.start reads from the frontier, for every worker: requests still in

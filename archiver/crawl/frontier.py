@@ -12,18 +12,16 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode
 
 from sqlite_utils import Database
 
-from archiver.models import utc_now
+from archiver.models import DONE, FAILED, PENDING, Entry
+from archiver.store.writer import ArchiveWriter
 
 log = logging.getLogger(__name__)
-
-PENDING, DONE, FAILED = "pending", "done", "failed"
 
 
 @dataclass(frozen=True)
@@ -40,22 +38,6 @@ class RetryPolicy:
         return min(self.cap, self.base * 2 ** max(0, attempts - 1))
 
 
-@dataclass(frozen=True)
-class Entry:
-    url: str
-    kind: str                       # "listing" | "article"
-    section: str
-    method: str = "GET"
-    form: tuple[tuple[str, str], ...] = ()
-    page: int | None = None
-
-    @property
-    def key(self) -> str:
-        if self.method == "GET" and not self.form:
-            return self.url
-        return f"{self.method} {self.url} {urlencode(self.form)}"
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -65,77 +47,14 @@ def _entry(row: dict) -> Entry:
     return Entry(row["url"], row["kind"], row["section"], row["method"], form, row["page"])
 
 
-class Frontier:
-    """One site's rows in the ``frontier`` table. Each call is its own short transaction."""
+class FrontierView:
+    """One site's rows in the ``frontier`` and ``sections`` tables, read: what is due, what
+    was walked, what is left. Reads only, so it serves a read-only archive too (the Redis
+    coordinator seeds a run from it)."""
 
-    def __init__(self, db: Database, site: str, run_id: int | None = None,
-                 policy: RetryPolicy | None = None) -> None:
+    def __init__(self, db: Database, site: str) -> None:
         self.db = db
         self.site = site
-        self.run_id = run_id
-        self.policy = policy or RetryPolicy()
-        self.write_failed = False
-
-    def add(self, entries: Iterable[Entry], *, reset: bool = False) -> None:
-        """Record entries as pending. A done row stays done unless ``reset`` (listings)."""
-        now = utc_now()
-        rows = [[self.site, e.key, e.url, e.kind, e.section, e.method, json.dumps(e.form),
-                 e.page, PENDING, 0, self.run_id, now, now] for e in entries]
-        if not rows:
-            return
-        keep = "" if reset else f"WHERE frontier.status != '{DONE}'"
-        try:
-            self._add(rows, keep)
-        except sqlite3.OperationalError as exc:
-            self._unwritable(exc)
-
-    def _add(self, rows: Sequence[Sequence[object]], keep: str) -> None:
-        with self.db.atomic():   # nests (savepoint) inside a writer's batch
-            self.db.conn.executemany(
-                "INSERT INTO frontier (site, key, url, kind, section, method, form, page, status,"
-                " attempts, run_id, added_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
-                " ON CONFLICT(site, key) DO UPDATE SET status = excluded.status, reason = NULL,"
-                " run_id = excluded.run_id, updated_at = excluded.updated_at, next_at = NULL,"
-                f" section = excluded.section, page = excluded.page {keep}", rows)
-
-    def finish(self, entry_or_key: Entry | str, status: str, reason: str | None = None) -> None:
-        key = entry_or_key.key if isinstance(entry_or_key, Entry) else entry_or_key
-        try:
-            with self.db.atomic():   # nests (savepoint) inside a writer's batch
-                self.db.execute(
-                    "UPDATE frontier SET status = ?, reason = ?, attempts = attempts + 1,"
-                    " updated_at = ? WHERE site = ? AND key = ?",
-                    [status, reason, utc_now(), self.site, key])
-        except sqlite3.OperationalError as exc:
-            self._unwritable(exc)
-
-    def _unwritable(self, exc: sqlite3.OperationalError) -> None:
-        """A full disk or a read-only file: the row stays as it was (a pending row is asked
-        for again next run), and the crawl goes on to meet the same failure where pages are
-        stored, which counts it and ends the run. Said once, not per row."""
-        if not self.write_failed:
-            log.warning("%s: the frontier cannot be written (%s); its rows stay as they were",
-                        self.site, exc)
-        self.write_failed = True
-
-    def retry(self, entry: Entry, reason: str) -> str:
-        """A failed request stays pending for a later run (after the back-off), or becomes
-        ``failed`` once it has had its attempts. Returns the status it now has."""
-        row = self.db.execute("SELECT attempts FROM frontier WHERE site = ? AND key = ?",
-                              [self.site, entry.key]).fetchone()
-        attempts = (int(row[0] or 0) if row else 0) + 1
-        status = FAILED if attempts >= self.policy.attempts else PENDING
-        due = (datetime.now(UTC) + timedelta(seconds=self.policy.delay(attempts))).isoformat(
-            timespec="seconds")
-        with self.db.atomic():   # nests (savepoint) inside a writer's batch
-            if row is None:
-                self.add([entry])
-            self.db.execute(
-                "UPDATE frontier SET status = ?, reason = ?, attempts = ?, next_at = ?,"
-                " updated_at = ? WHERE site = ? AND key = ?",
-                [status, reason[:500], attempts, due if status == PENDING else None, utc_now(),
-                 self.site, entry.key])
-        return status
 
     def pending(self, sections: Iterable[str] | None = None) -> list[Entry]:
         """Pending entries that are due (their back-off, if any, has passed)."""
@@ -167,39 +86,11 @@ class Frontier:
                 out[status] += n
         return out
 
-    # -- the walk of each section's listing ---------------------------------------------
     def walk(self, section: str) -> dict | None:
+        """The section's row: its last walk, what its listing says it holds, its names."""
         rows = self.db.execute_returning_dicts(
             "SELECT * FROM sections WHERE site = ? AND section = ?", [self.site, section])
         return rows[0] if rows else None
-
-    def set_walk(self, section: str, url: str, *, walked: bool, cut: str | None = None) -> None:
-        """Record whether the section's listing was walked to its end (else why not)."""
-        self._upsert_section(section, url, walked=int(walked), cut=None if walked else cut)
-
-    def set_expected(self, section: str, url: str, *, expected: int | None = None,
-                     pages: int | None = None, source: str | None = None) -> None:
-        """What the listing says the section holds (articles, or pages of the listing)."""
-        values: dict[str, object] = {"expected_source": source}
-        if expected is not None:
-            values["expected"] = expected
-        if pages is not None:
-            values["expected_pages"] = pages
-        self._upsert_section(section, url, **values)
-
-    def set_names(self, section: str, url: str, *, name: str | None, site_name: str | None,
-                  source: str | None) -> None:
-        """The names a bare-URL section's listing gives itself and its site."""
-        self._upsert_section(section, url, name=name, site_name=site_name, name_source=source)
-
-    def _upsert_section(self, section: str, url: str, **values: object) -> None:
-        cols = ["site", "section", "url", *values, "updated_at"]
-        params = [self.site, section, url, *values.values(), utc_now()]
-        sets = ", ".join(f"{c} = excluded.{c}" for c in [*values, "updated_at"])
-        with self.db.atomic():   # nests (savepoint) inside a writer's batch
-            self.db.execute(
-                f"INSERT INTO sections ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-                f" ON CONFLICT(site, section) DO UPDATE SET {sets}", params)
 
     def done_articles(self) -> set[str]:
         """Articles dealt with for good (stored, or judged not an article): not fetched again."""
@@ -217,3 +108,75 @@ class Frontier:
     def counts(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.db.execute(
             "SELECT status, count(*) FROM frontier WHERE site = ? GROUP BY status", [self.site])}
+
+
+class Frontier(FrontierView):
+    """One site's frontier, read and changed. This class decides (what is pending, when a
+    failed request is due again, when it is given up); the archive's writer does every
+    write, each its own short transaction, or a savepoint inside a writer's batch."""
+
+    def __init__(self, writer: ArchiveWriter, site: str, run_id: int | None = None,
+                 policy: RetryPolicy | None = None) -> None:
+        super().__init__(writer.db, site)
+        self.writer = writer
+        self.run_id = run_id
+        self.policy = policy or RetryPolicy()
+        self.write_failed = False
+
+    def add(self, entries: Iterable[Entry], *, reset: bool = False) -> None:
+        """Record entries as pending. A done row stays done unless ``reset`` (listings)."""
+        try:
+            self.writer.add_requests(self.site, list(entries), self.run_id, reset=reset)
+        except sqlite3.OperationalError as exc:
+            self._unwritable(exc)
+
+    def finish(self, entry_or_key: Entry | str, status: str, reason: str | None = None) -> None:
+        key = entry_or_key.key if isinstance(entry_or_key, Entry) else entry_or_key
+        try:
+            self.writer.finish_request(self.site, key, status, reason)
+        except sqlite3.OperationalError as exc:
+            self._unwritable(exc)
+
+    def _unwritable(self, exc: sqlite3.OperationalError) -> None:
+        """A full disk or a read-only file: the row stays as it was (a pending row is asked
+        for again next run), and the crawl goes on to meet the same failure where pages are
+        stored, which counts it and ends the run. Said once, not per row."""
+        if not self.write_failed:
+            log.warning("%s: the frontier cannot be written (%s); its rows stay as they were",
+                        self.site, exc)
+        self.write_failed = True
+
+    def retry(self, entry: Entry, reason: str) -> str:
+        """A failed request stays pending for a later run (after the back-off), or becomes
+        ``failed`` once it has had its attempts. Returns the status it now has."""
+        row = self.db.execute("SELECT attempts FROM frontier WHERE site = ? AND key = ?",
+                              [self.site, entry.key]).fetchone()
+        attempts = (int(row[0] or 0) if row else 0) + 1
+        status = FAILED if attempts >= self.policy.attempts else PENDING
+        due = (datetime.now(UTC) + timedelta(seconds=self.policy.delay(attempts))).isoformat(
+            timespec="seconds")
+        self.writer.retry_request(self.site, entry, self.run_id, status=status, reason=reason[:500],
+                                  attempts=attempts, next_at=due if status == PENDING else None)
+        return status
+
+    # -- the walk of each section's listing ---------------------------------------------
+    def set_walk(self, section: str, url: str, *, walked: bool, cut: str | None = None) -> None:
+        """Record whether the section's listing was walked to its end (else why not)."""
+        self.writer.update_section(self.site, section, url,
+                                   {"walked": int(walked), "cut": None if walked else cut})
+
+    def set_expected(self, section: str, url: str, *, expected: int | None = None,
+                     pages: int | None = None, source: str | None = None) -> None:
+        """What the listing says the section holds (articles, or pages of the listing)."""
+        values: dict[str, object] = {"expected_source": source}
+        if expected is not None:
+            values["expected"] = expected
+        if pages is not None:
+            values["expected_pages"] = pages
+        self.writer.update_section(self.site, section, url, values)
+
+    def set_names(self, section: str, url: str, *, name: str | None, site_name: str | None,
+                  source: str | None) -> None:
+        """The names a bare-URL section's listing gives itself and its site."""
+        self.writer.update_section(self.site, section, url,
+                                   {"name": name, "site_name": site_name, "name_source": source})

@@ -17,9 +17,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from archiver.crawl.frontier import DONE, FAILED, PENDING, Entry, Frontier, RetryPolicy
+from archiver.crawl.frontier import Frontier, RetryPolicy
 from archiver.errors import StorageError
+from archiver.models import DONE, Entry
 from archiver.profiles import Profile
+from archiver.store.stats import coverage_by_section
 from archiver.store.writer import ArchiveWriter
 
 log = logging.getLogger(__name__)
@@ -103,24 +105,6 @@ def section_counts(stats: Mapping[str, Any], names: Iterable[str]) -> dict[str, 
     return out
 
 
-def measure_coverage(frontier: Frontier, sections: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Per section: expected (as the listing states it) against archived, whether the walk
-    reached the end, and the requests left pending or failed. For a local crawl's ledger
-    and for the Redis writer alike."""
-    out: dict[str, dict[str, Any]] = {}
-    for name in sections:
-        walk = frontier.walk(name) or {}
-        holes = frontier.holes([name])
-        archived = frontier.db.execute(
-            "SELECT count(*) FROM articles WHERE site = ? AND section = ?",
-            [frontier.site, name]).fetchone()[0]
-        out[name] = {"expected": walk.get("expected"), "expected_pages": walk.get("expected_pages"),
-                     "source": walk.get("expected_source"), "archived": int(archived),
-                     "walked": bool(walk.get("walked")), "cut": walk.get("cut"),
-                     "pending": holes[PENDING], "failed": holes[FAILED]}
-    return out
-
-
 def coverage_holes(coverage: Mapping[str, Mapping[str, Any]]) -> int:
     """Requests left pending or failed, and sections whose walk did not reach the end."""
     return sum(c["pending"] + c["failed"] + (not c["walked"]) for c in coverage.values())
@@ -176,7 +160,7 @@ class RunLedger:
     @property
     def frontier(self) -> Frontier:
         if self._frontier is None:
-            self._frontier = Frontier(self.writer.db, self.site, self.run_id, self.retry)
+            self._frontier = Frontier(self.writer, self.site, self.run_id, self.retry)
         return self._frontier
 
     def start(self) -> int:
@@ -231,7 +215,7 @@ class RunLedger:
         """Expected against archived per section, and the holes left (pending, failed)."""
         if self.run_id is None or not self.plan.sections:
             return {}
-        self.coverage = measure_coverage(self.frontier, self.plan.sections)
+        self.coverage = coverage_by_section(self.writer.db, self.site, self.plan.sections)
         return self.coverage
 
     def finish(self, reason: str, stats: Mapping[str, Any]) -> str:

@@ -11,8 +11,7 @@ import zlib
 from dataclasses import asdict
 from typing import Any
 
-from archiver.crawl.frontier import Entry
-from archiver.models import RawPage
+from archiver.models import Entry, RawPage
 
 # Message types on the stream, in the order a run produces them.
 RUN_START, FRONTIER_ADD, FRONTIER_FINISH, TOUCH, RECORD, RUN_END = (

@@ -4,7 +4,8 @@ Workers never touch SQLite. They put every outcome on one stream: frontier rows 
 add or finish, 304 touches, finished records (record + raw bytes + headers), and the
 coordinator adds each run's start and end. This process reads the stream through a
 consumer group, applies a batch of messages in ONE SQLite transaction together with
-the id of the last message applied (table ``ingest_state``), and acknowledges the
+the id of the last message applied (table ``ingest_state``; every write goes through
+the archive's writer, inside its ``batch()``), and acknowledges the
 batch (XACK, then XDEL: the stream does not grow) only after the commit.
 
 Exactly once: a writer killed after its commit but before its XACK reads the same
@@ -25,8 +26,10 @@ from typing import Any
 import redis
 
 from archiver.crawl import wire
-from archiver.crawl.frontier import DONE, Frontier, RetryPolicy
+from archiver.crawl.frontier import Frontier, RetryPolicy
 from archiver.crawl.redisq import GROUP, PREFIX, STREAM
+from archiver.models import DONE
+from archiver.store.stats import coverage_by_section
 from archiver.store.writer import ArchiveWriter
 
 log = logging.getLogger(__name__)
@@ -67,10 +70,6 @@ class Ingest:
                               [run]).fetchone()
         return (row[0], json.loads(row[1] or "{}")) if row else (None, {})
 
-    def _save_counts(self, run: str, counts: dict[str, Any]) -> None:
-        self.db.execute("UPDATE ingest_runs SET counts = ? WHERE run_key = ?",
-                        [json.dumps(counts, ensure_ascii=False), run])
-
     # -- messages ---------------------------------------------------------------------
     def apply(self, kind: str, data: dict[str, Any], body: bytes | None) -> None:
         run = data.get("run", "")
@@ -79,25 +78,24 @@ class Ingest:
                 if data.get("interrupt"):
                     self.archive.interrupt_stale_runs(data["site"])
                 new_id = self.archive.start_run(data["site"], data.get("args") or {})
-                self.db.execute("INSERT INTO ingest_runs (run_key, run_id, site, counts)"
-                                " VALUES (?,?,?,?)", [run, new_id, data["site"], "{}"])
+                self.archive.record_ingest_run(run, new_id, data["site"])
             self.notices.append((kind, data))
             return
         run_id, counts = self._run(run)
         site = data.get("site") or ""
         if kind == wire.FRONTIER_ADD:
-            Frontier(self.db, site, run_id).add(
+            Frontier(self.archive, site, run_id).add(
                 [wire.entry_from_json(e) for e in data["entries"]], reset=bool(data.get("reset")))
         elif kind == wire.FRONTIER_FINISH:
-            Frontier(self.db, site, run_id).finish(data["key"], data["status"], data.get("reason"))
+            Frontier(self.archive, site, run_id).finish(data["key"], data["status"], data.get("reason"))
         elif kind == wire.FRONTIER_RETRY:
             policy = RetryPolicy(*data["policy"]) if data.get("policy") else None
-            Frontier(self.db, site, run_id, policy).retry(wire.entry_from_json(data["entry"]),
-                                                          data["reason"])
+            Frontier(self.archive, site, run_id, policy).retry(wire.entry_from_json(data["entry"]),
+                                                               data["reason"])
         elif kind == wire.SECTION:
             if data["op"] not in ("walk", "expected", "names"):
                 raise ValueError(f"unknown section message {data['op']!r}")
-            setter: Callable[..., None] = getattr(Frontier(self.db, site, run_id), f"set_{data['op']}")
+            setter: Callable[..., None] = getattr(Frontier(self.archive, site, run_id), f"set_{data['op']}")
             setter(data["section"], data["url"], **data["values"])
         elif kind == wire.PAGE:
             assert body is not None
@@ -122,33 +120,33 @@ class Ingest:
             self.stats.skipped += 1    # answered twice (a reaped lease): stored once
             return
         outcome = self.archive.save(raw, data["article"], run_id)
-        Frontier(self.db, site, run_id).finish(entry, DONE, outcome)
+        Frontier(self.archive, site, run_id).finish(entry, DONE, outcome)
         stats = counts.setdefault("stats", {})
         stats[f"archiver/{outcome}"] = stats.get(f"archiver/{outcome}", 0) + 1
         key = f"archiver/section/{entry.section}/{outcome}"
         stats[key] = stats.get(key, 0) + 1
         if run_id is not None:
-            self._save_counts(run, counts)
+            self.archive.save_ingest_counts(run, counts)
         self.stats.records += 1
         self.stats.outcomes[outcome] += 1
 
     def _run_end(self, run: str, run_id: int | None, counts: dict[str, Any],
                  data: dict[str, Any]) -> None:
-        from archiver.crawl.ledger import closing, coverage_holes, measure_coverage, section_counts
+        from archiver.crawl.ledger import closing, coverage_holes, section_counts
 
         if run_id is None or counts.get("finished"):
             self.notices.append((wire.RUN_END, data))
             return
         site = data.get("site") or ""
         names = list(data.get("sections") or [])
-        frontier = Frontier(self.db, site, run_id)
+        frontier = Frontier(self.archive, site, run_id)
         # SiteSpider.closed, for the run as a whole: a section whose listing end some worker
         # reached, with no listing page of it cut short or left pending, is walked.
         urls = data.get("urls") or {}
         for name in sorted(set(data.get("reached") or ()) - set(data.get("cut") or ())):
             if not frontier.unfinished_listings(name):
                 frontier.set_walk(name, urls.get(name, ""), walked=True)
-        coverage = measure_coverage(frontier, names) if names else {}
+        coverage = coverage_by_section(self.db, site, names)
         stats = Counter({k: int(v) for k, v in (data.get("stats") or {}).items()})
         stats.update(counts.get("stats") or {})
         status, totals, sections = closing(
@@ -156,7 +154,7 @@ class Ingest:
             coverage_holes(coverage))
         self.archive.finish_run(run_id, status, totals, sections, coverage)
         counts.update(finished=status, totals=totals, sections=sections)
-        self._save_counts(run, counts)
+        self.archive.save_ingest_counts(run, counts)
         self.notices.append((wire.RUN_END, data))
 
     def _notify(self) -> None:
@@ -184,7 +182,7 @@ class Ingest:
         """Apply messages in one transaction, then acknowledge and delete them."""
         last = self.last_applied()
         newest = last
-        with self.db.atomic():
+        with self.archive.batch():
             for mid, fields in messages:
                 kind, data, body = wire.parse(fields)
                 if _id(mid) <= last:
@@ -196,9 +194,7 @@ class Ingest:
                 newest = max(newest, _id(mid))
                 self.stats.messages += 1
             if newest > last:
-                self.db.execute(
-                    "INSERT INTO ingest_state (stream, last_id) VALUES (?, ?) ON CONFLICT(stream)"
-                    " DO UPDATE SET last_id = excluded.last_id", [STREAM, f"{newest[0]}-{newest[1]}"])
+                self.archive.mark_ingested(STREAM, f"{newest[0]}-{newest[1]}")
         self.stats.batches += 1
         self._notify()
         ids = [mid for mid, _ in messages]

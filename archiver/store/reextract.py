@@ -1,7 +1,8 @@
 """Re-run decode, repair and extract over the stored raw pages (after an extractor
 upgrade), without fetching anything.
 
-Each article is rewritten in its own transaction. A change to what a reader sees
+This module computes; ``ArchiveWriter.rewrite_article`` writes, each article in its own
+transaction. A change to what a reader sees
 (title, date, source, body: storage's ``content_hash``) adds a row to
 ``versions``, exactly as a re-crawl would; a change only to flags, reports or
 provenance updates the article in place. ``first_seen``/``last_seen`` keep their
@@ -20,7 +21,7 @@ from sqlite_utils import Database
 
 from archiver.models import RawPage, utc_now
 from archiver.store.search import Filters
-from archiver.store.writer import add_version, article_row, content_hash, load_body
+from archiver.store.writer import ArchiveWriter, article_row, content_hash, load_body
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ def reextract(db: Database, filters: Filters | None = None, *,
               process: Processor | None = None, dry_run: bool = False) -> ReextractReport:
     """Re-extract every article matching ``filters``; ``dry_run`` counts without writing."""
     process = process or _default_processor
+    writer = None if dry_run else ArchiveWriter(db)
     where, params = (filters or Filters()).where()
     ids = [r[0] for r in db.execute(
         f"SELECT id FROM articles WHERE {' AND '.join(where) or '1'} AND page_id IS NOT NULL"
@@ -73,7 +75,7 @@ def reextract(db: Database, filters: Filters | None = None, *,
     for article_id in ids:
         old = next(db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
         try:
-            outcome, changed = _reextract_one(db, old, process, dry_run)
+            outcome, changed = _reextract_one(db, old, process, writer)
         except Exception as exc:  # one bad page must not stop a whole archive's run
             log.warning("re-extracting %s failed: %s", old["url"], exc)
             outcome, changed = "failed", []
@@ -87,7 +89,8 @@ def reextract(db: Database, filters: Filters | None = None, *,
 
 
 def _reextract_one(db: Database, old: dict[str, Any], process: Processor,
-                   dry_run: bool) -> tuple[str, list[str]]:
+                   writer: ArchiveWriter | None) -> tuple[str, list[str]]:
+    """Re-extract one stored article; ``writer`` None is a dry run (count, write nothing)."""
     raw = stored_raw(db, old)
     result = process(raw)
     article = result.to_dict() if hasattr(result, "to_dict") else dict(result)
@@ -98,17 +101,7 @@ def _reextract_one(db: Database, old: dict[str, Any], process: Processor,
     changed = [k for k, v in new.items() if k not in _NOT_COMPARED and v != old.get(k)]
     if not changed and not content_changed:
         return "unchanged", []
-    if not dry_run:
-        with db.atomic():
-            _write(db, old, new, raw, article, content_changed)
+    if writer is not None:
+        writer.rewrite_article(old["id"], new, raw, article, content_changed=content_changed)
     return ("changed" if content_changed else "updated"), changed
 
-
-def _write(db: Database, old: dict[str, Any], new: dict[str, Any], raw: RawPage,
-           article: Mapping[str, Any], content_changed: bool) -> None:
-    keep = {"url", "site", "section", "etag", "last_modified", "last_seen", "page_id"}
-    record = {k: v for k, v in new.items() if k not in keep}
-    assignments = ", ".join(f"{c} = ?" for c in record)
-    db.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*record.values(), old["id"]])
-    if content_changed:
-        add_version(db, raw, article, old["page_id"], new["content_hash"], new["version"])

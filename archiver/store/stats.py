@@ -3,6 +3,7 @@ needed repair or carry flags, and a terminal bar chart of articles per month."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -71,6 +72,51 @@ def compute_stats(db: Database, filters: Filters | None = None, *, top: int = 20
     )
 
 
+def section_coverage(db: Database, site: str | None = None, section: str | None = None, *,
+                     names: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Per section: what its listing states (expected, expected_pages, source), how many of
+    its articles are archived, whether its last walk reached the end (walked, cut), and the
+    requests left pending or failed. The one query behind ``archiver stats`` and the
+    coverage a run records when it ends.
+
+    Without ``names``: every section a walk recorded, filtered by ``site``/``section``. With
+    ``names``: exactly those sections of ``site``, in that order, recorded or not (a crawl's
+    own sections, one of which may not have been reached)."""
+    if names is not None:
+        if not names:
+            return []
+        wanted = "VALUES " + ", ".join("(?, ?, ?)" for _ in names)
+        wanted_params: list[Any] = [v for i, n in enumerate(names) for v in (i, site, n)]
+    else:
+        wanted, wanted_params = "SELECT 0, site, section FROM sections", []
+    where, params = ["1"], list(wanted_params)
+    for column, value in (("site", site), ("section", section)):
+        if value:
+            where.append(f"w.{column} = ?")
+            params.append(value)
+    return db.execute_returning_dicts(
+        f"WITH wanted(pos, site, section) AS ({wanted})"
+        " SELECT w.site, w.section, s.expected, s.expected_pages, s.expected_source AS source,"
+        " (SELECT count(*) FROM articles a WHERE a.site = w.site AND a.section = w.section)"
+        " AS archived, s.walked, s.cut,"
+        " (SELECT count(*) FROM frontier f WHERE f.site = w.site AND f.section = w.section"
+        "  AND f.status = 'pending') AS pending,"
+        " (SELECT count(*) FROM frontier f WHERE f.site = w.site AND f.section = w.section"
+        "  AND f.status = 'failed') AS failed"
+        " FROM wanted w LEFT JOIN sections s ON s.site = w.site AND s.section = w.section"
+        f" WHERE {' AND '.join(where)} ORDER BY w.pos, w.site, w.section", params)
+
+
+def coverage_by_section(db: Database, site: str, names: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """A run's coverage as it ends, for the ``runs`` row: section name -> expected,
+    expected_pages, source, archived, walked (a bool), cut, pending, failed."""
+    return {row["section"]: {**{k: row[k] for k in _RUN_COVERAGE}, "walked": bool(row["walked"])}
+            for row in section_coverage(db, site, names=names)}
+
+
+_RUN_COVERAGE = ("expected", "expected_pages", "source", "archived", "cut", "pending", "failed")
+
+
 def crawl_coverage(db: Database, site: str | None = None, section: str | None = None,
                    limit: int = 50) -> dict[str, list[dict[str, Any]]]:
     """Expected against archived per section, and the requests a crawl left unfinished."""
@@ -80,15 +126,7 @@ def crawl_coverage(db: Database, site: str | None = None, section: str | None = 
             where.append(f"s.{column} = ?")
             params.append(value)
     try:
-        coverage = db.execute_returning_dicts(
-            "SELECT s.site, s.section, s.expected, s.expected_pages, s.expected_source AS source,"
-            " (SELECT count(*) FROM articles a WHERE a.site = s.site AND a.section = s.section)"
-            " AS archived, s.walked, s.cut,"
-            " (SELECT count(*) FROM frontier f WHERE f.site = s.site AND f.section = s.section"
-            "  AND f.status = 'pending') AS pending,"
-            " (SELECT count(*) FROM frontier f WHERE f.site = s.site AND f.section = s.section"
-            "  AND f.status = 'failed') AS failed"
-            f" FROM sections s WHERE {' AND '.join(where)} ORDER BY s.site, s.section", params)
+        coverage = section_coverage(db, site, section)
         holes = db.execute_returning_dicts(
             "SELECT s.site, s.section, s.status, s.attempts, s.kind, s.url, s.reason, s.next_at"
             f" FROM frontier s WHERE s.status IN ('pending', 'failed') AND {' AND '.join(where)}"

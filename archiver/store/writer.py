@@ -1,7 +1,11 @@
-"""The archive file: raw pages, articles, their versions and crawl runs.
+"""The archive file: raw pages, articles, their versions, crawl runs, the crawl frontier,
+health figures and the Redis writer's bookkeeping.
 
-One class owns every write, so the rule "each article is stored in one
-transaction, and history is never overwritten" lives in one place.
+One class owns every write (``tests/test_architecture.py`` fails on an INSERT, UPDATE,
+DELETE or REPLACE anywhere else but the migrations in ``schema.py``), so the rules "each
+article is stored in one transaction, and history is never overwritten" and "a crawl's
+bookkeeping commits with the pages it describes" live in one place. Other modules decide
+what to write (the frontier's retry policy, re-extraction, the Redis ingest) and call it.
 """
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ import logging
 import os
 import sqlite3
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +24,7 @@ from sqlite_utils import Database
 
 from archiver.crawl.progress import RUN_COUNTS
 from archiver.errors import StorageError
-from archiver.models import RawPage, utc_now
+from archiver.models import DONE, PENDING, Entry, RawPage, utc_now
 from archiver.store.schema import ARTICLE_JSON_FIELDS, SCHEMA_VERSION, migrate
 
 log = logging.getLogger(__name__)
@@ -155,6 +160,14 @@ class ArchiveWriter:
         return {k: v for k, v in (("etag", row[0]), ("last_modified", row[1])) if v}
 
     # -- writes -------------------------------------------------------------------
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """One transaction around several writes (the Redis ingest applies a batch of
+        messages and the id of the last one together). Every write method nests inside it
+        as a savepoint, so a failure anywhere rolls the whole batch back."""
+        with self.db.atomic():
+            yield
+
     def save(self, raw: RawPage, article: Mapping[str, Any], run_id: int | None = None) -> str:
         """Store the raw page and its article in one transaction.
 
@@ -226,8 +239,109 @@ class ArchiveWriter:
             self.db.execute(
                 f"UPDATE articles SET {assignments} WHERE id = ?", [*record.values(), row[0]]
             )
-        add_version(self.db, raw, article, page_id, digest, version)
+        self._add_version(raw, article, page_id, digest, version)
         return "new" if row is None else "changed"
+
+    def rewrite_article(self, article_id: int, record: Mapping[str, Any], raw: RawPage,
+                        article: Mapping[str, Any], *, content_changed: bool) -> None:
+        """Re-extraction's result for a stored article (``record``: its new ``article_row``),
+        in one transaction. The columns that describe the fetch (URL, validators, the page,
+        when it was last seen) keep their values; a change a reader sees adds a version."""
+        keep = {"url", "site", "section", "etag", "last_modified", "last_seen", "page_id"}
+        values = {k: v for k, v in record.items() if k not in keep}
+        assignments = ", ".join(f"{c} = ?" for c in values)
+        with self.db.atomic():
+            self.db.execute(f"UPDATE articles SET {assignments} WHERE id = ?",
+                            [*values.values(), article_id])
+            if content_changed:
+                self._add_version(raw, article, record["page_id"], record["content_hash"],
+                                  record["version"])
+
+    def _add_version(self, raw: RawPage, article: Mapping[str, Any], page_id: int,
+                     digest: str, version: int) -> None:
+        """Append ``article`` to its URL's history (both a crawl and a re-extraction do)."""
+        self.db.execute(
+            "INSERT INTO versions (url, version, fetched_at, page_id, content_hash, title,"
+            " published_at, source, author, body) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [raw.url, version, raw.fetched_at, page_id, digest, article.get("title"),
+             article.get("published_at"), article.get("source"), article.get("author"),
+             article.get("body")],
+        )
+
+    # -- the crawl frontier (archiver.crawl.frontier decides; this only writes) ----------
+    # Each is its own short transaction, or a savepoint inside a batch; sqlite3 errors pass
+    # through unchanged, because the frontier treats a full or read-only disk as its own case.
+    def add_requests(self, site: str, entries: Sequence[Entry], run_id: int | None, *,
+                     reset: bool = False) -> None:
+        """Record requests as pending. A done row stays done unless ``reset`` (listings)."""
+        keep = "" if reset else f"WHERE frontier.status != '{DONE}'"
+        self._insert_requests(
+            site, entries, run_id,
+            "DO UPDATE SET status = excluded.status, reason = NULL, run_id = excluded.run_id,"
+            " updated_at = excluded.updated_at, next_at = NULL, section = excluded.section,"
+            f" page = excluded.page {keep}")
+
+    def finish_request(self, site: str, key: str, status: str, reason: str | None) -> None:
+        """A request answered and dealt with (``status`` done or failed), one attempt more."""
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE frontier SET status = ?, reason = ?, attempts = attempts + 1,"
+                " updated_at = ? WHERE site = ? AND key = ?",
+                [status, reason, utc_now(), site, key])
+
+    def retry_request(self, site: str, entry: Entry, run_id: int | None, *, status: str,
+                      reason: str, attempts: int, next_at: str | None) -> None:
+        """A failed request's new state (the frontier's RetryPolicy computed it); a request
+        not yet recorded is added first."""
+        with self.db.atomic():
+            self._insert_requests(site, [entry], run_id, "DO NOTHING")
+            self.db.execute(
+                "UPDATE frontier SET status = ?, reason = ?, attempts = ?, next_at = ?,"
+                " updated_at = ? WHERE site = ? AND key = ?",
+                [status, reason, attempts, next_at, utc_now(), site, entry.key])
+
+    def _insert_requests(self, site: str, entries: Sequence[Entry], run_id: int | None,
+                         on_conflict: str) -> None:
+        now = utc_now()
+        rows = [[site, e.key, e.url, e.kind, e.section, e.method, json.dumps(e.form), e.page,
+                 PENDING, 0, run_id, now, now] for e in entries]
+        if not rows:
+            return
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "INSERT INTO frontier (site, key, url, kind, section, method, form, page, status,"
+                " attempts, run_id, added_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                f" ON CONFLICT(site, key) {on_conflict}", rows)
+
+    def update_section(self, site: str, section: str, url: str,
+                       values: Mapping[str, object]) -> None:
+        """Set columns of a section's row (its walk, what its listing states, its names)."""
+        cols = ["site", "section", "url", *values, "updated_at"]
+        params = [site, section, url, *values.values(), utc_now()]
+        sets = ", ".join(f"{c} = excluded.{c}" for c in [*values, "updated_at"])
+        with self.db.atomic():
+            self.db.execute(
+                f"INSERT INTO sections ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+                f" ON CONFLICT(site, section) DO UPDATE SET {sets}", params)
+
+    # -- the Redis writer's bookkeeping (archiver.store.ingest) ---------------------------
+    def record_ingest_run(self, run_key: str, run_id: int, site: str) -> None:
+        """Which ``runs`` row a Redis run's messages belong to."""
+        with self.db.atomic():
+            self.db.execute("INSERT INTO ingest_runs (run_key, run_id, site, counts)"
+                            " VALUES (?,?,?,?)", [run_key, run_id, site, "{}"])
+
+    def save_ingest_counts(self, run_key: str, counts: Mapping[str, Any]) -> None:
+        with self.db.atomic():
+            self.db.execute("UPDATE ingest_runs SET counts = ? WHERE run_key = ?",
+                            [json.dumps(counts, ensure_ascii=False), run_key])
+
+    def mark_ingested(self, stream: str, last_id: str) -> None:
+        """The id of the last stream message applied: committed with the batch it ends."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO ingest_state (stream, last_id) VALUES (?, ?) ON CONFLICT(stream)"
+                " DO UPDATE SET last_id = excluded.last_id", [stream, last_id])
 
     # -- runs -------------------------------------------------------------------
     def start_run(self, site: str, args: Mapping[str, Any] | None = None) -> int:
@@ -358,18 +472,6 @@ def article_row(raw: RawPage, article: Mapping[str, Any], page_id: int, digest: 
         "last_seen": now,
         "updated_at": now,
     }
-
-
-def add_version(db: Database, raw: RawPage, article: Mapping[str, Any], page_id: int,
-                digest: str, version: int) -> None:
-    """Append ``article`` to its URL's history (both a crawl and a re-extraction do)."""
-    db.execute(
-        "INSERT INTO versions (url, version, fetched_at, page_id, content_hash, title,"
-        " published_at, source, author, body) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        [raw.url, version, raw.fetched_at, page_id, digest, article.get("title"),
-         article.get("published_at"), article.get("source"), article.get("author"),
-         article.get("body")],
-    )
 
 
 def load_body(db: Database, page_id: int) -> bytes:

@@ -2,9 +2,10 @@
 their hand-written truth. Shared by the golden tests and bench/extraction_eval.py, so the
 test's pinned floors and the benchmark's table measure the same thing.
 
-Page sets: corpus (NNN.html + NNN.truth.json) and extract_real (NNN.html + NNN.json), both
-development pages; pages/<site>/article-N.{html,json} and newsbody/<site>/N.{html,json}, each
-with a `split` ("dev" or "heldout", chosen per site). newsbody truth holds a body only.
+Page sets, each page at <set>/<site>/<kind>-<n>: corpus (.html + .truth.json, beside the test's
+.expected.json) and extract_real (.html + .json), both development pages whatever their truth
+says; pages/<site>/article-N.{html,json} and newsbody/<site>/N.{html,json}, each with a `split`
+("dev" or "heldout", chosen per site). newsbody truth holds a body only.
 Scores: title exact (whitespace-normalised), date exact (the date part, and HH:MM when the
 truth shows a time), source exact (None where the page has none), body character-bigram F1
 (whitespace removed).
@@ -24,7 +25,7 @@ FIELDS = ("title", "date", "source")
 
 @dataclass(frozen=True)
 class Page:
-    pid: str          # "corpus/001", "pages/pbc/article-1", "newsbody/cjw/1"
+    pid: str          # "corpus/shanxi-gov-cn/article-1", "pages/pbc/article-1", "newsbody/cjw/1"
     raw: bytes
     truth: dict[str, Any]
     group: str        # "corpus", "extract_real", "pages", "newsbody"
@@ -39,25 +40,17 @@ class Page:
         return self.truth.get("url") or f"http://example.gov.cn/{self.pid}.html"
 
 
-def _flat(folder: Path, group: str) -> list[Page]:
-    out = []
-    for html in sorted(folder.glob("*.html")):
-        for name in (html.stem + ".truth.json", html.stem + ".json"):
-            if (path := html.with_name(name)).exists():
-                truth = json.loads(path.read_text("utf-8"))
-                out.append(Page(f"{group}/{html.stem}", html.read_bytes(), truth, group, "dev"))
-                break
-    return out
-
-
-def _per_site(folder: Path, group: str) -> list[Page]:
+def _per_site(folder: Path, group: str, *, development: bool = False) -> list[Page]:
+    """Pages at folder/<site>/<name>.html with their truth in <name>.truth.json or <name>.json;
+    ``development``: every page of the set is a development page (no held-out split)."""
     out = []
     for html in sorted(folder.glob("*/*.html")):
-        path = html.with_suffix(".json")
-        if not path.exists():
+        path = next((p for p in (html.with_suffix(".truth.json"), html.with_suffix(".json"))
+                     if p.exists()), None)
+        if path is None:
             continue
         truth = json.loads(path.read_text("utf-8"))
-        split = truth.get("split", "dev")
+        split = "dev" if development else truth.get("split", "dev")
         if split not in ("dev", "heldout"):
             raise ValueError(f"{path}: split must be dev or heldout, not {split!r}")
         out.append(Page(f"{group}/{html.parent.name}/{html.stem}", html.read_bytes(), truth, group, split))
@@ -66,7 +59,8 @@ def _per_site(folder: Path, group: str) -> list[Page]:
 
 def load_all(fixtures: Path) -> list[Page]:
     """Every real page set under `fixtures` (tests/fixtures), in a stable order."""
-    return [*_flat(fixtures / "corpus", "corpus"), *_flat(fixtures / "extract_real", "extract_real"),
+    return [*_per_site(fixtures / "corpus", "corpus", development=True),
+            *_per_site(fixtures / "extract_real", "extract_real", development=True),
             *_per_site(fixtures / "pages", "pages"), *_per_site(fixtures / "newsbody", "newsbody")]
 
 
