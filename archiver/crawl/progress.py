@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from archiver.store.schema import RUN_COUNTS
+
 # A section's counters, as shown live and in the crawl table.
 SECTION_COUNTS = ("listings", "articles", "new", "changed", "unchanged", "skipped", "blocked",
                   "errors")
-# A run's counters: the summary line and the ``runs`` table's columns.
-RUN_COUNTS = ("requests", "new", "changed", "unchanged", "blocked", "errors")
 
 
 def section_line(site: str, section: str, counts: Mapping[str, int], elapsed: float) -> str:

@@ -19,6 +19,8 @@ ARTICLE_JSON_FIELDS: dict[str, Callable[[], object]] = {
     "images": list, "attachments": list, "doc_fields": dict, "flags": list, "spam": list,
     "provenance": dict}
 JSON_COLUMNS = (*ARTICLE_JSON_FIELDS, "decode_report", "repair_kinds", "repair_report")
+# A run's counters: the ``runs`` table's count columns (and the crawl's summary line).
+RUN_COUNTS = ("requests", "new", "changed", "unchanged", "blocked", "errors")
 
 
 def _m1_core(db: Database) -> None:

@@ -22,10 +22,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archiver.crawl.progress import RUN_COUNTS
 from archiver.errors import StorageError
 from archiver.models import DONE, PENDING, Entry, RawPage, utc_now
-from archiver.store.schema import ARTICLE_JSON_FIELDS, SCHEMA_VERSION, migrate
+from archiver.store.schema import ARTICLE_JSON_FIELDS, RUN_COUNTS, SCHEMA_VERSION, migrate
 
 log = logging.getLogger(__name__)
 
