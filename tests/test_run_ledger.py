@@ -33,7 +33,7 @@ def test_ledger_counts_outcomes_and_writes_the_runs_row_as_it_goes(tmp_path: Pat
                                        "archived": 0, "walked": True, "cut": None,
                                        "pending": 0, "failed": 0}
     assert rows(db, "SELECT status, requests FROM runs") == [("ok", 4)]
-    assert ledger.outcomes == {entry.url: "new"}
+    assert ledger.last_stored == (entry.url, "new")
 
 
 def test_run_status_rules() -> None:

@@ -45,8 +45,9 @@ def fetch_one(url: str, db: str, *, store: bool = True, site: str | None = None,
                             project_settings(db, overrides))
     if outcome.stored:
         item = outcome.stored[0]
-        stored = outcome.ledger.outcomes if outcome.ledger is not None else {}
-        return FetchResult(url, stored.get(item["raw"].url) or "not stored", item["article"])
+        last = outcome.ledger.last_stored if outcome.ledger is not None else None
+        stored = last[1] if last is not None and last[0] == item["raw"].url else "not stored"
+        return FetchResult(url, stored, item["article"])
     if outcome.dropped:
         raise FetchError(outcome.dropped[0])
     failure = outcome.ledger.failures[0] if outcome.ledger and outcome.ledger.failures else None

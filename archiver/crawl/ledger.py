@@ -124,9 +124,9 @@ class RunLedger:
         self.status: str | None = None
         self.counts: dict[str, int] = {}
         self.sections: dict[str, Counter[str]] = {s: Counter() for s in plan.sections}
-        # url -> "new" | "changed" | "unchanged", for every page the store pipeline kept.
-        self.outcomes: dict[str, str] = {}
-        self.rejected: list[str] = []
+        # (url, "new" | "changed" | "unchanged") of the last page stored, which a single-URL
+        # fetch reports; a crawl keeps nothing per page, so its memory stays flat.
+        self.last_stored: tuple[str, str] | None = None
         # Requests that got no answer at all (DNS, refused, timeout), with their reasons.
         self.failures: list[str] = []
         # Per section, what ``archiver sites --check`` found ("12 links", "blocked (…)").
@@ -177,7 +177,7 @@ class RunLedger:
 
     def stored(self, url: str, entry: Entry | None, outcome: str) -> None:
         """The store pipeline kept the page: count it and close its frontier row."""
-        self.outcomes[url] = outcome
+        self.last_stored = (url, outcome)
         if entry is not None:
             self.count(entry.section, outcome)
             self.frontier.finish(entry, DONE, outcome)
@@ -185,7 +185,6 @@ class RunLedger:
     def reject(self, entry: Entry | None, reason: str) -> None:
         """The page was not archived. A page judged not an article stays done; a block is
         retried next run."""
-        self.rejected.append(reason)
         if entry is None:
             return
         if reason.startswith("storage"):  # the archive refused the page: it stays pending
