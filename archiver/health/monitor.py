@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Sequence
+import random
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
@@ -25,6 +26,11 @@ log = logging.getLogger(__name__)
 
 PUBLISHED_KEPT = 60      # publication dates read for a section's usual interval
 GOOD = ("ok", "partial", "degraded")  # a degraded run is good for the sections it did not alarm in
+# Records (and article requests) judged per section of one run. A backfill stores 100,000
+# pages in a run; a uniform sample of this many judges its shares and mixes as well (the
+# bands are binomial in the sample's n) and keeps the check's memory flat.
+JUDGED_PER_SECTION = 5_000
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -46,38 +52,60 @@ def _parse_time(text: str | None) -> dt.datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
+def _sample_by_section(rows: Iterable[Any], make: Callable[[Any], T], seed: int,
+                         cap: int = JUDGED_PER_SECTION) -> dict[str, list[T]]:
+    """A uniform sample of at most ``cap`` items per section, read from a cursor (reservoir
+    sampling, seeded by the run so a re-check judges the same sample), in row order."""
+    rng = random.Random(seed)
+    kept: dict[str, list[tuple[int, T]]] = {}
+    seen: dict[str, int] = {}
+    for i, row in enumerate(rows):
+        section = row["section"] or ""
+        n = seen[section] = seen.get(section, 0) + 1
+        sample = kept.setdefault(section, [])
+        if n <= cap:
+            sample.append((i, make(row)))
+        elif (j := rng.randrange(n)) < cap:
+            sample[j] = (i, make(row))
+    return {name: [item for _, item in sorted(sample, key=lambda p: p[0])]
+            for name, sample in kept.items()}
+
+
+def _rows(db: Database, sql: str, params: Sequence[Any]) -> Iterable[dict[str, Any]]:
+    cursor = db.execute(sql, list(params))
+    names = [d[0] for d in cursor.description]
+    return (dict(zip(names, row, strict=True)) for row in cursor)
+
+
 def _records(db: Database, run_id: int, site: str) -> dict[str, list[Record]]:
-    """The articles whose stored page this run wrote, by section."""
-    rows = db.execute_returning_dicts(
+    """The articles whose stored page this run wrote, by section (a sample of a big run)."""
+    rows = _rows(db,
         "SELECT a.url, a.section, a.title, a.published_at, a.source, a.author,"
         " length(a.body) AS body_length, a.flags, a.encoding, a.provenance"
-        " FROM articles a JOIN pages p ON p.id = a.page_id WHERE p.run_id = ? AND a.site = ?",
-        [run_id, site])
-    out: dict[str, list[Record]] = {}
-    for r in rows:
-        out.setdefault(r["section"] or "", []).append(Record(
-            r["url"], r["title"], r["published_at"], r["source"], r["author"],
-            int(r["body_length"] or 0), tuple(json.loads(r["flags"] or "[]")), r["encoding"],
-            json.loads(r["provenance"] or "{}")))
-    return out
+        " FROM articles a JOIN pages p ON p.id = a.page_id WHERE p.run_id = ? AND a.site = ?"
+        " ORDER BY a.id", [run_id, site])
+    return _sample_by_section(rows, lambda r: Record(
+        r["url"], r["title"], r["published_at"], r["source"], r["author"],
+        int(r["body_length"] or 0), tuple(json.loads(r["flags"] or "[]")), r["encoding"],
+        json.loads(r["provenance"] or "{}")), run_id)
 
 
 def _frontier(db: Database, run_id: int, site: str) -> tuple[dict[str, list[Outcome]], dict[str, str],
                                                              dict[str, str]]:
-    """(article outcomes by section, start URL by section, new address by moved section)."""
-    outcomes: dict[str, list[Outcome]] = {}
+    """(article outcomes by section (a sample of a big run), start URL by section, new
+    address by moved section)."""
     starts: dict[str, str] = {}
     moved: dict[str, str] = {}
-    for r in db.execute_returning_dicts(
-            "SELECT url, kind, section, status, reason, page FROM frontier WHERE site = ?"
-            " AND run_id = ? ORDER BY id", [site, run_id]):
+    for r in _rows(db, "SELECT url, section, reason FROM frontier WHERE site = ? AND run_id = ?"
+                   " AND kind != 'article' AND coalesce(page, 1) = 1 ORDER BY id", [site, run_id]):
         section = r["section"] or ""
-        if r["kind"] == "article":
-            outcomes.setdefault(section, []).append(Outcome(r["url"], r["status"], r["reason"]))
-        elif (r["page"] or 1) == 1:
-            starts.setdefault(section, r["url"])
-            if (r["reason"] or "").startswith("moved: "):
-                moved[section] = r["reason"][len("moved: "):]
+        starts.setdefault(section, r["url"])
+        if (r["reason"] or "").startswith("moved: "):
+            moved[section] = r["reason"][len("moved: "):]
+    outcomes = _sample_by_section(
+        _rows(db, "SELECT url, section, status, reason FROM frontier WHERE site = ? AND run_id = ?"
+              " AND kind = 'article' ORDER BY id", [site, run_id]),
+        lambda r: Outcome(r["url"], r["status"], r["reason"]), run_id)
     return outcomes, starts, moved
 
 
