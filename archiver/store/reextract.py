@@ -20,6 +20,7 @@ from sqlite_utils import Database
 
 from archiver.models import RawPage, utc_now
 from archiver.store.search import Filters
+from archiver.store.textindex import index_all
 from archiver.store.writer import add_version, article_row, content_hash, load_body
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,8 @@ def reextract(db: Database, filters: Filters | None = None, *,
                 errors.append((old["url"], f"{type(exc).__name__}: {exc}"))
         outcomes[outcome] += 1
         fields_changed.update(changed)
+    if not dry_run:
+        index_all(db)   # the edited articles were queued for the full-text indexes
     return ReextractReport(len(ids), outcomes["changed"], outcomes["updated"],
                            outcomes["unchanged"], outcomes["failed"],
                            dict(fields_changed.most_common()), errors)
