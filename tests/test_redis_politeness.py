@@ -9,7 +9,7 @@ from pathlib import Path
 from archiver.crawl.redisq import connect
 from archiver.testing.redisserver import RedisServer
 from archiver.testing.siteserver import RequestInfo, SiteServer
-from tests.crawlkit import cli, make_site, rows, write_profile
+from tests.crawlkit import cli, make_site, rows, wait_for, write_profile
 from tests.test_redis_crawl import cluster
 
 
@@ -50,6 +50,11 @@ class Challenged:
         return 412, {"Content-Type": "text/html"}, b"<html><script>challenge()</script></html>"
 
 
+def _polling(url: str) -> int:
+    """Workers asking the queue for work (their last command ran its pop script)."""
+    return sum(1 for c in connect(url).client_list() if c.get("cmd", "").startswith("evalsha"))
+
+
 def test_block_streak_is_counted_across_workers(tmp_path: Path, redis_server: RedisServer) -> None:
     """One listing page of four articles; each worker takes one request at a time, so the
     first two challenges reach two different workers together. Counted per worker, neither
@@ -63,6 +68,7 @@ def test_block_streak_is_counted_across_workers(tmp_path: Path, redis_server: Re
     with SiteServer(root, routes=dict.fromkeys(articles, challenged)) as srv:
         write_profile(tmp_path / "sites", srv.base_url, sections=[("trs", "/trs/index.html", "")])
         with cluster(tmp_path, redis_server.url, db, workers=2, extra=one_at_a_time):
+            assert wait_for(lambda: _polling(redis_server.url) == 2, timeout=60)   # both ready
             done = cli("crawl", "fixture", "--sites-dir", str(tmp_path / "sites"), "--db", str(db),
                        "--redis", redis_server.url, "-s", "ARCHIVER_BLOCK_LIMIT=2",
                        "-s", "DOWNLOAD_DELAY=0", "-s", "ARCHIVER_MIN_DELAY=0")
