@@ -56,7 +56,8 @@ class IngestStats:
 
 
 # Articles allowed to wait for the full-text index while the stream is busy: search
-# scans them by substring (about 10 ms per thousand), so the wait stays bounded.
+# reads them by substring (~20 ms per thousand on a loaded 2-core machine), so the
+# wait, and what it adds to a search, stay bounded.
 INDEX_LAG = 5000
 
 
