@@ -33,7 +33,7 @@ import redis
 from archiver.crawl import wire
 from archiver.crawl.frontier import DONE, Frontier, RetryPolicy
 from archiver.crawl.redisq import GROUP, PREFIX, STREAM
-from archiver.store.textindex import INDEX_CHUNK, index_some, unindexed
+from archiver.store.textindex import INDEX_CHUNK, INDEX_LAG, index_some, unindexed
 from archiver.store.writer import ArchiveWriter
 
 log = logging.getLogger(__name__)
@@ -53,12 +53,6 @@ class IngestStats:
     batches: int = 0
     indexed: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
-
-
-# Articles allowed to wait for the full-text index while the stream is busy: search
-# reads them by substring (~20 ms per thousand on a loaded 2-core machine), so the
-# wait, and what it adds to a search, stay bounded.
-INDEX_LAG = 5000
 
 
 class Ingest:
@@ -291,13 +285,14 @@ class Ingest:
         return self.stats
 
 
-def run_ingest(redis_url: str, db: str, *, idle_exit: float | None = None) -> IngestStats:
+def run_ingest(redis_url: str, db: str, *, idle_exit: float | None = None,
+               index_lag: int = INDEX_LAG) -> IngestStats:
     """``archiver ingest``: the archive's only writer for crawls that run over Redis."""
     from archiver.crawl.redisq import connect
 
     client = connect(redis_url)
     archive = ArchiveWriter(db)
     try:
-        return Ingest(client, archive).run(idle_exit=idle_exit)
+        return Ingest(client, archive, index_lag=index_lag).run(idle_exit=idle_exit)
     finally:
         archive.db.conn.close()

@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 # Articles indexed per transaction: large enough that the per-statement cost vanishes,
 # small enough (~1 s) that a writer which indexes between stream batches stays responsive.
 INDEX_CHUNK = 500
+# Articles a busy distributed writer lets wait for the index (``archiver ingest
+# --index-lag``): search reads them by substring (~20 ms per thousand on a loaded 2-core
+# machine), so the wait, and what it adds to a search, stay bounded.
+INDEX_LAG = 5000
 
 
 def grams(text: str | None) -> str | None:
