@@ -17,6 +17,7 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+import redis
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Request
 from scrapy.http.request import NO_CALLBACK
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 LOCK_SECONDS = 60          # longer than one robots.txt download with its retries
 TTL_SECONDS = 7 * 24 * 3600  # as the run hash: a run longer than a week re-asks
+KEEP_PARSERS = 4096        # (run, host) rules a worker keeps parsed, newest first
 
 
 def robots_key(run: str) -> str:
@@ -54,7 +56,15 @@ class SharedRobotsMiddleware(RobotsTxtMiddleware):
         key = (run, urlparse_cached(request).netloc)
         if key not in self._shared:   # one look-up per host and run in this worker too
             self._shared[key] = asyncio.ensure_future(self._rules(spider, run, request))
-        return await self._shared[key]
+            while len(self._shared) > KEEP_PARSERS:   # a long-lived worker sees many runs
+                self._shared.pop(next(iter(self._shared)))
+        try:
+            return await self._shared[key]
+        except redis.RedisError as exc:   # Redis away: this worker's own copy, as Scrapy does
+            log.warning("robots.txt of %s: Redis unavailable (%s); fetched by this worker alone",
+                        key[1], exc)
+            self._shared.pop(key, None)
+            return await super().robot_parser(request)
 
     async def _rules(self, spider: Any, run: str, request: Request) -> RobotParser | None:
         body = await self._body(spider, run, request)
