@@ -15,7 +15,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PARTS = REPO / "docs" / "benchmarks"
-ORDER = ["encoding", "repair", "tradpinyin", "extraction", "crawl", "scale", "search"]
+ORDER = ["encoding", "repair", "tradpinyin", "extraction", "crawl", "scale", "writer", "search"]
 COMMANDS = {
     "encoding": ["bench/encoding_bench.py", "--write", "docs/benchmarks/encoding.md"],
     "repair": ["bench/repair_bench.py", "--write", "docs/benchmarks/repair.md"],
@@ -23,6 +23,7 @@ COMMANDS = {
     "extraction": ["bench/extraction_eval.py", "--out", "docs/benchmarks/extraction.md"],
     "crawl": ["bench/crawl_bench.py"],
     "scale": ["bench/scale_bench.py"],
+    "writer": ["bench/writer_bench.py"],
     "search": ["bench/search_bench.py"],
 }
 HEADER = """# Benchmarks

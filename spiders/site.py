@@ -202,7 +202,7 @@ class SiteSpider(scrapy.Spider):
     def _blocked(self, response: Response, entry: Entry) -> bool:
         verdict = classify(response.status, headers_dict(response.headers), response.body)
         if verdict is None:
-            self.blocked_streak = 0
+            self.end_streak(response)
             return False
         self.count(entry.section, "blocked")
         self.crawler.stats.inc_value("archiver/blocked")
@@ -214,12 +214,21 @@ class SiteSpider(scrapy.Spider):
         else:
             self._retry(entry, f"blocked: {verdict.reason}")
         if verdict.back_off:
-            self.blocked_streak += 1
+            streak = self.extend_streak(response)
             slow_down(self.crawler, response.request or Request(response.url),
-                      backoff_delay(self.settings, self.blocked_streak))
-            if self.blocked_streak >= self.settings.getint("ARCHIVER_BLOCK_LIMIT", 3):
+                      backoff_delay(self.settings, streak))
+            if streak >= self.settings.getint("ARCHIVER_BLOCK_LIMIT", 3):
                 raise CloseSpider("blocked")
         return True
+
+    # The challenges in a row that asked for a back-off: this crawl's own; a worker's
+    # RunHandler keeps one per host for all workers instead (archiver.spiders.worker).
+    def end_streak(self, response: Response) -> None:
+        self.blocked_streak = 0
+
+    def extend_streak(self, response: Response) -> int:
+        self.blocked_streak += 1
+        return self.blocked_streak
 
     def parse_listing(self, response: Response) -> Any:
         entry: Entry = response.meta["entry"]

@@ -17,9 +17,9 @@ What a local crawl's SiteSpider reads from the archive at its start (walk state,
 requests, names, attempts) the coordinator copies into the run's Redis keys; what it
 decides at its end (SiteSpider.closed: which walks are finished) the writer decides at the
 run's end from the sections the workers marked reached or cut. Listings and API answers
-are archived as pages (a ``page`` message). robots.txt is not: a worker fetches it once per
-host for all runs (Scrapy's robots middleware, outside any run), so it has no run to be
-stored with; a distributed run's pages are its listings and articles only.
+are archived as pages (a ``page`` message), and so is robots.txt, which one worker fetches
+per host and run for all of them (archiver.spiders.robots). The block streak that stops a
+run (ARCHIVER_BLOCK_LIMIT challenges in a row) is counted per host across all workers.
 """
 from __future__ import annotations
 
@@ -291,14 +291,16 @@ class RunHandler(SiteSpider):
         self._reached_end = RedisSet(r, f"{base}:reached")  # type: ignore[assignment]
         self._cut_now = RedisSet(r, f"{base}:cut")  # type: ignore[assignment]
 
-    def _blocked(self, response: Response, entry: Entry) -> bool:
-        before = self.blocked_streak
-        try:
-            return super()._blocked(response, entry)
-        finally:
-            if self.blocked_streak > before:   # a challenge that asks for a back-off: for all workers
-                self.queue.back_off(host_of(response.url),
-                                    backoff_delay(self.settings, self.blocked_streak))
+    # The block streak is the host's, counted in Redis by every worker together, and its
+    # back-off holds for all of them: N workers each blocked once are N in a row.
+    def end_streak(self, response: Response) -> None:
+        self.queue.end_streak(host_of(response.url))
+
+    def extend_streak(self, response: Response) -> int:
+        host = host_of(response.url)
+        streak = self.queue.extend_streak(host)
+        self.queue.back_off(host, backoff_delay(self.settings, streak))
+        return streak
 
     def closed(self, reason: str) -> None:
         """Never called for a handler: the writer does SiteSpider.closed's work at RUN_END."""

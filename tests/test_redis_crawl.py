@@ -7,7 +7,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,11 +29,12 @@ def _spawn(*args: str, log: Path) -> subprocess.Popen[bytes]:
 
 @contextmanager
 def cluster(tmp: Path, url: str, db: Path, workers: int = 2, lease: float = 60.0,
-            ) -> Iterator[dict[str, list[subprocess.Popen[bytes]]]]:
-    """``workers`` workers and one writer, stopped (SIGTERM, then SIGKILL) on the way out."""
+            extra: Sequence[str] = ()) -> Iterator[dict[str, list[subprocess.Popen[bytes]]]]:
+    """``workers`` workers (``extra``: more of their options) and one writer, stopped
+    (SIGTERM, then SIGKILL) on the way out."""
     procs: dict[str, list[subprocess.Popen[bytes]]] = {
         "writer": [_spawn("ingest", "--redis", url, "--db", str(db), log=tmp / "ingest.log")],
-        "workers": [_spawn("worker", "--redis", url, "--lease", str(lease), *FAST,
+        "workers": [_spawn("worker", "--redis", url, "--lease", str(lease), *FAST, *extra,
                            log=tmp / f"worker{i}.log") for i in range(workers)]}
     try:
         yield procs
@@ -130,7 +131,8 @@ def _check_archive(db: Path, expected: int) -> None:
     assert rows(db, "SELECT count(*), count(DISTINCT url) FROM articles") == [(expected, expected)]
     assert rows(db, "SELECT count(*) FROM versions") == [(expected,)]        # no second versions
     assert rows(db, "SELECT count(*), count(DISTINCT url) FROM pages WHERE url NOT LIKE '%list%'"
-                " AND url NOT LIKE '%index%' AND url NOT LIKE '%dataproxy%'") == [(expected, expected)]
+                " AND url NOT LIKE '%index%' AND url NOT LIKE '%dataproxy%'"
+                " AND kind != 'robots'") == [(expected, expected)]
     assert rows(db, "SELECT status, count(*) FROM frontier WHERE kind = 'article' GROUP BY 1") == \
         [("done", expected)]
 

@@ -11,6 +11,9 @@ from archiver.crawl.redisq import GROUP, STREAM, connect
 from archiver.models import Entry, RawPage
 from archiver.process import process_page
 from archiver.store.ingest import Ingest
+from archiver.store.reader import open_readonly
+from archiver.store.search import search
+from archiver.store.textindex import unindexed
 from archiver.store.writer import ArchiveWriter
 from archiver.testing.redisserver import RedisServer
 from tests.crawlkit import article_html
@@ -51,9 +54,15 @@ def test_ingest_is_exactly_once_across_a_crash_before_xack(tmp_path: Path,
         crashing.run(idle_exit=0.2)
     assert _count(archive, "articles") == 3                      # committed …
     assert r.xpending(STREAM, GROUP)["pending"] == 5             # … but never acknowledged
+    reader = open_readonly(tmp_path / "a.db")
+    for term in ("重点工作", "通知", "号"):      # long, 2- and 1-character: found, not yet indexed
+        assert len(search(reader, term)) == 3
+    assert unindexed(reader) == 3
     r.xack = real_xack  # type: ignore[method-assign]
     again = Ingest(r, archive).run(idle_exit=0.2)                # the restarted writer
     assert again.skipped == 5 and again.records == 0
+    assert again.indexed == 3 and unindexed(reader) == 0         # it indexes what was stored
+    assert len(search(reader, "重点工作")) == 3 and len(search(reader, "号")) == 3
     assert (_count(archive, "articles"), _count(archive, "versions"), _count(archive, "pages")) == (3, 3, 3)
     assert r.xpending(STREAM, GROUP)["pending"] == 0 and r.xlen(STREAM) == 0   # acked and trimmed
     assert r.hget("archiver:run:r1", "run_id") == b"1"          # the notice is sent again

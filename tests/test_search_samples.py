@@ -78,6 +78,7 @@ def build_archive(path: Path, *, edited: bool = True) -> Path:
         site, section, url_path, record = ARTICLES[0]
         changed = {**record, "body": EDITED_BODY}
         db.save(raw_page(site, section, url_path, changed, "2022-06-11T08:00:00+00:00"), changed)
+    db.index()  # as when a crawl's run closes (the tests of the queue build their own)
     db.db.close()
     return path
 

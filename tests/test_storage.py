@@ -51,7 +51,9 @@ def test_storage_keeps_raw_bytes_and_reports(memory_db: Database) -> None:
 
 
 def test_storage_fts_finds_chinese_substrings(memory_db: Database) -> None:
-    ArchiveWriter(memory_db).save(raw(), article())
+    writer = ArchiveWriter(memory_db)
+    writer.save(raw(), article())
+    writer.index()  # stored articles are indexed in bulk (archiver.store.textindex)
     hits = list(memory_db.query(
         "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", ['"疫情防控"']))
     assert len(hits) == 1

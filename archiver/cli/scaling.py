@@ -5,6 +5,7 @@ import click
 
 from archiver.cli.crawling import _parse_settings as parse_settings, jobs_option
 from archiver.cli.options import db_option
+from archiver.store.textindex import INDEX_LAG
 
 redis_option = click.option(
     "--redis", "redis_url", required=True, envvar="ARCHIVER_REDIS", metavar="URL",
@@ -49,12 +50,16 @@ def worker(redis_url: str, idle_exit: float | None, lease: float, jobs: int | No
 @db_option
 @redis_option
 @idle_option
-def ingest(db: str, redis_url: str, idle_exit: float | None) -> None:
+@click.option("--index-lag", type=int, default=INDEX_LAG, show_default=True, metavar="N",
+              help="Articles allowed to wait for the full-text index while records keep "
+                   "coming (search reads them by substring meanwhile); raise it for a backfill.")
+def ingest(db: str, redis_url: str, idle_exit: float | None, index_lag: int) -> None:
     """Write the records workers put on the Redis stream into the archive: the only writer.
 
     A batch is acknowledged in Redis only after its SQLite transaction has
     committed; a killed writer re-reads what it had not committed and stores
-    nothing twice.
+    nothing twice. New articles are put in the full-text index in bulk when the
+    stream is quiet, or as soon as more than --index-lag of them wait.
 
     \b
     Example:
@@ -62,9 +67,9 @@ def ingest(db: str, redis_url: str, idle_exit: float | None) -> None:
     """
     from archiver.store.ingest import run_ingest
 
-    stats = run_ingest(redis_url, db, idle_exit=idle_exit)
+    stats = run_ingest(redis_url, db, idle_exit=idle_exit, index_lag=index_lag)
     click.echo(f"ingest: {stats.records} records stored ({dict(stats.outcomes)}), "
-               f"{stats.messages} messages in {stats.batches} batches")
+               f"{stats.messages} messages in {stats.batches} batches, {stats.indexed} indexed")
 
 
 COMMANDS = [worker, ingest]

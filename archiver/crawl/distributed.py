@@ -204,7 +204,7 @@ def _cleanup(r: Any, run: str) -> None:
     base = f"{PREFIX}:run:{run}"
     r.delete(*(f"{base}:{k}" for k in ("known", "requested", "listings", "validators", "stats",
                                        "deferred", "unfinished", "names", "site_name",
-                                       "attempts", "reached", "cut")))
+                                       "attempts", "reached", "cut", "robots")))
     r.expire(base, 7 * 24 * 3600)
 
 

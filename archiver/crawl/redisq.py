@@ -233,6 +233,14 @@ class WorkQueue:
     def back_off(self, host: str, seconds: float) -> None:
         self._backoff(args=[self.p, host, now_ms() + int(seconds * 1000)])
 
+    def extend_streak(self, host: str) -> int:
+        """One more challenge in a row at ``host`` (any worker's); returns the streak."""
+        return int(self.r.hincrby(f"{self.p}:host:{host}", "streak", 1))
+
+    def end_streak(self, host: str) -> None:
+        """A page that was not a challenge: the host's streak starts again."""
+        self.r.hset(f"{self.p}:host:{host}", "streak", 0)
+
     def counts(self) -> dict[str, int]:
         """Queued and leased requests (for progress and the benchmark)."""
         queued = sum(self.r.llen(k) for k in self.r.scan_iter(f"{self.p}:q:*", count=1000))

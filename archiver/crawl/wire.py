@@ -45,6 +45,11 @@ def parse(fields: dict[bytes, bytes]) -> tuple[str, dict[str, Any], bytes | None
             zlib.decompress(body) if body is not None else None)
 
 
+def zbody(fields: dict[bytes, bytes]) -> bytes | None:
+    """A message's body as it travels, zlib-compressed: the archive stores it so, as it is."""
+    return fields.get(b"b")
+
+
 def record_message(run: str, entry: Entry, raw: RawPage,
                    article: dict[str, Any] | None) -> dict[Any, Any]:
     """A finished page: the record, the raw bytes and headers, and the entry it answers."""

@@ -34,6 +34,11 @@ def run_worker(redis_url: str, *, idle_exit: float | None = None, lease: float =
                                      # the local slot only keeps its floor and cap.
                                      "AUTOTHROTTLE_ENABLED": False,
                                      **dict(overrides or {})})
+    # robots.txt once per host and run for all workers (Scrapy's middleware: once per process).
+    middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+    middlewares.update({"scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+                        "archiver.spiders.robots.SharedRobotsMiddleware": 100})
+    settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
     settings.set("DOWNLOAD_DELAY", settings.getfloat("ARCHIVER_MIN_DELAY", 0.01), priority="cmdline")
     settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", settings.getint("ARCHIVER_MAX_PER_HOST", 2),
                  priority="cmdline")

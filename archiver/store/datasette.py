@@ -79,7 +79,8 @@ QUERIES: dict[str, dict[str, str]] = {
 TABLE_COLUMNS = ("title", "published_at", "source", "section", "site")
 
 # Bookkeeping, not archive content: hidden from Datasette's lists (still reachable by URL).
-INTERNAL_TABLES = ("articles_grams", "_articles_gram_offsets", "frontier", "ingest_state", "ingest_runs")
+INTERNAL_TABLES = ("articles_grams", "_articles_gram_offsets", "_articles_unindexed", "frontier",
+                   "ingest_state", "ingest_runs")
 
 TABLES: dict[str, dict[str, Any]] = {
     "articles": {

@@ -83,6 +83,8 @@ def reextract(db: Database, filters: Filters | None = None, *,
                 errors.append((old["url"], f"{type(exc).__name__}: {exc}"))
         outcomes[outcome] += 1
         fields_changed.update(changed)
+    if writer is not None:
+        writer.index()   # the edited articles were queued for the full-text indexes
     return ReextractReport(len(ids), outcomes["changed"], outcomes["updated"],
                            outcomes["unchanged"], outcomes["failed"],
                            dict(fields_changed.most_common()), errors)

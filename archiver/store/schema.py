@@ -218,10 +218,45 @@ def _m8_redirects(db: Database) -> None:
     db.execute("ALTER TABLE pages ADD COLUMN redirects TEXT")
 
 
+UNINDEXED_TABLE = "_articles_unindexed"
+
+
+def _m9_bulk_indexing(db: Database) -> None:
+    """Both full-text indexes are filled in bulk by the writer (archiver.store.textindex),
+    not row by row in triggers: per article the two indexes cost ~5 ms of SQLite time
+    (bench/writer_bench.py), which capped one writer near 100-200 records/s.
+
+    The triggers now only queue: an inserted or edited article's id goes into
+    _articles_unindexed, and an edit or delete of an article already indexed takes its
+    old text out of both indexes at once (that needs the old values, which only a trigger
+    has). So whatever writes the table (the crawl, the distributed writer, reextract, the
+    sqlite-utils CLI) leaves the index exact for every row not queued, and the queue
+    names every row that is not; search reads the queued rows by substring, so every
+    stored article is found at every commit (archiver.store.search)."""
+    for name in ("articles_ai", "articles_ad", "articles_au",
+                 f"{GRAMS_TABLE}_ai", f"{GRAMS_TABLE}_ad", f"{GRAMS_TABLE}_au"):
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+    db.execute(f"CREATE TABLE {UNINDEXED_TABLE} (id INTEGER PRIMARY KEY)")
+    columns = ", ".join(FTS_COLUMNS)
+    indexed = f"NOT EXISTS (SELECT 1 FROM {UNINDEXED_TABLE} WHERE id = old.id)"
+    unindex = (f"INSERT INTO articles_fts (articles_fts, rowid, {columns})"
+               f" SELECT 'delete', old.id, {', '.join(f'old.{c}' for c in FTS_COLUMNS)}"
+               f" WHERE {indexed};"
+               f" INSERT INTO {GRAMS_TABLE} ({GRAMS_TABLE}, rowid, {columns})"
+               f" SELECT 'delete', old.id, {_grams_values('old')} WHERE {indexed};")
+    queue = f"INSERT OR IGNORE INTO {UNINDEXED_TABLE} (id) VALUES (new.id);"
+    db.execute(f"CREATE TRIGGER articles_index_ai AFTER INSERT ON articles BEGIN {queue} END")
+    db.execute(f"CREATE TRIGGER articles_index_ad AFTER DELETE ON articles BEGIN {unindex}"
+               f" DELETE FROM {UNINDEXED_TABLE} WHERE id = old.id; END")
+    # Only a change to an indexed column re-indexes: crawls touch last_seen constantly.
+    db.execute(f"CREATE TRIGGER articles_index_au AFTER UPDATE OF {columns} ON articles"
+               f" BEGIN {unindex} {queue} END")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _m1_core, _m2_frontier, _m3_short_term_index, _m4_site_date_index, _m5_health,
     _m6_ingest_state, _m7_holes_and_coverage,
-    _m8_redirects]
+    _m8_redirects, _m9_bulk_indexing]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -5,7 +5,10 @@ terms of 3+ characters go to ``articles_fts`` and are ranked by bm25. One- and
 two-character terms (common Chinese words such as 政策) match nothing in a trigram
 index; they go to ``articles_grams`` (every 2-character window as a token, see
 :mod:`archiver.store.schema`), or to LIKE when they hold punctuation or the archive
-predates that index. Snippets are cut by :mod:`archiver.store.snippets`.
+predates that index. Snippets are cut by :mod:`archiver.store.snippets`. Articles
+stored but not yet indexed (the writer indexes in bulk, archiver.store.textindex)
+are matched by substring, so a search finds every stored article at any moment;
+raw FTS5 queries see indexed articles only.
 
 Every piece of user text reaches SQLite as a bound parameter. Terms are quoted
 as FTS5 strings, so quotes, ``AND``/``OR``/``NEAR`` or ``*`` in a query are
@@ -23,8 +26,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from archiver.errors import ArchiverError
-from archiver.store.schema import GRAMS_TABLE
+from archiver.store.schema import FTS_COLUMNS, GRAMS_TABLE, UNINDEXED_TABLE
 from archiver.store.snippets import MARK_CLOSE, MARK_OPEN, SNIPPET_COLUMNS, make_snippet
+from archiver.store.textindex import has_queue
 
 # bm25 weights per FTS column (title, body, source): a title hit outranks a body hit.
 BM25_WEIGHTS = (10.0, 1.0, 0.5)
@@ -144,15 +148,22 @@ def search(db: Database, text: str, filters: Filters | None = None, *, limit: in
     long_terms, short_terms, match = _terms(text, raw)
     if not match and not short_terms:
         return []
+    terms = long_terms + short_terms
     try:
         plan = _plan(db, match, short_terms, filters)
         rows = _ranked(db, plan, limit, raw) if match else _newest(db, plan, limit)
+        # Articles stored but not yet indexed (seconds behind the writer): found by
+        # substring, unranked, so after the ranked hits and by date among the newest.
+        tail = _unindexed_hits(db, terms, filters, limit)
     except sqlite3.OperationalError as exc:
         if raw and ("fts5" in str(exc) or "syntax" in str(exc)):
             raise SearchError(f"FTS query syntax error in {text!r}: {exc}") from exc
         raise SearchError(f"search failed: {exc}") from exc
-    terms = long_terms + short_terms
-    return [_hit(row, terms) for row in rows]
+    if tail and not match:
+        rows = sorted([*rows, *tail], key=lambda r: (r[3] or "", r[0]), reverse=True)
+    else:
+        rows = [*rows, *tail]
+    return [_hit(row, terms) for row in rows[:limit]]
 
 
 def _terms(text: str, raw: bool) -> tuple[list[str], list[str], str]:
@@ -168,7 +179,7 @@ def match_condition(db: Database, text: str, *, raw: bool = False) -> tuple[str,
     finds for ``text`` before its limit: the trigram index for 3+ character terms, the pair
     index for 1-2 character ones. Datasette's table search box runs through this, so the box
     and ``archiver search`` agree."""
-    _long, short_terms, match = _terms(text, raw)
+    long_terms, short_terms, match = _terms(text, raw)
     if not match and not short_terms:
         return "0", []
     plan = _plan(db, match, short_terms, Filters())
@@ -176,7 +187,10 @@ def match_condition(db: Database, text: str, *, raw: bool = False) -> tuple[str,
     if match:
         where.insert(0, "articles.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
         params.insert(0, match)
-    return " AND ".join(where), params
+    tail = None if raw else _unindexed_conditions(db, [*long_terms, *short_terms])
+    if tail is None:
+        return " AND ".join(where), params
+    return (f"(({' AND '.join(where)}) OR ({' AND '.join(tail[0])}))", [*params, *tail[1]])
 
 
 def _plan(db: Database, match: str, short_terms: list[str], filters: Filters) -> _Plan:
@@ -206,16 +220,45 @@ def _row_conditions(plan: _Plan, *, drive: bool = True) -> tuple[list[str], list
     use to look rows up, so it walks an index (dates, site) and tests each row instead.
     """
     where, params = plan.filters.where()
-    for term in plan.like_terms:
-        pattern = f"%{like_escape(term)}%"
-        where.append("(" + " OR ".join(
-            f"articles.{c} LIKE ? ESCAPE '{_LIKE_ESCAPE}'" for c in ("title", "body", "source")) + ")")
-        params += [pattern] * 3
+    _add_like(where, params, plan.like_terms)
     if plan.grams:
         where.append(f"{'' if drive else '+'}articles.id IN"
                      f" (SELECT rowid FROM {GRAMS_TABLE} WHERE {GRAMS_TABLE} MATCH ?)")
         params.append(plan.grams)
     return where, params
+
+
+def _add_like(where: list[str], params: list[Any], terms: list[str]) -> None:
+    """Each term as a substring of title, body or source."""
+    for term in terms:
+        where.append("(" + " OR ".join(
+            f"articles.{c} LIKE ? ESCAPE '{_LIKE_ESCAPE}'" for c in FTS_COLUMNS) + ")")
+        params += [f"%{like_escape(term)}%"] * len(FTS_COLUMNS)
+
+
+def _unindexed_conditions(db: Database, terms: list[str]) -> tuple[list[str], list[Any]] | None:
+    """Articles stored but not yet in the full-text indexes (archiver.store.textindex) that
+    hold every term, by substring; None when none wait (or the archive has no queue)."""
+    if not terms or not has_queue(db) or db.execute(
+            f"SELECT 1 FROM {UNINDEXED_TABLE} LIMIT 1").fetchone() is None:
+        return None
+    where = [f"articles.id IN (SELECT id FROM {UNINDEXED_TABLE})"]
+    params: list[Any] = []
+    _add_like(where, params, terms)
+    return where, params
+
+
+def _unindexed_hits(db: Database, terms: list[str], filters: Filters,
+                    limit: int) -> list[tuple[Any, ...]]:
+    """The newest ``limit`` matches among the articles waiting to be indexed."""
+    tail = _unindexed_conditions(db, terms)
+    if tail is None:
+        return []
+    where, params = filters.where()
+    sql = (f"SELECT {_COLUMNS}, articles.body, NULL, NULL FROM articles"
+           f" WHERE {' AND '.join([*tail[0], *where])}"
+           " ORDER BY articles.published_at DESC, articles.id DESC LIMIT ?")
+    return db.execute(sql, [*tail[1], *params, limit]).fetchall()
 
 
 _COLUMNS = ("articles.id, articles.url, articles.title, articles.published_at,"

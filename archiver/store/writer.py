@@ -25,10 +25,16 @@ from sqlite_utils import Database
 from archiver.errors import StorageError
 from archiver.models import DONE, PENDING, Entry, RawPage, utc_now
 from archiver.store.schema import ARTICLE_JSON_FIELDS, RUN_COUNTS, SCHEMA_VERSION, migrate
+from archiver.store.textindex import index_all, index_some, unindexed
 
 log = logging.getLogger(__name__)
 
 DEFAULT_DB = "data/archive.db"
+WRITER_CACHE_KB = 32 * 1024
+# A local crawl indexes its new articles every this many (and all of them when its run
+# closes): indexing in bulk is what keeps storing cheap (archiver.store.textindex). Small,
+# because the store pipeline runs in the download loop: ~0.25 s of indexing at a time.
+INDEX_EVERY = 50
 
 
 def default_db_path() -> str:
@@ -79,6 +85,9 @@ def open_database(path: str | Path, *, readonly: bool = False) -> Database:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA foreign_keys=ON")
+        # A writer walks the url indexes and the FTS segments it merges: SQLite's default
+        # 2 MB cache rereads them from the OS on every batch once the archive is large.
+        db.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KB}")
         migrate(db)
         return db
     except (sqlite3.Error, OSError) as exc:
@@ -143,10 +152,13 @@ class ArchiveWriter:
     """Every write to one archive file (the reader, store.reader.Archive, only reads). Storage
     is the one impure stage: keep it here."""
 
-    def __init__(self, db: Database | str | Path) -> None:
+    def __init__(self, db: Database | str | Path, *, index_every: int = INDEX_EVERY) -> None:
+        """``index_every=0``: never index on the way (the distributed writer decides when)."""
         self.db = db if isinstance(db, Database) else open_database(db)
         if isinstance(db, Database):
             migrate(self.db)
+        self.index_every = index_every
+        self._stored_since_index = 0
 
     # -- reads used by the crawl ------------------------------------------------
     def validators(self, url: str) -> dict[str, str]:
@@ -167,25 +179,45 @@ class ArchiveWriter:
         with self.db.atomic():
             yield
 
-    def save(self, raw: RawPage, article: Mapping[str, Any], run_id: int | None = None) -> str:
+    def save(self, raw: RawPage, article: Mapping[str, Any], run_id: int | None = None, *,
+             zbody: bytes | None = None) -> str:
         """Store the raw page and its article in one transaction.
 
         Returns "new", "changed" or "unchanged". A changed article gets a new
-        row in ``versions``; the previous versions stay as they were.
+        row in ``versions``; the previous versions stay as they were. ``zbody``: the
+        body already zlib-compressed (as it came off the stream), stored as it is.
         """
         try:
             with self.db.atomic():
-                page_id = self._insert_page(raw, run_id)
-                return self._upsert_article(raw, article, page_id)
+                page_id = self._insert_page(raw, run_id, zbody=zbody)
+                outcome = self._upsert_article(raw, article, page_id)
+            if outcome != "unchanged":
+                self._stored_since_index += 1
+                if self.index_every and self._stored_since_index >= self.index_every:
+                    self.index()
+            return outcome
         except sqlite3.Error as exc:
             raise StorageError(f"cannot write to archive: {storage_problem(exc)}") from exc
 
-    def save_page(self, raw: RawPage, run_id: int | None = None, kind: str = "listing") -> int:
+    def index(self, limit: int | None = None) -> int:
+        """Put the stored articles not yet in the full-text indexes into them: every one, or
+        the oldest ``limit`` in one transaction (the distributed writer, between batches)."""
+        if limit is not None:
+            return index_some(self.db, limit)
+        self._stored_since_index = 0
+        return index_all(self.db)
+
+    def unindexed(self) -> int:
+        """How many stored articles wait for the full-text indexes."""
+        return unindexed(self.db)
+
+    def save_page(self, raw: RawPage, run_id: int | None = None, kind: str = "listing", *,
+                  zbody: bytes | None = None) -> int:
         """Keep a page that is not an article — a listing, an API answer, robots.txt — as
         fetched (bytes, headers); a body already stored for the URL is stored once."""
         try:
             with self.db.atomic():
-                return self._insert_page(raw, run_id, kind)
+                return self._insert_page(raw, run_id, kind, zbody=zbody)
         except sqlite3.Error as exc:
             raise StorageError(f"cannot write to archive: {exc}") from exc
 
@@ -194,7 +226,8 @@ class ArchiveWriter:
         with self.db.atomic():
             self.db.execute("UPDATE articles SET last_seen = ? WHERE url = ?", [utc_now(), url])
 
-    def _insert_page(self, raw: RawPage, run_id: int | None, kind: str = "article") -> int:
+    def _insert_page(self, raw: RawPage, run_id: int | None, kind: str = "article", *,
+                     zbody: bytes | None = None) -> int:
         sha = raw.sha256
         row = self.db.execute(
             "SELECT id FROM pages WHERE url = ? AND body_sha256 = ?", [raw.url, sha]
@@ -206,7 +239,8 @@ class ArchiveWriter:
             " headers, body, body_sha256, body_size, run_id, kind, site, section, redirects)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [raw.url, raw.final_url or raw.url, raw.method, raw.status, raw.fetched_at,
-             _json(raw.request_headers), _json(raw.headers), zlib.compress(raw.body, 6),
+             _json(raw.request_headers), _json(raw.headers),
+             zbody if zbody is not None else zlib.compress(raw.body, 6),
              sha, len(raw.body), run_id, kind, raw.site, raw.section,
              _json(list(raw.redirects)) if raw.redirects else None],
         )
@@ -391,6 +425,7 @@ class ArchiveWriter:
                 [utc_now(), status, *fields.values(), _json(dict(sections or {})), pending, failed,
                  _json(coverage), run_id],
             )
+        self.index()   # a closed run's articles are all in the full-text indexes
 
     # -- health (archiver.health computes; this only writes) -------------------------
     def record_health(self, run_id: int, site: str,
