@@ -109,7 +109,15 @@ _SPACE = re.compile(r"[ \t\r\f\v\u3000\xa0]+")
 
 def _lines(fragment: str) -> list[str]:
     text = html.unescape(_TAG.sub(" ", _BREAK.sub("\n", fragment)))
-    return [ln for ln in (_SPACE.sub(" ", x).strip() for x in text.split("\n")) if ln]
+    # one substitution over the whole text, not one per line: _SPACE never matches a newline
+    return [ln for x in _SPACE.sub(" ", text).split("\n") if (ln := x.strip())]
+
+
+def _has_words(fragment: str) -> bool:
+    """`_lines(fragment)` is not empty (without building the lines: one per anchor)."""
+    if "<" in fragment or "&" in fragment:
+        fragment = html.unescape(_TAG.sub(" ", _BREAK.sub("\n", fragment)))
+    return bool(fragment) and not fragment.isspace()
 
 
 def page_shape(text: str) -> Shape:
@@ -121,14 +129,12 @@ def page_shape(text: str) -> Shape:
     title = " ".join(_lines(title_m[1])) if title_m else ""
     if title_m:
         text = text[:title_m.start()] + text[title_m.end():]
-    links, link_lines = 0, []
+    links = 0
     for attrs, inner in _ANCHOR.findall(text):
-        words = " ".join(_lines(inner))
         href = _HREF.search(attrs)
         target = href[1].strip().lower() if href else ""
-        if words and target and not target.startswith(("#", "javascript:")):
+        if target and not target.startswith(("#", "javascript:")) and _has_words(inner):
             links += 1
-        link_lines.append(words)
     lines = _lines(text)
     plain = _lines(_ANCHOR.sub("\n", text))
     return Shape(title, tuple(lines), tuple(plain), links, scripts,
@@ -157,6 +163,10 @@ def error_title(title: str) -> bool:
 def text_verdict(text: str) -> Verdict | None:
     """The same judgement on a page's decoded text alone (no status, no headers): what
     extraction uses to tell a wall or an error page from an article."""
+    # An article's own marks rule out both verdicts (see wall_verdict and soft_error), and
+    # most articles carry them: the shape, a regex rendering of the whole page, is not needed
+    if ARTICLE_SIGNS.search(text[:SCAN]):
+        return None
     shape = page_shape(text)
     return wall_verdict(shape, text, 200, "") or (
         Verdict("soft_error", "soft-200 error page") if soft_error(shape, text) else None)
