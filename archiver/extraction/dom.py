@@ -129,7 +129,18 @@ def is_data_cell(cell: etree._Element) -> bool:
     layout cells nest tables or hold long text."""
     if cell.find(".//table") is not None:
         return False
-    return sum(len(t) for t in cell.itertext()) < 300
+    return not text_longer(cell, 299)
+
+
+def text_longer(el: etree._Element, limit: int) -> bool:
+    """More than `limit` characters of text in `el`: stops reading there (a layout cell or a
+    wrapper holds the whole page, and this is asked of many of them)."""
+    n = 0
+    for piece in el.itertext():
+        n += len(piece)
+        if n > limit:
+            return True
+    return False
 
 
 class BlockStats:
