@@ -259,7 +259,8 @@ def text_lines(root: etree._Element, order: dict[etree._Element, int] | None = N
         else:  # comments and PIs: only their tail is text ("<!-- 标题 begin -->标题")
             text, tail = el.tail, True
         if text:
-            if blocks and not hidden_depth and (n := len(text.strip())):
+            n = len(text.strip())  # once: the block statistics and the blank test both need it
+            if n and blocks and not hidden_depth:
                 holder = blocks[-1]
                 own[holder] = own.get(holder, 0) + n
                 if in_link:
@@ -268,7 +269,7 @@ def text_lines(root: etree._Element, order: dict[etree._Element, int] | None = N
                 if not started and order is not None:  # a tail's line starts at its parent
                     start = order.get(el.getparent() if tail else el, start)
                 # indentation between blocks: norm() would strip it from the line's start anyway
-                if not text.strip():
+                if not n:
                     started = True
                     continue
             buf.append(text)
