@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from archiver.extraction.dates import find_dates
-from archiver.extraction.dom import BLOCK_TAGS, BlockStats, is_data_cell, norm, tag_of, text_lines
+from archiver.extraction.dom import BLOCK_TAGS, BlockStats, is_data_cell, norm, tag_of, text_content, text_lines
 from archiver.extraction.metaline import is_meta_line
 
 _CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
@@ -152,7 +152,7 @@ def _holds_meta_line(parent: etree._Element, inside: etree._Element) -> bool:
     for child in parent:
         if child is inside or not isinstance(child.tag, str):
             continue
-        text = norm("".join(child.itertext())[:200])
+        text = norm(text_content(child)[:200])
         if text and len(text) <= 120 and (is_meta_line(text) or find_dates(text)):
             return True
     return False

@@ -10,7 +10,7 @@ import re
 
 from lxml import etree
 
-from archiver.extraction.dom import SKIP_TAGS, drop_keeping_tail, is_hidden, norm, tag_of, text_lines
+from archiver.extraction.dom import SKIP_TAGS, drop_keeping_tail, is_hidden, norm, tag_of, text_content, text_lines
 
 # class/id fragments of widgets that live inside article containers
 BOILER_ATTR = re.compile(
@@ -71,7 +71,9 @@ _PHOTO_CREDIT = re.compile(r"(摄|摄影|供图|图片来源.*)\s*[)）]?$")
 
 
 def _has_img(el: etree._Element | None) -> bool:
-    return el is not None and bool(tag_of(el)) and (tag_of(el) == "img" or el.find(".//img") is not None)
+    """`el` is an image or holds one (iter() includes `el` itself, in C; find(".//img") ran
+    ElementPath in Python for every paragraph of a body)."""
+    return el is not None and bool(tag_of(el)) and next(el.iter("img"), None) is not None
 
 
 def _centred(el: etree._Element) -> bool:
@@ -85,15 +87,11 @@ def _is_caption(el: etree._Element) -> bool:
         return False
     if tag == "figcaption":
         return True
-    # a wrapper holding the whole article is rejected as soon as its text is too long: joining
-    # the text of every nested block of a body made this test quadratic in the nesting depth
-    parts, n = [], 0
-    for piece in el.itertext():
-        n += len(piece)
-        if n > _CAPTION_RAW_MAX:
-            return False
-        parts.append(piece)
-    raw = "".join(parts)
+    # a wrapper holding the whole article is rejected on its text's length; the text comes
+    # from one C call (reading itertext() piece by piece in Python was most of this test)
+    raw = text_content(el)
+    if len(raw) > _CAPTION_RAW_MAX:
+        return False
     # the norm of a prefix is a prefix of the norm
     text = norm(raw[:_CAPTION_PREFIX])
     if len(text) > 120:
@@ -103,8 +101,9 @@ def _is_caption(el: etree._Element) -> bool:
         return False
     if _PHOTO_CREDIT.search(text):
         return True
-    near_img = _has_img(el.getprevious()) or _has_img(el)
-    return near_img and len(text) <= 50 and not text.endswith(("。", "！", "？", "；", "：", ":"))
+    if len(text) > 50 or text.endswith(("。", "！", "？", "；", "：", ":")):
+        return False
+    return _has_img(el.getprevious()) or _has_img(el)
 
 
 def _leading_centred(tree: etree._Element) -> list[etree._Element]:
@@ -112,7 +111,7 @@ def _leading_centred(tree: etree._Element) -> list[etree._Element]:
     (引题/主题/副题), not body text."""
     out: list[etree._Element] = []
     for el in tree:
-        text = norm("".join(el.itertext())) if tag_of(el) else ""
+        text = norm(text_content(el)) if tag_of(el) else ""
         if not text:
             continue
         if not (_centred(el) and len(text) <= 40):

@@ -18,7 +18,7 @@ from archiver.extraction import attachments as att, body as body_mod, fields as 
 from archiver.extraction.article import Article
 from archiver.extraction.clean import TAIL_CUT, boiler_rule, is_widget_label, prune
 from archiver.extraction.dates import find_dates
-from archiver.extraction.dom import BlockStats, Line, drop_keeping_tail, norm, parse, text_lines
+from archiver.extraction.dom import BlockStats, Line, drop_keeping_tail, norm, parse, text_content, text_lines
 from archiver.extraction.metaline import PUBLISHER_LABELS, best_fields, doc_fields, is_meta_line
 from archiver.extraction.pagekind import classify_content, classify_raw
 from archiver.extraction.selectors import select, select_text
@@ -380,7 +380,7 @@ def _link_ratio(tree: etree._Element | None) -> float:
 def _title_links(root: etree._Element) -> int:
     """Anchors with headline-length text: many of them make a listing page."""
     # the C-level pre-filter is safe: normalize-space() collapses less than norm(), never more
-    return sum(1 for a in _LONG_ANCHORS(root) if 8 <= len(norm("".join(a.itertext()))) <= 80)
+    return sum(1 for a in _LONG_ANCHORS(root) if 8 <= len(norm(text_content(a))) <= 80)
 
 
 def _after_anchors(root: etree._Element, order: dict[etree._Element, int],

@@ -13,7 +13,7 @@ from lxml import etree
 
 from archiver.extraction import meta as meta_tags
 from archiver.extraction.dates import DateHit, date_from_url, find_dates, parse_date
-from archiver.extraction.dom import BLOCK_TAGS, SKIP_TAGS, is_hidden, norm, tag_of, text_lines, text_longer
+from archiver.extraction.dom import BLOCK_TAGS, SKIP_TAGS, is_hidden, norm, tag_of, text_content, text_lines, text_longer
 from archiver.extraction.metaline import DOC_RE, Field, is_meta_line
 
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|–|-\s|\s-)\s*")
@@ -48,7 +48,7 @@ _DATE_THEN_NAME = re.compile(
 
 def tag_title(root: etree._Element) -> str:
     """All <title> texts joined (some saved pages carry several)."""
-    return " ".join(norm("".join(el.itertext())) for el in root.iter("title"))
+    return " ".join(norm(text_content(el)) for el in root.iter("title"))
 
 
 def _title_parts(title_tag: str) -> list[str]:
@@ -62,7 +62,7 @@ def _first_line(el: etree._Element) -> str:
         return ""
     # most headline candidates are one inline run: their text needs no line rendering
     if not any(tag_of(d) in _NOT_INLINE for d in el.iterdescendants()) and not is_hidden(el):
-        return norm("".join(el.itertext()))
+        return norm(text_content(el))
     lines = text_lines(el)
     if len(lines) > 1 and all(tag_of(d) in _INLINE_OR_BR for d in el.iterdescendants()):
         return _join_br(lines[0].text, lines[1].text) if len(lines) == 2 else lines[0].text
@@ -220,7 +220,7 @@ def subtitle(title_el: etree._Element | None, title: str) -> str | None:
         if not tag_of(sib):  # comments between headline and subtitle
             sib = sib.getnext()
             continue
-        text = norm("".join(sib.itertext()))
+        text = norm(text_content(sib))
         if text and (tag_of(sib) in ("h2", "h3", "h4") or _SUBTITLE_ATTR.search(sib.get("class") or "")):
             return text if 4 <= len(text) <= 80 and text != title and "：" not in text[:6] else None
         if text:
