@@ -104,13 +104,18 @@ _HREF = re.compile(r"""href\s*=\s*["']?\s*([^"'\s>]*)""", re.I)
 _BREAK = re.compile(r"<(?:br|/p|/div|/li|/h[1-6]|/tr|/td|/th|/dt|/dd|/section|/article|/header|"
                     r"/footer|/span|/ul|/ol|/table|/form|p|div|li|h[1-6]|tr)\b[^>]*>", re.I)
 _TAG = re.compile(r"<[^>]+>")
-_SPACE = re.compile(r"[ \t\r\f\v\u3000\xa0]+")
+# A run of spaces and of these collapses to one space: each becomes a space by str.replace,
+# then runs of spaces shrink by a regex with a literal prefix (one character class over the
+# page scanned every character and made a substitution at every word)
+_TO_SPACE = "\t\r\f\v\u3000\xa0"
+_RUN = re.compile("  +")
 
 
 def _lines(fragment: str) -> list[str]:
     text = html.unescape(_TAG.sub(" ", _BREAK.sub("\n", fragment)))
-    # one substitution over the whole text, not one per line: _SPACE never matches a newline
-    return [ln for x in _SPACE.sub(" ", text).split("\n") if (ln := x.strip())]
+    for space in _TO_SPACE:
+        text = text.replace(space, " ")
+    return [ln for x in _RUN.sub(" ", text).split("\n") if (ln := x.strip())]
 
 
 def _has_words(fragment: str) -> bool:
