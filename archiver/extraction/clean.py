@@ -48,9 +48,37 @@ BOILER_LINES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # a channel promo link heading the box: 点击进入“文艺星青年”>>
     ("promo_link", re.compile(r"^(点击|点此)(进入|查看|阅读|关注)[^。！？]{0,30}(>>|＞＞|》》|→)$")),
 )
-# every rule at once, to let most lines through with one search (the named loop then says which)
-# (case-insensitive for the footer rule: for the others that only lets more lines into the loop)
+
+
+def _top_branches(pattern: str) -> list[str]:
+    """The alternatives of a regex at its top level (outside groups and classes)."""
+    out, start, depth, in_class, i = [], 0, 0, False, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 1
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*out, pattern[start:]]
+
+
+# every rule at once, to let most lines through with one test (the named loop then says which)
+# (case-insensitive for the footer rule: for the others that only lets more lines into the loop).
+# A rule whose every branch starts with ^ can only match at a line's start: one match() there
+# tests them all; only the other rules are searched along the line (one search of all of them
+# tried every branch at every character)
 _ANY_BOILER = re.compile("|".join(f"(?:{p.pattern})" for _, p in BOILER_LINES), re.I)
+_ANY_FLOATING = re.compile("|".join(
+    f"(?:{p.pattern})" for _, p in BOILER_LINES
+    if not all(b.startswith("^") for b in _top_branches(p.pattern))), re.I)
 # a heading after which only link lists follow (延伸阅读 …): cut the body there
 TAIL_CUT = re.compile(
     r"^(延伸阅读|相关阅读|相关链接|相关新闻|相关稿件|相关文章|相关解读|推荐阅读|热点推荐|此前报道|点击进入专题|往期回顾|往期推荐"
@@ -151,7 +179,7 @@ def prune(container: etree._Element) -> tuple[etree._Element, list[str], list[st
 
 def boiler_rule(line: str) -> str | None:
     """Name of the chrome rule a short line matches, or None."""
-    if len(line) > 120 or not _ANY_BOILER.search(line):  # one pass for most lines
+    if len(line) > 120 or not (_ANY_BOILER.match(line) or _ANY_FLOATING.search(line)):
         return None
     for name, pattern in BOILER_LINES:
         if pattern.search(line):
