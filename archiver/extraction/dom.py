@@ -139,7 +139,7 @@ def text_content(el: etree._Element) -> str:
 def is_data_cell(cell: etree._Element) -> bool:
     """A cell of a data table (one line per row) rather than a layout cell holding a page:
     layout cells nest tables or hold long text."""
-    if cell.find(".//table") is not None:
+    if next(cell.iter("table"), None) is not None:  # C-level iter(), not find()'s Python ElementPath
         return False
     return not text_longer(cell, 299)
 
