@@ -17,17 +17,19 @@ from archiver.extraction.metaline import is_meta_line
 
 _CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
 # name -> XPath. Strong hints from TRS, Hanweb, UCAP and 集约化 templates (research §2.2–2.4).
+# "/descendant::x[p]" selects what "//x[p]" does (no positional predicate here) without
+# libxml2 first collecting every node of the page: a fifth faster
 CONTAINERS: dict[str, str] = {
-    "TRS_Editor": "//div[" + _CLASS.format("TRS_Editor") + "]",
-    "TRS_UEDITOR": "//div[" + _CLASS.format("TRS_UEDITOR") + "]",
-    "Custom_UnionStyle": "//div[" + _CLASS.format("Custom_UnionStyle") + "]",
-    "TRS_PreAppend": "//div[" + _CLASS.format("TRS_PreAppend") + "]",
+    "TRS_Editor": "/descendant::div[" + _CLASS.format("TRS_Editor") + "]",
+    "TRS_UEDITOR": "/descendant::div[" + _CLASS.format("TRS_UEDITOR") + "]",
+    "Custom_UnionStyle": "/descendant::div[" + _CLASS.format("Custom_UnionStyle") + "]",
+    "TRS_PreAppend": "/descendant::div[" + _CLASS.format("TRS_PreAppend") + "]",
     "ZJEG_RSS": "//comment()[contains(., 'ZJEG_RSS.content.begin')]/..",
     "ContentStart": "//meta[@name='ContentStart']/..",
-    "#zoom": "//*[@id='zoom']",
-    ".zoom": "//div[" + _CLASS.format("zoom") + "]",
-    "#UCAP-CONTENT": "//*[@id='UCAP-CONTENT']",
-    ".pages_content": "//*[" + _CLASS.format("pages_content") + "]",
+    "#zoom": "/descendant::*[@id='zoom']",
+    ".zoom": "/descendant::div[" + _CLASS.format("zoom") + "]",
+    "#UCAP-CONTENT": "/descendant::*[@id='UCAP-CONTENT']",
+    ".pages_content": "/descendant::*[" + _CLASS.format("pages_content") + "]",
 }
 _COMPILED = {name: etree.XPath(expr) for name, expr in CONTAINERS.items()}
 # a container's XPath runs only if its marker occurs in the page text at all (cheap pre-test)

@@ -32,7 +32,7 @@ _EDGE_HEAD, _EDGE_TAIL = 4, 6
 _MEDIA_TEXT = 40
 _UNSURE_BODY = 150
 _SHORT_DOC, _NEAR_DATE_LINES = 20, 3
-_LONG_ANCHORS = etree.XPath("//a[string-length(normalize-space(.)) >= 8]")
+_LONG_ANCHORS = etree.XPath("/descendant::a[string-length(normalize-space(.)) >= 8]")  # = //a[…], faster
 
 
 def extract(text: str, url: str, *, selectors: Mapping[str, Sequence[str]] | None = None,
