@@ -291,9 +291,7 @@ def text_lines(root: etree._Element, order: dict[etree._Element, int] | None = N
 
 
 def _flush(lines: list[Line], buf: list[str], start: int, hidden_depth: int) -> tuple[int, list[str]]:
-    text = "".join(buf)
-    # most buffers are indentation between blocks: str.strip() rejects them before the regex
-    if text.strip() and (text := norm(text)):
+    if text := norm("".join(buf)):  # indentation between blocks norms to nothing
         lines.append(Line(text, start, hidden_depth > 0))
     return start, []
 
