@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from lxml import etree
 
 from archiver.extraction.dates import find_dates
-from archiver.extraction.dom import BLOCK_TAGS, BlockStats, is_data_cell, norm, tag_of, text_content, text_lines
+from archiver.extraction.dom import (
+    BLOCK_TAGS,
+    BlockStats,
+    is_data_cell,
+    norm,
+    tag_of,
+    text_content,
+    text_lines,
+)
 from archiver.extraction.metaline import is_meta_line
 
 _CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"

@@ -10,7 +10,15 @@ import re
 
 from lxml import etree
 
-from archiver.extraction.dom import SKIP_TAGS, drop_keeping_tail, is_hidden, norm, tag_of, text_content, text_lines
+from archiver.extraction.dom import (
+    SKIP_TAGS,
+    drop_keeping_tail,
+    is_hidden,
+    norm,
+    tag_of,
+    text_content,
+    text_lines,
+)
 
 # class/id fragments of widgets that live inside article containers
 BOILER_ATTR = re.compile(

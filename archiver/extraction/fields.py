@@ -13,7 +13,16 @@ from lxml import etree
 
 from archiver.extraction import meta as meta_tags
 from archiver.extraction.dates import DateHit, date_from_url, find_dates, parse_date
-from archiver.extraction.dom import BLOCK_TAGS, SKIP_TAGS, is_hidden, norm, tag_of, text_content, text_lines, text_longer
+from archiver.extraction.dom import (
+    BLOCK_TAGS,
+    SKIP_TAGS,
+    is_hidden,
+    norm,
+    tag_of,
+    text_content,
+    text_lines,
+    text_longer,
+)
 from archiver.extraction.metaline import DOC_RE, Field, is_meta_line
 
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|–|-\s|\s-)\s*")
