@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 COOKIE_SIGNS = {
     "__jsl_clearance": "加速乐 __jsl_clearance cookie",
@@ -99,18 +100,34 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Shape:
-    """What a page looks like to a reader: its title, visible lines, links, scripts."""
+    """What a page looks like to a reader: its title, visible lines, links, scripts.
+
+    The lines are rendered from `body` (the page with scripts, styles, comments and the title
+    taken out) on first use: a page with more than THIN_LINKS links is not thin, and then only
+    `plain` is read (each rendering is a few regex passes over the page)."""
 
     title: str
-    lines: tuple[str, ...]        # visible text lines, link text included
-    plain: tuple[str, ...]        # visible text lines outside links
+    body: str = field(repr=False)
     links: int                    # anchors with text that lead somewhere
     scripts: str
-    text_len: int
+
+    @cached_property
+    def lines(self) -> tuple[str, ...]:
+        """Visible text lines, link text included."""
+        return tuple(_lines(self.body))
+
+    @cached_property
+    def plain(self) -> tuple[str, ...]:
+        """Visible text lines outside links."""
+        return tuple(_lines(_ANCHOR.sub("\n", self.body)))
+
+    @property
+    def text_len(self) -> int:
+        return sum(len(ln) for ln in self.lines) + len(self.title)
 
     @property
     def thin(self) -> bool:
-        return self.text_len <= THIN_TEXT and self.links <= THIN_LINKS
+        return self.links <= THIN_LINKS and self.text_len <= THIN_TEXT
 
 
 _DROP = re.compile(r"<!--.*?-->|<(style|noscript|template|textarea|select)\b.*?</\1\s*>", re.S | re.I)
@@ -157,10 +174,7 @@ def page_shape(text: str) -> Shape:
         target = href[1].strip().lower() if href else ""
         if target and not target.startswith(("#", "javascript:")) and _has_words(inner):
             links += 1
-    lines = _lines(text)
-    plain = _lines(_ANCHOR.sub("\n", text))
-    return Shape(title, tuple(lines), tuple(plain), links, scripts,
-                 sum(len(ln) for ln in lines) + len(title))
+    return Shape(title, text, links, scripts)
 
 
 def _is_message(line: str, words: re.Pattern[str]) -> bool:
