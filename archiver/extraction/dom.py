@@ -211,14 +211,7 @@ def text_lines(root: etree._Element, order: dict[etree._Element, int] | None = N
                 walker.skip_subtree()  # iterwalk still sends this element's "end"
                 stack.append(_SKIPPED)
                 continue
-            # one call for the attribute names, then only the values present: a fifth of the
-            # elements carry no attribute and most of the others only a class
-            names = el.keys()
-            hidden = bool(names) and not kind & _K_ROOTISH and (
-                ("style" in names and hides(el.get("style")))
-                or "hidden" in names
-                or ("class" in names and not HIDDEN_CLASSES.isdisjoint(el.get("class").split()))
-                or ("aria-hidden" in names and el.get("aria-hidden") in _ARIA_TRUE))
+            hidden = not kind & _K_ROOTISH and is_hidden(el)
             if hidden and skip_hidden:
                 if hidden_out is not None:
                     hidden_out.append(el)
