@@ -158,3 +158,15 @@ def test_text_content_is_joined_itertext() -> None:
 def test_hidden_styles(style: str, hidden: bool) -> None:
     from archiver.extraction.dom import HIDDEN_STYLE, hides
     assert hides(style) is hidden is (HIDDEN_STYLE.search(style) is not None)
+
+
+@pytest.mark.parametrize(("text", "signed"), [
+    ("<p>发布时间：2024-03-01</p>", True), ("发布日期 : 2024", True), ("信息来源 ：新华社", True),
+    ('<META NAME="PubDate" content="2024-03-01">', True), ("<meta name=articletitle content=标题>", True),
+    ("来源于网络", False), ("新闻发布会", False), ("<meta name=keywords content=来源>", False), ("", False),
+])
+def test_article_signs(text: str, signed: bool) -> None:
+    """An article's own marks (they rule out a wall or an error verdict), found by str.find for
+    the labels and a regex for the meta tags."""
+    from archiver.extraction.walls import article_signs
+    assert article_signs(text) is signed
