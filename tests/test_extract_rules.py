@@ -120,3 +120,53 @@ def test_real_content_source_meta_still_wins() -> None:
     from archiver.process import extract
     art = extract(_TABLE_PAGE.format(source="某市人民政府办公室").encode(), "http://example.gov.cn/t20180314_1.html")
     assert art.source == "某市人民政府办公室"
+
+
+# --- the speed work's shortcuts answer as the plain forms they replace ---
+
+@pytest.mark.parametrize("line", [
+    "本报记者 张三 摄", "图为新建成的大桥。（新华社）", "Copyright 2024 某某市人民政府", "网站标识码：1234",
+    "▲ 会议现场", "【纠错】", "责任编辑：李四", "分享到：", "上一篇：关于开展检查的通知", "（视频截图）",
+    "我市召开安全生产工作会议", "版权所有 © 某某县", "2024年3月1日", "",
+])
+def test_boiler_gate_agrees_with_every_rule(line: str) -> None:
+    """boiler_rule's gate (anchored rules matched once at the start, the others searched)
+    lets through every line some rule matches."""
+    from archiver.extraction.clean import BOILER_LINES, boiler_rule
+    assert boiler_rule(line) == next((name for name, p in BOILER_LINES if p.search(line)), None)
+
+
+def test_norm_collapses_every_space_kind() -> None:
+    import re
+
+    from archiver.extraction.dom import norm
+    text = "\u200b 标题\u3000\xa0第一行\u2028\t第二行\ufeff \x1c结尾\n"
+    assert norm(text) == re.sub(r"[\s\u00a0\u3000\u200b\ufeff]+", " ", text).strip() == "标题 第一行 第二行 结尾"
+
+
+def test_text_content_is_joined_itertext() -> None:
+    from archiver.extraction.dom import parse, text_content
+    root = parse("<html><body><p>a<!-- c -->b<?pi x?>c<span>d<script>s()</script>e</span>f</p>尾</body></html>")
+    p = root.find(".//p")
+    assert text_content(p) == "".join(p.itertext()) == "abcds()ef"
+
+
+@pytest.mark.parametrize(("style", "hidden"), [
+    ("display:none", True), ("DISPLAY : NONE", True), ("visibility: hidden", True),
+    ("font-family: 仿宋; mso-hide: none", False), ("display:block", False), ("overflow:hidden", False),
+])
+def test_hidden_styles(style: str, hidden: bool) -> None:
+    from archiver.extraction.dom import HIDDEN_STYLE, hides
+    assert hides(style) is hidden is (HIDDEN_STYLE.search(style) is not None)
+
+
+@pytest.mark.parametrize(("text", "signed"), [
+    ("<p>发布时间：2024-03-01</p>", True), ("发布日期 : 2024", True), ("信息来源 ：新华社", True),
+    ('<META NAME="PubDate" content="2024-03-01">', True), ("<meta name=articletitle content=标题>", True),
+    ("来源于网络", False), ("新闻发布会", False), ("<meta name=keywords content=来源>", False), ("", False),
+])
+def test_article_signs(text: str, signed: bool) -> None:
+    """An article's own marks (they rule out a wall or an error verdict), found by str.find for
+    the labels and a regex for the meta tags."""
+    from archiver.extraction.walls import article_signs
+    assert article_signs(text) is signed

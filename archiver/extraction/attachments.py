@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from archiver.extraction.dom import norm
+from archiver.extraction.dom import norm, text_content
 from archiver.listings.html import DOCUMENT_EXTS
 
 ATTACHMENT_EXTS = DOCUMENT_EXTS
@@ -47,7 +47,7 @@ def attachments(anchors: Iterable[etree._Element], base_url: str) -> list[dict[s
         href = _script_file(a) or (a.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
-        raw_text = "".join(a.itertext())
+        raw_text = text_content(a)
         if not (_EXT_ANYWHERE.search(href) or _EXT_ANYWHERE.search(raw_text)
                 or _EXT_ANYWHERE.search(a.get("title") or "")):
             continue

@@ -12,22 +12,32 @@ from dataclasses import dataclass
 from lxml import etree
 
 from archiver.extraction.dates import find_dates
-from archiver.extraction.dom import BLOCK_TAGS, BlockStats, is_data_cell, norm, tag_of, text_lines
+from archiver.extraction.dom import (
+    BLOCK_TAGS,
+    BlockStats,
+    is_data_cell,
+    norm,
+    tag_of,
+    text_content,
+    text_lines,
+)
 from archiver.extraction.metaline import is_meta_line
 
 _CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
 # name -> XPath. Strong hints from TRS, Hanweb, UCAP and 集约化 templates (research §2.2–2.4).
+# "/descendant::x[p]" selects what "//x[p]" does (no positional predicate here) without
+# libxml2 first collecting every node of the page: a fifth faster
 CONTAINERS: dict[str, str] = {
-    "TRS_Editor": "//div[" + _CLASS.format("TRS_Editor") + "]",
-    "TRS_UEDITOR": "//div[" + _CLASS.format("TRS_UEDITOR") + "]",
-    "Custom_UnionStyle": "//div[" + _CLASS.format("Custom_UnionStyle") + "]",
-    "TRS_PreAppend": "//div[" + _CLASS.format("TRS_PreAppend") + "]",
+    "TRS_Editor": "/descendant::div[" + _CLASS.format("TRS_Editor") + "]",
+    "TRS_UEDITOR": "/descendant::div[" + _CLASS.format("TRS_UEDITOR") + "]",
+    "Custom_UnionStyle": "/descendant::div[" + _CLASS.format("Custom_UnionStyle") + "]",
+    "TRS_PreAppend": "/descendant::div[" + _CLASS.format("TRS_PreAppend") + "]",
     "ZJEG_RSS": "//comment()[contains(., 'ZJEG_RSS.content.begin')]/..",
     "ContentStart": "//meta[@name='ContentStart']/..",
-    "#zoom": "//*[@id='zoom']",
-    ".zoom": "//div[" + _CLASS.format("zoom") + "]",
-    "#UCAP-CONTENT": "//*[@id='UCAP-CONTENT']",
-    ".pages_content": "//*[" + _CLASS.format("pages_content") + "]",
+    "#zoom": "/descendant::*[@id='zoom']",
+    ".zoom": "/descendant::div[" + _CLASS.format("zoom") + "]",
+    "#UCAP-CONTENT": "/descendant::*[@id='UCAP-CONTENT']",
+    ".pages_content": "/descendant::*[" + _CLASS.format("pages_content") + "]",
 }
 _COMPILED = {name: etree.XPath(expr) for name, expr in CONTAINERS.items()}
 # a container's XPath runs only if its marker occurs in the page text at all (cheap pre-test)
@@ -152,7 +162,7 @@ def _holds_meta_line(parent: etree._Element, inside: etree._Element) -> bool:
     for child in parent:
         if child is inside or not isinstance(child.tag, str):
             continue
-        text = norm("".join(child.itertext())[:200])
+        text = norm(text_content(child)[:200])
         if text and len(text) <= 120 and (is_meta_line(text) or find_dates(text)):
             return True
     return False

@@ -10,7 +10,15 @@ import re
 
 from lxml import etree
 
-from archiver.extraction.dom import SKIP_TAGS, drop_keeping_tail, is_hidden, norm, tag_of, text_lines
+from archiver.extraction.dom import (
+    SKIP_TAGS,
+    drop_keeping_tail,
+    is_hidden,
+    norm,
+    tag_of,
+    text_content,
+    text_lines,
+)
 
 # class/id fragments of widgets that live inside article containers
 BOILER_ATTR = re.compile(
@@ -48,9 +56,37 @@ BOILER_LINES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # a channel promo link heading the box: 点击进入“文艺星青年”>>
     ("promo_link", re.compile(r"^(点击|点此)(进入|查看|阅读|关注)[^。！？]{0,30}(>>|＞＞|》》|→)$")),
 )
-# every rule at once, to let most lines through with one search (the named loop then says which)
-# (case-insensitive for the footer rule: for the others that only lets more lines into the loop)
+
+
+def _top_branches(pattern: str) -> list[str]:
+    """The alternatives of a regex at its top level (outside groups and classes)."""
+    out, start, depth, in_class, i = [], 0, 0, False, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 1
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*out, pattern[start:]]
+
+
+# every rule at once, to let most lines through with one test (the named loop then says which)
+# (case-insensitive for the footer rule: for the others that only lets more lines into the loop).
+# A rule whose every branch starts with ^ can only match at a line's start: one match() there
+# tests them all; only the other rules are searched along the line (one search of all of them
+# tried every branch at every character)
 _ANY_BOILER = re.compile("|".join(f"(?:{p.pattern})" for _, p in BOILER_LINES), re.I)
+_ANY_FLOATING = re.compile("|".join(
+    f"(?:{p.pattern})" for _, p in BOILER_LINES
+    if not all(b.startswith("^") for b in _top_branches(p.pattern))), re.I)
 # a heading after which only link lists follow (延伸阅读 …): cut the body there
 TAIL_CUT = re.compile(
     r"^(延伸阅读|相关阅读|相关链接|相关新闻|相关稿件|相关文章|相关解读|推荐阅读|热点推荐|此前报道|点击进入专题|往期回顾|往期推荐"
@@ -71,7 +107,9 @@ _PHOTO_CREDIT = re.compile(r"(摄|摄影|供图|图片来源.*)\s*[)）]?$")
 
 
 def _has_img(el: etree._Element | None) -> bool:
-    return el is not None and bool(tag_of(el)) and (tag_of(el) == "img" or el.find(".//img") is not None)
+    """`el` is an image or holds one (iter() includes `el` itself, in C; find(".//img") ran
+    ElementPath in Python for every paragraph of a body)."""
+    return el is not None and bool(tag_of(el)) and next(el.iter("img"), None) is not None
 
 
 def _centred(el: etree._Element) -> bool:
@@ -85,15 +123,11 @@ def _is_caption(el: etree._Element) -> bool:
         return False
     if tag == "figcaption":
         return True
-    # a wrapper holding the whole article is rejected as soon as its text is too long: joining
-    # the text of every nested block of a body made this test quadratic in the nesting depth
-    parts, n = [], 0
-    for piece in el.itertext():
-        n += len(piece)
-        if n > _CAPTION_RAW_MAX:
-            return False
-        parts.append(piece)
-    raw = "".join(parts)
+    # a wrapper holding the whole article is rejected on its text's length; the text comes
+    # from one C call (reading itertext() piece by piece in Python was most of this test)
+    raw = text_content(el)
+    if len(raw) > _CAPTION_RAW_MAX:
+        return False
     # the norm of a prefix is a prefix of the norm
     text = norm(raw[:_CAPTION_PREFIX])
     if len(text) > 120:
@@ -103,8 +137,9 @@ def _is_caption(el: etree._Element) -> bool:
         return False
     if _PHOTO_CREDIT.search(text):
         return True
-    near_img = _has_img(el.getprevious()) or _has_img(el)
-    return near_img and len(text) <= 50 and not text.endswith(("。", "！", "？", "；", "：", ":"))
+    if len(text) > 50 or text.endswith(("。", "！", "？", "；", "：", ":")):
+        return False
+    return _has_img(el.getprevious()) or _has_img(el)
 
 
 def _leading_centred(tree: etree._Element) -> list[etree._Element]:
@@ -112,7 +147,7 @@ def _leading_centred(tree: etree._Element) -> list[etree._Element]:
     (引题/主题/副题), not body text."""
     out: list[etree._Element] = []
     for el in tree:
-        text = norm("".join(el.itertext())) if tag_of(el) else ""
+        text = norm(text_content(el)) if tag_of(el) else ""
         if not text:
             continue
         if not (_centred(el) and len(text) <= 40):
@@ -152,7 +187,7 @@ def prune(container: etree._Element) -> tuple[etree._Element, list[str], list[st
 
 def boiler_rule(line: str) -> str | None:
     """Name of the chrome rule a short line matches, or None."""
-    if len(line) > 120 or not _ANY_BOILER.search(line):  # one pass for most lines
+    if len(line) > 120 or not (_ANY_BOILER.match(line) or _ANY_FLOATING.search(line)):
         return None
     for name, pattern in BOILER_LINES:
         if pattern.search(line):

@@ -18,7 +18,7 @@ from archiver.extraction import attachments as att, body as body_mod, fields as 
 from archiver.extraction.article import Article
 from archiver.extraction.clean import TAIL_CUT, boiler_rule, is_widget_label, prune
 from archiver.extraction.dates import find_dates
-from archiver.extraction.dom import BlockStats, Line, drop_keeping_tail, norm, parse, text_lines
+from archiver.extraction.dom import BlockStats, Line, drop_keeping_tail, norm, parse, text_content, text_lines
 from archiver.extraction.metaline import PUBLISHER_LABELS, best_fields, doc_fields, is_meta_line
 from archiver.extraction.pagekind import classify_content, classify_raw
 from archiver.extraction.selectors import select, select_text
@@ -32,7 +32,7 @@ _EDGE_HEAD, _EDGE_TAIL = 4, 6
 _MEDIA_TEXT = 40
 _UNSURE_BODY = 150
 _SHORT_DOC, _NEAR_DATE_LINES = 20, 3
-_LONG_ANCHORS = etree.XPath("//a[string-length(normalize-space(.)) >= 8]")
+_LONG_ANCHORS = etree.XPath("/descendant::a[string-length(normalize-space(.)) >= 8]")  # = //a[…], faster
 
 
 def extract(text: str, url: str, *, selectors: Mapping[str, Sequence[str]] | None = None,
@@ -117,10 +117,11 @@ def _regions(lines: list[Line], order: dict[etree._Element, int], container: etr
 
 def _title(root: etree._Element, meta: dict[str, str], sel: Mapping[str, Sequence[str]],
            order: dict[etree._Element, int], choice: body_mod.Choice | None, lines: list[Line],
-           elements: list[etree._Element]) -> tuple[str | None, str | None, etree._Element | None]:
-    """Selector, ArticleTitle, the visible headline, og:title/JSON-LD, then the <title> tag.
-    og:title often carries a site suffix, so a headline it contains wins over it."""
-    tag_title = fl.tag_title(root)
+           elements: list[etree._Element], tag_title: str
+           ) -> tuple[str | None, str | None, etree._Element | None]:
+    """Selector, ArticleTitle, the visible headline, og:title/JSON-LD, then the <title> tag
+    (`tag_title`, fields.tag_title). og:title often carries a site suffix, so a headline it
+    contains wins over it."""
     body_start = order.get(choice.element) if choice else None
     above = [(ln.text, ln.order) for ln in lines
              if not ln.hidden and (body_start is None or ln.order < body_start)]
@@ -279,13 +280,14 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
         drop_keeping_tail(el)
     spam = _spam_lines(lines, hidden_texts)
     flags += ["spam_injected"] if spam else []
-    if kind := classify_raw(text, visible, fl.tag_title(root)):
+    tag_title = fl.tag_title(root)
+    if kind := classify_raw(text, visible, tag_title):
         return _not_article(kind, base, flags, spam)
     meta = meta_tags.read_meta(root)
     choice = _container(root, sel, text, stats)
     if deadline is not None:
         deadline.check("body")
-    title, title_rule, title_el = _title(root, meta, sel, order, choice, lines, elements)
+    title, title_rule, title_el = _title(root, meta, sel, order, choice, lines, elements, tag_title)
     header, after, outside = _regions(lines, order, choice.element if choice else None, title_el)
     body_lines, edge_meta, body_html, hidden, body_tree, heading = _body(choice, title)
     if title_el is None and title:
@@ -378,7 +380,7 @@ def _link_ratio(tree: etree._Element | None) -> float:
 def _title_links(root: etree._Element) -> int:
     """Anchors with headline-length text: many of them make a listing page."""
     # the C-level pre-filter is safe: normalize-space() collapses less than norm(), never more
-    return sum(1 for a in _LONG_ANCHORS(root) if 8 <= len(norm("".join(a.itertext()))) <= 80)
+    return sum(1 for a in _LONG_ANCHORS(root) if 8 <= len(norm(text_content(a))) <= 80)
 
 
 def _after_anchors(root: etree._Element, order: dict[etree._Element, int],
