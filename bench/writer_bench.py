@@ -86,7 +86,7 @@ def drain(r: Any, db: Path, *, profile: Path | None = None) -> dict[str, float]:
     then until its full-text indexing has caught up (indexed). The idle wait that ends the
     writer is not counted."""
     from archiver.crawl.redisq import STREAM
-    from archiver.store.ingest import Ingest
+    from archiver.crawl.ingest import Ingest
     from archiver.store.textindex import unindexed
     from archiver.store.writer import ArchiveWriter
 
@@ -147,7 +147,7 @@ BEFORE = ("Before the indexes were filled in bulk (triggers on `articles`, migra
 def report(rows: list[dict[str, float]]) -> str:
     lines = [
         "# Writer benchmark (bench/writer_bench.py)", "",
-        ("One `archiver ingest` (archiver.store.ingest.Ingest) drains a stream of new-article "
+        ("One `archiver ingest` (archiver.crawl.ingest.Ingest) drains a stream of new-article "
          "records into an empty archive: per record a page (raw bytes, zlib), an article, its "
          "first version and its frontier row, in transactions of up to 200 stream messages "
          "(**stored**: the last batch committed and acknowledged); then both full-text indexes "

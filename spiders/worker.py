@@ -188,7 +188,7 @@ class StreamFrontier:
 
     def unfinished_listings(self, section: str) -> int:
         """Asked only when the run ends (SiteSpider.closed), which the writer decides from
-        the archive (archiver.store.ingest, RUN_END): never from a worker."""
+        the archive (archiver.crawl.ingest, RUN_END): never from a worker."""
         return 0
 
     def done_articles(self) -> set[str]:

@@ -107,6 +107,30 @@ def test_no_import_cycles() -> None:
     assert import_cycles() == []
 
 
+# Layers that must not reach up (docs/architecture.md): the stages know no crawl, storage or
+# terminal; storage knows no crawl, terminal or health.
+LAYERS = {
+    ("archiver.encoding", "archiver.mojibake", "archiver.extraction", "archiver.listings",
+     "archiver.textmodel", "archiver.process"):
+        ("archiver.crawl", "archiver.store", "archiver.cli", "archiver.health",
+         "archiver.spiders", "archiver.pipelines"),
+    ("archiver.store",): ("archiver.crawl", "archiver.cli", "archiver.health",
+                          "archiver.spiders", "archiver.pipelines"),
+}
+
+
+def _under(name: str, packages: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in packages)
+
+
+def test_imports_point_down_the_layers() -> None:
+    files = module_files()
+    upward = {name: sorted(t for t in imports_of(name, path, set(files)) if _under(t, above))
+              for name, path in files.items()
+              for lower, above in LAYERS.items() if _under(name, lower)}
+    assert {k: v for k, v in upward.items() if v} == {}
+
+
 # The modules allowed to change the archive: the writer, and the migrations of the schema.
 # textindex fills the full-text indexes for the writer (ArchiveWriter.index): the writer's
 # half that knows FTS5, called by nothing else in the package (checked below).

@@ -65,7 +65,7 @@ def ingest(db: str, redis_url: str, idle_exit: float | None, index_lag: int) -> 
     Example:
       archiver ingest --redis redis://redis-host:6379/0 --db data/archive.db
     """
-    from archiver.store.ingest import run_ingest
+    from archiver.crawl.ingest import run_ingest
 
     stats = run_ingest(redis_url, db, idle_exit=idle_exit, index_lag=index_lag)
     click.echo(f"ingest: {stats.records} records stored ({dict(stats.outcomes)}), "

@@ -111,7 +111,7 @@ TABLES: dict[str, dict[str, Any]] = {
                               " example URLs; status open, repeated or cleared.",
                "sort_desc": "id", "facets": ["site", "status", "figure"]},
     # Internal: the short-word index behind search, the crawl frontier, the Redis writer's
-    # bookkeeping (archiver.store.ingest).
+    # bookkeeping (archiver.crawl.ingest).
     **{name: {"hidden": True} for name in INTERNAL_TABLES},
 }
 

@@ -174,7 +174,7 @@ def _m5_health(db: Database) -> None:
 
 
 def _m6_ingest_state(db: Database) -> None:
-    """The distributed writer's bookkeeping (archiver.store.ingest): the last stream
+    """The distributed writer's bookkeeping (archiver.crawl.ingest): the last stream
     message applied, committed with the data it wrote, and each Redis run's runs row."""
     db.table("ingest_state").create({"stream": str, "last_id": str}, pk="stream")
     db.table("ingest_runs").create({"run_key": str, "run_id": int, "site": str, "counts": str},

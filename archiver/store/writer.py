@@ -357,7 +357,7 @@ class ArchiveWriter:
                 f"INSERT INTO sections ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
                 f" ON CONFLICT(site, section) DO UPDATE SET {sets}", params)
 
-    # -- the Redis writer's bookkeeping (archiver.store.ingest) ---------------------------
+    # -- the Redis writer's bookkeeping (archiver.crawl.ingest) ---------------------------
     def record_ingest_run(self, run_key: str, run_id: int, site: str) -> None:
         """Which ``runs`` row a Redis run's messages belong to."""
         with self.db.atomic():
