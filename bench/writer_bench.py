@@ -85,8 +85,8 @@ def drain(r: Any, db: Path, *, profile: Path | None = None) -> dict[str, float]:
     """Time one writer draining the stream into ``db`` (stored: the last batch committed),
     then until its full-text indexing has caught up (indexed). The idle wait that ends the
     writer is not counted."""
-    from archiver.crawl.redisq import STREAM
     from archiver.crawl.ingest import Ingest
+    from archiver.crawl.redisq import STREAM
     from archiver.store.textindex import unindexed
     from archiver.store.writer import ArchiveWriter
 

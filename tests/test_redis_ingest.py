@@ -7,10 +7,10 @@ import pytest
 import redis
 
 from archiver.crawl import wire
+from archiver.crawl.ingest import Ingest
 from archiver.crawl.redisq import GROUP, STREAM, connect
 from archiver.models import Entry, RawPage
 from archiver.process import process_page
-from archiver.crawl.ingest import Ingest
 from archiver.store.reader import open_readonly
 from archiver.store.search import search
 from archiver.store.textindex import unindexed
