@@ -247,3 +247,48 @@ def test_site_name_first_in_title_and_articletitle_with_visible_date() -> None:
     art = extract(html, URL)
     assert art.title == "关于做好2021年度重点工作的通知"
     assert art.published_at == "2021-04-07"
+
+
+# --- short news items: the footer is never the body ----------------------------------------
+
+_FLASH = "【人民币中间价下调59点】人民币兑美元中间价报6.4021，为1月22日以来新低，上一交易日中间价6.3962。"
+_FOOTER = ("<div class='copy'><p>有意与本刊合作者，请与示例网联系。未经示例网书面授权，请勿转载或建立镜像，否则即为侵权。</p>"
+           "<p>[京ICP证150772号] 增值电信业务经营许可证[B2-20040250] 京公网安备11010502031381号</p>"
+           "<p>Copyright 示例网 All Rights Reserved 版权所有 复制必究</p></div>")
+
+
+def _flash_page() -> str:
+    side = "".join(f"<li><a href='/n{i}.html'>央行公开市场第{i}次操作净投放资金千亿元</a></li>" for i in range(12))
+    related = "".join(f"<li><a href='/r{i}.html'>人民币兑美元中间价第{i}次调整的市场解读</a></li>" for i in range(5))
+    return _page("", "<div id='article'><h2>人民币中间价下调59点 为1月以来首次</h2>"
+                 "<ul><li><a>正文</a></li><li><a href='/c'>微评论（0人评论）</a></li></ul>"
+                 "<div class='src'>本文来源于示例通讯社 2018-05-29 09:19:00</div>"
+                 f"<div class='content'><p>{_FLASH}</p>"
+                 "<div class='ar_keywords'>关键字： <a href='/t1'>中间价</a> <a href='/t2'>人民币</a></div></div>"
+                 f"<ul class='more'>{related}</ul></div>"
+                 f"<ul class='side'>{side}</ul>{_FOOTER}", title="人民币中间价下调59点 为1月以来首次_示例网")
+
+
+def test_copyright_footer_never_outweighs_a_short_article() -> None:
+    """Rule footer-not-body: a one-paragraph item scores below the site's copyright block on
+    text alone; the block made of licence and copyright lines is never the article."""
+    art = extract(_flash_page(), "http://www.example.com/20180529/4460584.shtml")
+    assert art.body == _FLASH
+
+
+def test_date_line_after_widget_tabs_keeps_a_short_item_an_article() -> None:
+    """Rule document-not-listing: the date line may sit below the headline's tab widgets
+    (正文 / 评论（0）); a short item among many headline links is then kept and flagged."""
+    art = extract(_flash_page(), "http://www.example.com/20180529/4460584.shtml")
+    assert art.page_kind == "article" and "maybe_listing" in art.flags
+    assert art.title == "人民币中间价下调59点 为1月以来首次"
+    assert art.published_at == "2018-05-29T09:19:00+08:00"
+
+
+def test_keyword_tag_box_is_not_body_text() -> None:
+    """A tag box (关键字： and tag links) inside the content container is a widget, like share."""
+    html = _page("", "<h1>关于做好2021年度重点工作的通知</h1><div>发布时间：2021-05-10</div>"
+                 f"<div class='content'>{BODY}<div class='ar_keywords'>关键字： <a href='/t1'>营商环境</a>"
+                 " <a href='/t2'>政策</a></div></div>")
+    art = extract(html, URL)
+    assert PARA in (art.body or "") and "关键字" not in (art.body or "")

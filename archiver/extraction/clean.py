@@ -24,7 +24,7 @@ from archiver.extraction.dom import (
 BOILER_ATTR = re.compile(
     r"share|print|related|relevant|breadcrumb|crumb|footer|comment|toolbar|font-?size|fontsize"
     r"|pager|page-?nav|prev|next|recommend|qrcode|ewm|erweima|editor-?name|bianji|zrbj|caption|pic-?info"
-    r"|img-?desc|ad-?box|advert|jiucuo|correct",
+    r"|img-?desc|ad-?box|advert|jiucuo|correct|keyword",
     re.I,
 )
 _CENTER = re.compile(r"text-align\s*:\s*center", re.I)

@@ -32,6 +32,7 @@ _EDGE_HEAD, _EDGE_TAIL = 4, 6
 _MEDIA_TEXT = 40
 _UNSURE_BODY = 150
 _SHORT_DOC, _NEAR_DATE_LINES = 20, 3
+_DATE_WITHIN, _WIDGET_LINE = 4, 20  # header lines searched for the date; widget labels are short
 _LONG_ANCHORS = etree.XPath("/descendant::a[string-length(normalize-space(.)) >= 8]")  # = //a[…], faster
 
 
@@ -358,11 +359,13 @@ def _body(choice: body_mod.Choice | None, title: str | None
 
 
 def _dated_headline(lines: list[Line], title_order: int, body_order: int) -> bool:
-    """The headline, a date on one of the two lines right under it, and the body starting within
+    """The headline, a date on one of the lines right under it, and the body starting within
     a few lines after that (a listing's heading is followed by dated links, and a footer that
-    won the density vote sits far below)."""
+    won the density vote sits far below). The date line is one of the two under the headline,
+    or comes after a subtitle line and a few widget labels (正文 / 评论（0） tabs, 打印)."""
     after = [ln for ln in lines if ln.order > title_order and not ln.hidden]
-    dated = [i for i, ln in enumerate(after[:2]) if len(ln.text) <= 80 and find_dates(ln.text)]
+    dated = [i for i, ln in enumerate(after[:_DATE_WITHIN]) if len(ln.text) <= 80 and find_dates(ln.text)
+             and all(len(w.text) <= _WIDGET_LINE for w in after[1:i])]
     if not dated:
         return False
     near = after[dated[0] + 1:dated[0] + 1 + _NEAR_DATE_LINES]
