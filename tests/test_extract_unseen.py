@@ -292,3 +292,19 @@ def test_keyword_tag_box_is_not_body_text() -> None:
                  " <a href='/t2'>政策</a></div></div>")
     art = extract(html, URL)
     assert PARA in (art.body or "") and "关键字" not in (art.body or "")
+
+
+def test_two_line_headline_reads_as_the_title_tag_joins_it() -> None:
+    """Rule title-line-join: a headline set as two centred paragraphs in one cell renders glued;
+    <title> shows the lines with a space between them, and that is how the title reads."""
+    html = _page("", "<table><tr><td><p>回望抗美援朝历史 激发保家卫国情怀</p><p>我校组织全体教师观看纪录片《为了和平》</p>"
+                 "</td></tr><tr><td>文章来源：党委宣传部 发布时间：2020-12-24 21:07:39</td></tr></table>"
+                 f"<div class='content'>{BODY}</div>",
+                 title="回望抗美援朝历史  激发保家卫国情怀  我校组织全体教师观看纪录片《为了和平》-示例广播电视大学")
+    assert extract(html, URL).title == "回望抗美援朝历史 激发保家卫国情怀 我校组织全体教师观看纪录片《为了和平》"
+
+
+def test_title_tag_with_fewer_spaces_leaves_the_headline_alone() -> None:
+    html = _page("", f"<h1>关于做好 2021年度重点工作的通知</h1><div>发布时间：2021-05-10</div><div class='content'>{BODY}</div>",
+                 title="关于做好2021年度重点工作的通知_示例市人民政府")
+    assert extract(html, URL).title == "关于做好 2021年度重点工作的通知"

@@ -289,6 +289,8 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
     if deadline is not None:
         deadline.check("body")
     title, title_rule, title_el = _title(root, meta, sel, order, choice, lines, elements, tag_title)
+    if title and title_el is not None and title_rule and not title_rule.startswith(("meta:", "selector")):
+        title = fl.spaced_as_title_tag(title, tag_title)
     header, after, outside = _regions(lines, order, choice.element if choice else None, title_el)
     body_lines, edge_meta, body_html, hidden, body_tree, heading = _body(choice, title)
     if title_el is None and title:
