@@ -308,3 +308,16 @@ def test_title_tag_with_fewer_spaces_leaves_the_headline_alone() -> None:
     html = _page("", f"<h1>关于做好 2021年度重点工作的通知</h1><div>发布时间：2021-05-10</div><div class='content'>{BODY}</div>",
                  title="关于做好2021年度重点工作的通知_示例市人民政府")
     assert extract(html, URL).title == "关于做好 2021年度重点工作的通知"
+
+
+def test_scripted_player_skeleton_is_not_body_text() -> None:
+    """Rule player-widget: a saved JS video player (a <video> with no source, its control labels
+    and error messages) inside the content container is chrome; the article's text stays."""
+    player = ("<div class='pic-video'><h4>《北京影人》5月20日起播出<a>收起</a></h4><div class='mplayer'>"
+              "<video preload='auto'></video><div>正在为您切换到高清 480P,请稍候...</div><ul><li>2.0X</li>"
+              "<li>1.5X</li></ul><span>00:00</span><div>很抱歉，当前视频播放失败</div><div>错误代码：QVS.4100</div>"
+              "</div><div><span>时长：01:45</span><span>建议WIFI下打开</span></div></div>")
+    html = _page("", f"<h1>关于做好2021年度重点工作的通知</h1><div>发布时间：2021-05-10</div>"
+                 f"<div class='content'>{player}{BODY}</div>")
+    art = extract(html, URL)
+    assert art.body == "\n".join([PARA] * 3)

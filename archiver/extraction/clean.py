@@ -103,6 +103,7 @@ _CAPTION_PREFIX = 600
 # more raw characters than this never normalise to a 120-character caption in practice
 # (it would take 1,900 characters of indentation)
 _CAPTION_RAW_MAX = 2000
+_SENTENCE_END = re.compile(r"[。！？!?]")
 _PHOTO_CREDIT = re.compile(r"(摄|摄影|供图|图片来源.*)\s*[)）]?$")
 
 
@@ -156,13 +157,31 @@ def _leading_centred(tree: etree._Element) -> list[etree._Element]:
     return out
 
 
+def _player_widgets(tree: etree._Element) -> list[etree._Element]:
+    """Rule player-widget: a scripted video player saved with the page is a <video> without a
+    source inside the player's skeleton, whose text is control labels (倍速, 高清, 00:00, 播放失败),
+    never a sentence. The highest block around such a <video> that holds no sentence is the
+    player; a <video> with a source is the article's media and stays."""
+    found: list[etree._Element] = []
+    for video in tree.iter("video"):
+        if video.get("src") or any(s.get("src") for s in video.iter("source")):
+            continue
+        widget = video
+        for up in video.iterancestors():
+            if up is tree or _SENTENCE_END.search(text_content(up)):
+                break
+            widget = up
+        found.append(widget)
+    return found
+
+
 def prune(container: etree._Element) -> tuple[etree._Element, list[str], list[str]]:
     """A cleaned copy of the container, the hidden text removed (kept for metadata) and the
     lines of the leading centred block removed (a repeated headline, kept to read it)."""
     tree = copy.deepcopy(container)
     tree.tail = None
     hidden: list[str] = []
-    doomed: list[etree._Element] = _leading_centred(tree)
+    doomed: list[etree._Element] = _leading_centred(tree) + _player_widgets(tree)
     heading = [line.text for el in doomed for line in text_lines(el)]
     for el in tree.iter():
         tag = tag_of(el)
