@@ -321,3 +321,20 @@ def test_scripted_player_skeleton_is_not_body_text() -> None:
                  f"<div class='content'>{player}{BODY}</div>")
     art = extract(html, URL)
     assert art.body == "\n".join([PARA] * 3)
+
+
+def test_trailing_related_headlines_without_a_heading_leave_the_body() -> None:
+    """Rule related-links-tail: three or more closing lines that are each one link to a page
+    are a related-stories list even with no 相关阅读 heading above them."""
+    related = "".join(f"<br><br><b><a href='/GB/1026/{i}.html'>反腐倡廉建设第{i}次专题评论文章</a></b>" for i in range(4))
+    html = _page("", f"<h1>关于做好2021年度重点工作的通知</h1><div>发布时间：2021-05-10</div>"
+                 f"<div id='zoom'>{BODY}{related}</div>")
+    assert extract(html, URL).body == "\n".join([PARA] * 3)
+
+
+def test_closing_attachment_links_stay_in_the_body() -> None:
+    files = "".join(f"<p><a href='/files/{i}.pdf'>附件{i}：重点工作任务分解表</a></p>" for i in range(1, 4))
+    html = _page("", f"<h1>关于做好2021年度重点工作的通知</h1><div>发布时间：2021-05-10</div>"
+                 f"<div id='zoom'>{BODY}{files}</div>")
+    art = extract(html, URL)
+    assert (art.body or "").endswith("附件3：重点工作任务分解表") and len(art.attachments) == 3

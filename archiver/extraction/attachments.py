@@ -39,6 +39,14 @@ def _ext(href: str, text: str) -> str | None:
     return None
 
 
+def names_a_file(a: etree._Element, href: str | None = None) -> bool:
+    """The link's target, text or title names a document (.pdf, .doc …): the cheap test that
+    `attachments` confirms on the URL itself."""
+    href = href if href is not None else (_script_file(a) or a.get("href") or "")
+    return bool(_EXT_ANYWHERE.search(href) or _EXT_ANYWHERE.search(text_content(a))
+                or _EXT_ANYWHERE.search(a.get("title") or ""))
+
+
 def attachments(anchors: Iterable[etree._Element], base_url: str) -> list[dict[str, str]]:
     """{"url", "text", "ext"} for links to documents, deduplicated by URL, in page order."""
     seen: set[str] = set()
@@ -47,11 +55,9 @@ def attachments(anchors: Iterable[etree._Element], base_url: str) -> list[dict[s
         href = _script_file(a) or (a.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
-        raw_text = text_content(a)
-        if not (_EXT_ANYWHERE.search(href) or _EXT_ANYWHERE.search(raw_text)
-                or _EXT_ANYWHERE.search(a.get("title") or "")):
+        if not names_a_file(a, href):
             continue
-        text = norm(raw_text) or norm(a.get("title"))
+        text = norm(text_content(a)) or norm(a.get("title"))
         ext = _ext(href, text)
         if ext is None:
             continue

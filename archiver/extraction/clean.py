@@ -10,6 +10,7 @@ import re
 
 from lxml import etree
 
+from archiver.extraction.attachments import names_a_file
 from archiver.extraction.dom import (
     SKIP_TAGS,
     drop_keeping_tail,
@@ -103,6 +104,7 @@ _CAPTION_PREFIX = 600
 # more raw characters than this never normalise to a 120-character caption in practice
 # (it would take 1,900 characters of indentation)
 _CAPTION_RAW_MAX = 2000
+_LINK_RUN = 3
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _PHOTO_CREDIT = re.compile(r"(摄|摄影|供图|图片来源.*)\s*[)）]?$")
 
@@ -202,6 +204,22 @@ def prune(container: etree._Element) -> tuple[etree._Element, list[str], list[st
         if el.getparent() is not None:  # an ancestor may already be gone; dropping it is harmless
             drop_keeping_tail(el)
     return tree, [h for h in hidden if h], heading
+
+
+def link_list_tail(lines: list[str], tree: etree._Element) -> int:
+    """Rule related-links-tail: how many of the body's last lines are a list of related
+    headlines with no heading (people.com.cn, TRS 相关稿件 blocks): at least `_LINK_RUN` lines
+    in a row, each the whole text of one link to a page. Links to files (附件) are text and stay;
+    a body that is nothing but links is left for the listing test to judge."""
+    if len(lines) <= _LINK_RUN:
+        return 0
+    linked = {norm(text_content(a)) for a in tree.iter("a") if not names_a_file(a)}
+    n = 0
+    for line in reversed(lines):
+        if line not in linked:
+            break
+        n += 1
+    return n if _LINK_RUN <= n < len(lines) else 0
 
 
 def boiler_rule(line: str) -> str | None:

@@ -16,7 +16,7 @@ from lxml import etree
 from archiver.budget import Deadline
 from archiver.extraction import attachments as att, body as body_mod, fields as fl, meta as meta_tags
 from archiver.extraction.article import Article
-from archiver.extraction.clean import TAIL_CUT, boiler_rule, is_widget_label, prune
+from archiver.extraction.clean import TAIL_CUT, boiler_rule, is_widget_label, link_list_tail, prune
 from archiver.extraction.dates import find_dates
 from archiver.extraction.dom import BlockStats, Line, drop_keeping_tail, norm, parse, text_content, text_lines
 from archiver.extraction.metaline import PUBLISHER_LABELS, best_fields, doc_fields, is_meta_line
@@ -356,6 +356,7 @@ def _body(choice: body_mod.Choice | None, title: str | None
         return [], [], None, [], None, []
     tree, hidden, heading = prune(choice.element)
     body_lines, edge_meta = _clean_lines([ln.text for ln in text_lines(tree)], title)
+    body_lines = body_lines[:len(body_lines) - link_list_tail(body_lines, tree)]
     html = etree.tostring(tree, encoding="unicode", method="html")
     return body_lines, edge_meta, html, hidden, tree, heading
 
