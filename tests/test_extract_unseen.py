@@ -338,3 +338,25 @@ def test_closing_attachment_links_stay_in_the_body() -> None:
                  f"<div id='zoom'>{BODY}{files}</div>")
     art = extract(html, URL)
     assert (art.body or "").endswith("附件3：重点工作任务分解表") and len(art.attachments) == 3
+
+
+def test_headline_repeated_over_two_lines_atop_the_text_is_not_body() -> None:
+    """Rule headline-repeated-in-body: a 印发 notice sets its headline again at the top of the
+    text, broken over two lines; those lines are heading, the text starts after them."""
+    html = _page("<meta name='ArticleTitle' content='示例省发展和改革委员会关于印发《设备更新若干措施》的通知'>",
+                 "<h1>示例省发展和改革委员会关于印发《设备更新若干措施》的通知</h1><div>日期：2025-02-26</div>"
+                 "<div class='content'><p>示例省发展和改革委员会关于印发</p><p>《设备更新若干措施》的通知</p>"
+                 f"{BODY}</div>")
+    art = extract(html, URL)
+    assert art.title == "示例省发展和改革委员会关于印发《设备更新若干措施》的通知"
+    assert art.body == "\n".join([PARA] * 3)
+
+
+def test_file_icon_beside_an_attachment_link_is_neither_caption_nor_image() -> None:
+    """Rule file-icon-link: a short line holding a file-type icon and a link to a document is an
+    attachment line (kept as text), not a picture caption; the icon is not an image."""
+    html = _page("", f"<h1>关于做好2021年度重点工作的通知</h1><div>发布时间：2021-05-10</div>"
+                 f"<div class='content'>{BODY}<p><img src='/icons/pdf.gif'><a href='/files/1.pdf'>《设备更新若干措施》</a></p></div>")
+    art = extract(html, URL)
+    assert (art.body or "").endswith("《设备更新若干措施》")
+    assert art.images == [] and [a["ext"] for a in art.attachments] == ["pdf"]

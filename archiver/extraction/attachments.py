@@ -68,10 +68,20 @@ def attachments(anchors: Iterable[etree._Element], base_url: str) -> list[dict[s
     return out
 
 
+def _file_icon(img: etree._Element) -> bool:
+    """The file-type icon drawn beside (or inside) a link to a document: chrome, not a picture."""
+    for a in (img.getnext(), img.getparent()):
+        if a is not None and a.tag == "a" and names_a_file(a):
+            return True
+    return False
+
+
 def images(tree: etree._Element, base_url: str) -> list[str]:
     """Absolute image URLs in the cleaned body (lazy-load attributes first)."""
     seen: list[str] = []
     for img in tree.iter("img"):
+        if _file_icon(img):
+            continue
         src = img.get("data-src") or img.get("data-original") or img.get("src") or ""
         src = src.strip()
         if not src or src.startswith("data:"):

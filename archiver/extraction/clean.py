@@ -142,6 +142,9 @@ def _is_caption(el: etree._Element) -> bool:
         return True
     if len(text) > 50 or text.endswith(("。", "！", "？", "；", "：", ":")):
         return False
+    # Rule file-icon-link: a file-type icon beside a link to a document is an attachment line
+    if any(names_a_file(a) for a in el.iter("a")):
+        return False
     return _has_img(el.getprevious()) or _has_img(el)
 
 

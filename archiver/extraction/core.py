@@ -300,6 +300,11 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
             title, title_rule = found[0], "body-head"
         elif found := _headline_in_body(body_lines, title):
             title, title_rule, body_lines = found[0], "body-head", body_lines[found[1]:]
+    elif title and (found := _headline_in_body(body_lines, title)) and found[1] > 1:
+        # Rule headline-repeated-in-body: the headline set again at the top of the text, broken
+        # over lines (a 印发 notice's two-line heading), is heading, not text; a one-line repeat
+        # is already left out by the edge cleaning
+        body_lines = body_lines[found[1]:]
     regions = [best_fields(header), best_fields(edge_meta), best_fields(after), best_fields(hidden)]
     documents = doc_fields(outside)
     published, date_rule = _date(root, meta, sel, regions, header, url, _card_date(documents))
