@@ -247,3 +247,116 @@ def test_site_name_first_in_title_and_articletitle_with_visible_date() -> None:
     art = extract(html, URL)
     assert art.title == "关于做好2021年度重点工作的通知"
     assert art.published_at == "2021-04-07"
+
+
+# --- short news items: the footer is never the body ----------------------------------------
+
+_FLASH = "【人民币中间价下调59点】人民币兑美元中间价报6.4021，为1月22日以来新低，上一交易日中间价6.3962。"
+_FOOTER = ("<div class='copy'><p>有意与本刊合作者，请与示例网联系。未经示例网书面授权，请勿转载或建立镜像，否则即为侵权。</p>"
+           "<p>[京ICP证150772号] 增值电信业务经营许可证[B2-20040250] 京公网安备11010502031381号</p>"
+           "<p>Copyright 示例网 All Rights Reserved 版权所有 复制必究</p></div>")
+
+
+def _flash_page() -> str:
+    side = "".join(f"<li><a href='/n{i}.html'>央行公开市场第{i}次操作净投放资金千亿元</a></li>" for i in range(12))
+    related = "".join(f"<li><a href='/r{i}.html'>人民币兑美元中间价第{i}次调整的市场解读</a></li>" for i in range(5))
+    return _page("", "<div id='article'><h2>人民币中间价下调59点 为1月以来首次</h2>"
+                 "<ul><li><a>正文</a></li><li><a href='/c'>微评论（0人评论）</a></li></ul>"
+                 "<div class='src'>本文来源于示例通讯社 2018-05-29 09:19:00</div>"
+                 f"<div class='content'><p>{_FLASH}</p>"
+                 "<div class='ar_keywords'>关键字： <a href='/t1'>中间价</a> <a href='/t2'>人民币</a></div></div>"
+                 f"<ul class='more'>{related}</ul></div>"
+                 f"<ul class='side'>{side}</ul>{_FOOTER}", title="人民币中间价下调59点 为1月以来首次_示例网")
+
+
+def test_copyright_footer_never_outweighs_a_short_article() -> None:
+    """Rule footer-not-body: a one-paragraph item scores below the site's copyright block on
+    text alone; the block made of licence and copyright lines is never the article."""
+    art = extract(_flash_page(), "http://www.example.com/20180529/4460584.shtml")
+    assert art.body == _FLASH
+
+
+def test_date_line_after_widget_tabs_keeps_a_short_item_an_article() -> None:
+    """Rule document-not-listing: the date line may sit below the headline's tab widgets
+    (正文 / 评论（0）); a short item among many headline links is then kept and flagged."""
+    art = extract(_flash_page(), "http://www.example.com/20180529/4460584.shtml")
+    assert art.page_kind == "article" and "maybe_listing" in art.flags
+    assert art.title == "人民币中间价下调59点 为1月以来首次"
+    assert art.published_at == "2018-05-29T09:19:00+08:00"
+
+
+def test_keyword_tag_box_is_not_body_text() -> None:
+    """A tag box (关键字： and tag links) inside the content container is a widget, like share."""
+    html = _page("", "<h1>关于做好2021年度重点工作的通知</h1><div>发布时间：2021-05-10</div>"
+                 f"<div class='content'>{BODY}<div class='ar_keywords'>关键字： <a href='/t1'>营商环境</a>"
+                 " <a href='/t2'>政策</a></div></div>")
+    art = extract(html, URL)
+    assert PARA in (art.body or "") and "关键字" not in (art.body or "")
+
+
+def test_two_line_headline_reads_as_the_title_tag_joins_it() -> None:
+    """Rule title-line-join: a headline set as two centred paragraphs in one cell renders glued;
+    <title> shows the lines with a space between them, and that is how the title reads."""
+    html = _page("", "<table><tr><td><p>回望抗美援朝历史 激发保家卫国情怀</p><p>我校组织全体教师观看纪录片《为了和平》</p>"
+                 "</td></tr><tr><td>文章来源：党委宣传部 发布时间：2020-12-24 21:07:39</td></tr></table>"
+                 f"<div class='content'>{BODY}</div>",
+                 title="回望抗美援朝历史  激发保家卫国情怀  我校组织全体教师观看纪录片《为了和平》-示例广播电视大学")
+    assert extract(html, URL).title == "回望抗美援朝历史 激发保家卫国情怀 我校组织全体教师观看纪录片《为了和平》"
+
+
+def test_title_tag_with_fewer_spaces_leaves_the_headline_alone() -> None:
+    html = _page("", f"<h1>关于做好 2021年度重点工作的通知</h1><div>发布时间：2021-05-10</div><div class='content'>{BODY}</div>",
+                 title="关于做好2021年度重点工作的通知_示例市人民政府")
+    assert extract(html, URL).title == "关于做好 2021年度重点工作的通知"
+
+
+def test_scripted_player_skeleton_is_not_body_text() -> None:
+    """Rule player-widget: a saved JS video player (a <video> with no source, its control labels
+    and error messages) inside the content container is chrome; the article's text stays."""
+    player = ("<div class='pic-video'><h4>《北京影人》5月20日起播出<a>收起</a></h4><div class='mplayer'>"
+              "<video preload='auto'></video><div>正在为您切换到高清 480P,请稍候...</div><ul><li>2.0X</li>"
+              "<li>1.5X</li></ul><span>00:00</span><div>很抱歉，当前视频播放失败</div><div>错误代码：QVS.4100</div>"
+              "</div><div><span>时长：01:45</span><span>建议WIFI下打开</span></div></div>")
+    html = _page("", f"<h1>关于做好2021年度重点工作的通知</h1><div>发布时间：2021-05-10</div>"
+                 f"<div class='content'>{player}{BODY}</div>")
+    art = extract(html, URL)
+    assert art.body == "\n".join([PARA] * 3)
+
+
+def test_trailing_related_headlines_without_a_heading_leave_the_body() -> None:
+    """Rule related-links-tail: three or more closing lines that are each one link to a page
+    are a related-stories list even with no 相关阅读 heading above them."""
+    related = "".join(f"<br><br><b><a href='/GB/1026/{i}.html'>反腐倡廉建设第{i}次专题评论文章</a></b>" for i in range(4))
+    html = _page("", f"<h1>关于做好2021年度重点工作的通知</h1><div>发布时间：2021-05-10</div>"
+                 f"<div id='zoom'>{BODY}{related}</div>")
+    assert extract(html, URL).body == "\n".join([PARA] * 3)
+
+
+def test_closing_attachment_links_stay_in_the_body() -> None:
+    files = "".join(f"<p><a href='/files/{i}.pdf'>附件{i}：重点工作任务分解表</a></p>" for i in range(1, 4))
+    html = _page("", f"<h1>关于做好2021年度重点工作的通知</h1><div>发布时间：2021-05-10</div>"
+                 f"<div id='zoom'>{BODY}{files}</div>")
+    art = extract(html, URL)
+    assert (art.body or "").endswith("附件3：重点工作任务分解表") and len(art.attachments) == 3
+
+
+def test_headline_repeated_over_two_lines_atop_the_text_is_not_body() -> None:
+    """Rule headline-repeated-in-body: a 印发 notice sets its headline again at the top of the
+    text, broken over two lines; those lines are heading, the text starts after them."""
+    html = _page("<meta name='ArticleTitle' content='示例省发展和改革委员会关于印发《设备更新若干措施》的通知'>",
+                 "<h1>示例省发展和改革委员会关于印发《设备更新若干措施》的通知</h1><div>日期：2025-02-26</div>"
+                 "<div class='content'><p>示例省发展和改革委员会关于印发</p><p>《设备更新若干措施》的通知</p>"
+                 f"{BODY}</div>")
+    art = extract(html, URL)
+    assert art.title == "示例省发展和改革委员会关于印发《设备更新若干措施》的通知"
+    assert art.body == "\n".join([PARA] * 3)
+
+
+def test_file_icon_beside_an_attachment_link_is_neither_caption_nor_image() -> None:
+    """Rule file-icon-link: a short line holding a file-type icon and a link to a document is an
+    attachment line (kept as text), not a picture caption; the icon is not an image."""
+    html = _page("", f"<h1>关于做好2021年度重点工作的通知</h1><div>发布时间：2021-05-10</div>"
+                 f"<div class='content'>{BODY}<p><img src='/icons/pdf.gif'><a href='/files/1.pdf'>《设备更新若干措施》</a></p></div>")
+    art = extract(html, URL)
+    assert (art.body or "").endswith("《设备更新若干措施》")
+    assert art.images == [] and [a["ext"] for a in art.attachments] == ["pdf"]

@@ -39,6 +39,14 @@ def _ext(href: str, text: str) -> str | None:
     return None
 
 
+def names_a_file(a: etree._Element, href: str | None = None) -> bool:
+    """The link's target, text or title names a document (.pdf, .doc …): the cheap test that
+    `attachments` confirms on the URL itself."""
+    href = href if href is not None else (_script_file(a) or a.get("href") or "")
+    return bool(_EXT_ANYWHERE.search(href) or _EXT_ANYWHERE.search(text_content(a))
+                or _EXT_ANYWHERE.search(a.get("title") or ""))
+
+
 def attachments(anchors: Iterable[etree._Element], base_url: str) -> list[dict[str, str]]:
     """{"url", "text", "ext"} for links to documents, deduplicated by URL, in page order."""
     seen: set[str] = set()
@@ -47,11 +55,9 @@ def attachments(anchors: Iterable[etree._Element], base_url: str) -> list[dict[s
         href = _script_file(a) or (a.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
-        raw_text = text_content(a)
-        if not (_EXT_ANYWHERE.search(href) or _EXT_ANYWHERE.search(raw_text)
-                or _EXT_ANYWHERE.search(a.get("title") or "")):
+        if not names_a_file(a, href):
             continue
-        text = norm(raw_text) or norm(a.get("title"))
+        text = norm(text_content(a)) or norm(a.get("title"))
         ext = _ext(href, text)
         if ext is None:
             continue
@@ -62,10 +68,20 @@ def attachments(anchors: Iterable[etree._Element], base_url: str) -> list[dict[s
     return out
 
 
+def _file_icon(img: etree._Element) -> bool:
+    """The file-type icon drawn beside (or inside) a link to a document: chrome, not a picture."""
+    for a in (img.getnext(), img.getparent()):
+        if a is not None and a.tag == "a" and names_a_file(a):
+            return True
+    return False
+
+
 def images(tree: etree._Element, base_url: str) -> list[str]:
     """Absolute image URLs in the cleaned body (lazy-load attributes first)."""
     seen: list[str] = []
     for img in tree.iter("img"):
+        if _file_icon(img):
+            continue
         src = img.get("data-src") or img.get("data-original") or img.get("src") or ""
         src = src.strip()
         if not src or src.startswith("data:"):

@@ -7,10 +7,12 @@ it and half to that block's parent.
 """
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 from lxml import etree
 
+from archiver.extraction.clean import boiler_rule
 from archiver.extraction.dates import find_dates
 from archiver.extraction.dom import (
     BLOCK_TAGS,
@@ -45,6 +47,10 @@ _MARKERS = {name: name.lstrip("#.") for name in CONTAINERS}
 _MIN_CONTAINER_TEXT = 40
 _SHORT_BLOCK = 400
 MEDIA_TAGS = ("img", "video", "embed", "object", "iframe", "source")
+# a block whose text is at least this share of footer lines (ICP/公网安备/版权所有/Copyright) is
+# the site footer; a short article ending in a copyright line stays well below it
+_FOOTER_SHARE = 1 / 3
+_RUNNERS_UP = 4
 
 
 @dataclass(frozen=True)
@@ -126,8 +132,23 @@ def by_density(root: etree._Element, stats: BlockStats | None = None) -> Choice 
         return score[el] * (1 - stats.total_link.get(el, 0) / total)
 
     best = max(score, key=final)
+    if _is_footer(best, stats):
+        # Rule footer-not-body: a short article (a one-paragraph 快讯) can score below the site's
+        # copyright block; the footer is never the article, so the best block that is not one wins
+        best = next((el for el in heapq.nlargest(_RUNNERS_UP, score, key=final)
+                     if not _is_footer(el, stats)), best)
     climbed = _climb(best, stats)
     return Choice(climbed, "density" if climbed is best else "density+siblings")
+
+
+def _is_footer(el: etree._Element, stats: BlockStats) -> bool:
+    """A short block made mostly of footer lines (licence numbers, 版权所有, Copyright). Long
+    blocks are never tested: a footer is short, and the test renders the block."""
+    if _plain(el, stats) >= _SHORT_BLOCK:
+        return False
+    lines = [ln.text for ln in text_lines(el)]
+    marked = sum(len(line) for line in lines if boiler_rule(line) == "footer")
+    return marked > 0 and marked >= _FOOTER_SHARE * sum(map(len, lines))
 
 
 def _climb(best: etree._Element, stats: BlockStats) -> etree._Element:

@@ -10,6 +10,7 @@ import re
 
 from lxml import etree
 
+from archiver.extraction.attachments import names_a_file
 from archiver.extraction.dom import (
     SKIP_TAGS,
     drop_keeping_tail,
@@ -24,7 +25,7 @@ from archiver.extraction.dom import (
 BOILER_ATTR = re.compile(
     r"share|print|related|relevant|breadcrumb|crumb|footer|comment|toolbar|font-?size|fontsize"
     r"|pager|page-?nav|prev|next|recommend|qrcode|ewm|erweima|editor-?name|bianji|zrbj|caption|pic-?info"
-    r"|img-?desc|ad-?box|advert|jiucuo|correct",
+    r"|img-?desc|ad-?box|advert|jiucuo|correct|keyword",
     re.I,
 )
 _CENTER = re.compile(r"text-align\s*:\s*center", re.I)
@@ -103,6 +104,8 @@ _CAPTION_PREFIX = 600
 # more raw characters than this never normalise to a 120-character caption in practice
 # (it would take 1,900 characters of indentation)
 _CAPTION_RAW_MAX = 2000
+_LINK_RUN = 3
+_SENTENCE_END = re.compile(r"[。！？!?]")
 _PHOTO_CREDIT = re.compile(r"(摄|摄影|供图|图片来源.*)\s*[)）]?$")
 
 
@@ -139,6 +142,9 @@ def _is_caption(el: etree._Element) -> bool:
         return True
     if len(text) > 50 or text.endswith(("。", "！", "？", "；", "：", ":")):
         return False
+    # Rule file-icon-link: a file-type icon beside a link to a document is an attachment line
+    if any(names_a_file(a) for a in el.iter("a")):
+        return False
     return _has_img(el.getprevious()) or _has_img(el)
 
 
@@ -156,13 +162,31 @@ def _leading_centred(tree: etree._Element) -> list[etree._Element]:
     return out
 
 
+def _player_widgets(tree: etree._Element) -> list[etree._Element]:
+    """Rule player-widget: a scripted video player saved with the page is a <video> without a
+    source inside the player's skeleton, whose text is control labels (倍速, 高清, 00:00, 播放失败),
+    never a sentence. The highest block around such a <video> that holds no sentence is the
+    player; a <video> with a source is the article's media and stays."""
+    found: list[etree._Element] = []
+    for video in tree.iter("video"):
+        if video.get("src") or any(s.get("src") for s in video.iter("source")):
+            continue
+        widget = video
+        for up in video.iterancestors():
+            if up is tree or _SENTENCE_END.search(text_content(up)):
+                break
+            widget = up
+        found.append(widget)
+    return found
+
+
 def prune(container: etree._Element) -> tuple[etree._Element, list[str], list[str]]:
     """A cleaned copy of the container, the hidden text removed (kept for metadata) and the
     lines of the leading centred block removed (a repeated headline, kept to read it)."""
     tree = copy.deepcopy(container)
     tree.tail = None
     hidden: list[str] = []
-    doomed: list[etree._Element] = _leading_centred(tree)
+    doomed: list[etree._Element] = _leading_centred(tree) + _player_widgets(tree)
     heading = [line.text for el in doomed for line in text_lines(el)]
     for el in tree.iter():
         tag = tag_of(el)
@@ -183,6 +207,22 @@ def prune(container: etree._Element) -> tuple[etree._Element, list[str], list[st
         if el.getparent() is not None:  # an ancestor may already be gone; dropping it is harmless
             drop_keeping_tail(el)
     return tree, [h for h in hidden if h], heading
+
+
+def link_list_tail(lines: list[str], tree: etree._Element) -> int:
+    """Rule related-links-tail: how many of the body's last lines are a list of related
+    headlines with no heading (people.com.cn, TRS 相关稿件 blocks): at least `_LINK_RUN` lines
+    in a row, each the whole text of one link to a page. Links to files (附件) are text and stay;
+    a body that is nothing but links is left for the listing test to judge."""
+    if len(lines) <= _LINK_RUN:
+        return 0
+    linked = {norm(text_content(a)) for a in tree.iter("a") if not names_a_file(a)}
+    n = 0
+    for line in reversed(lines):
+        if line not in linked:
+            break
+        n += 1
+    return n if _LINK_RUN <= n < len(lines) else 0
 
 
 def boiler_rule(line: str) -> str | None:

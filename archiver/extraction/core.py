@@ -16,7 +16,7 @@ from lxml import etree
 from archiver.budget import Deadline
 from archiver.extraction import attachments as att, body as body_mod, fields as fl, meta as meta_tags
 from archiver.extraction.article import Article
-from archiver.extraction.clean import TAIL_CUT, boiler_rule, is_widget_label, prune
+from archiver.extraction.clean import TAIL_CUT, boiler_rule, is_widget_label, link_list_tail, prune
 from archiver.extraction.dates import find_dates
 from archiver.extraction.dom import BlockStats, Line, drop_keeping_tail, norm, parse, text_content, text_lines
 from archiver.extraction.metaline import PUBLISHER_LABELS, best_fields, doc_fields, is_meta_line
@@ -32,6 +32,7 @@ _EDGE_HEAD, _EDGE_TAIL = 4, 6
 _MEDIA_TEXT = 40
 _UNSURE_BODY = 150
 _SHORT_DOC, _NEAR_DATE_LINES = 20, 3
+_DATE_WITHIN, _WIDGET_LINE = 4, 20  # header lines searched for the date; widget labels are short
 _LONG_ANCHORS = etree.XPath("/descendant::a[string-length(normalize-space(.)) >= 8]")  # = //a[…], faster
 
 
@@ -288,6 +289,8 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
     if deadline is not None:
         deadline.check("body")
     title, title_rule, title_el = _title(root, meta, sel, order, choice, lines, elements, tag_title)
+    if title and title_el is not None and title_rule and not title_rule.startswith(("meta:", "selector")):
+        title = fl.spaced_as_title_tag(title, tag_title)
     header, after, outside = _regions(lines, order, choice.element if choice else None, title_el)
     body_lines, edge_meta, body_html, hidden, body_tree, heading = _body(choice, title)
     if title_el is None and title:
@@ -297,6 +300,11 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
             title, title_rule = found[0], "body-head"
         elif found := _headline_in_body(body_lines, title):
             title, title_rule, body_lines = found[0], "body-head", body_lines[found[1]:]
+    elif title and (found := _headline_in_body(body_lines, title)) and found[1] > 1:
+        # Rule headline-repeated-in-body: the headline set again at the top of the text, broken
+        # over lines (a 印发 notice's two-line heading), is heading, not text; a one-line repeat
+        # is already left out by the edge cleaning
+        body_lines = body_lines[found[1]:]
     regions = [best_fields(header), best_fields(edge_meta), best_fields(after), best_fields(hidden)]
     documents = doc_fields(outside)
     published, date_rule = _date(root, meta, sel, regions, header, url, _card_date(documents))
@@ -353,16 +361,19 @@ def _body(choice: body_mod.Choice | None, title: str | None
         return [], [], None, [], None, []
     tree, hidden, heading = prune(choice.element)
     body_lines, edge_meta = _clean_lines([ln.text for ln in text_lines(tree)], title)
+    body_lines = body_lines[:len(body_lines) - link_list_tail(body_lines, tree)]
     html = etree.tostring(tree, encoding="unicode", method="html")
     return body_lines, edge_meta, html, hidden, tree, heading
 
 
 def _dated_headline(lines: list[Line], title_order: int, body_order: int) -> bool:
-    """The headline, a date on one of the two lines right under it, and the body starting within
+    """The headline, a date on one of the lines right under it, and the body starting within
     a few lines after that (a listing's heading is followed by dated links, and a footer that
-    won the density vote sits far below)."""
+    won the density vote sits far below). The date line is one of the two under the headline,
+    or comes after a subtitle line and a few widget labels (正文 / 评论（0） tabs, 打印)."""
     after = [ln for ln in lines if ln.order > title_order and not ln.hidden]
-    dated = [i for i, ln in enumerate(after[:2]) if len(ln.text) <= 80 and find_dates(ln.text)]
+    dated = [i for i, ln in enumerate(after[:_DATE_WITHIN]) if len(ln.text) <= 80 and find_dates(ln.text)
+             and all(len(w.text) <= _WIDGET_LINE for w in after[1:i])]
     if not dated:
         return False
     near = after[dated[0] + 1:dated[0] + 1 + _NEAR_DATE_LINES]

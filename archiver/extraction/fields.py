@@ -86,6 +86,19 @@ def _join_br(first: str, second: str) -> str:
     return join_lines(first, second)
 
 
+def spaced_as_title_tag(title: str, title_tag: str) -> str:
+    """Rule title-line-join: a headline laid out as two lines (two <p> in one cell) renders
+    glued ("…情怀我校…"); where <title> spells the same characters with a space at the join,
+    the page itself shows how the lines read as one, so its spacing is taken. Only spaces are
+    added: a title whose <title> has fewer spaces keeps the headline's."""
+    if not title or not title_tag:
+        return title
+    found = re.search(r"\s*".join(map(re.escape, "".join(title.split()))), title_tag)
+    if found is None or found.group().count(" ") <= title.count(" "):
+        return title
+    return found.group()
+
+
 def join_lines(first: str, second: str) -> str:
     """Two displayed lines as one text: no space where either side is Chinese or punctuation."""
     wide = ("\u3000" <= first[-1] <= "\u9fff" or first[-1] >= "\uff00"
