@@ -6,7 +6,7 @@ Page sets (every real page the project holds, read from tests/fixtures):
 - corpus/<site>/article-N.{html,truth.json} and extract_real/<site>/article-N.{html,json}: development pages;
 - pages/<site>/article-N.{html,json}: government, media and university pages, each with a
   `split` ("dev" or "heldout", chosen per site);
-- newsbody/<site>/N.{html,json}: labelled news pages scored on the body only, with a `split`.
+- newsbody/<site>/article-N.{html,json}: labelled news pages scored on the body only, with a `split`.
 
 Fields: title exact (whitespace-normalised), date exact (the date part; and HH:MM when the
 truth has a datetime), source exact (None where the page has none), body character-bigram F1

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import FIXTURES
 
 # Page sets named <set>/<site>/<kind>-<n>.<ext> (site: the host, www. dropped, dots to hyphens).
-NAMED_SETS = ("corpus", "extract_real", "extract", "pages")
+NAMED_SETS = ("corpus", "extract_real", "extract", "pages", "newsbody")
 PAGE_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*/[a-z]+-\d+\.(html|json|truth\.json|expected\.json)")
 NOT_PAGES = re.compile(r"[^/]+\.(md|py)")  # provenance notes and generators beside the pages
 

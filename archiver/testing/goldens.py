@@ -4,7 +4,7 @@ test's pinned floors and the benchmark's table measure the same thing.
 
 Page sets, each page at <set>/<site>/<kind>-<n>: corpus (.html + .truth.json, beside the test's
 .expected.json) and extract_real (.html + .json), both development pages whatever their truth
-says; pages/<site>/article-N.{html,json} and newsbody/<site>/N.{html,json}, each with a `split`
+says; pages/<site>/article-N.{html,json} and newsbody/<site>/article-N.{html,json}, each with a `split`
 ("dev" or "heldout", chosen per site). newsbody truth holds a body only.
 Scores: title exact (whitespace-normalised), date exact (the date part, and HH:MM when the
 truth shows a time), source exact (None where the page has none), body character-bigram F1
@@ -25,7 +25,7 @@ FIELDS = ("title", "date", "source")
 
 @dataclass(frozen=True)
 class Page:
-    pid: str          # "corpus/shanxi-gov-cn/article-1", "pages/pbc/article-1", "newsbody/cjw/1"
+    pid: str          # "corpus/shanxi-gov-cn/article-1", "pages/pbc/article-1", "newsbody/cjw/article-1"
     raw: bytes
     truth: dict[str, Any]
     group: str        # "corpus", "extract_real", "pages", "newsbody"
