@@ -135,16 +135,15 @@ def test_silence_alarms_after_five_times_the_usual_interval() -> None:
     assert 5 * gap <= days <= 5 * gap + 1
 
 
-def test_a_big_run_is_judged_on_a_bounded_uniform_sample_per_section() -> None:
-    from archiver.health.monitor import _sample_by_section
+def test_a_big_run_is_judged_on_a_bounded_uniform_sample() -> None:
+    from archiver.health.monitor import _sample
 
-    rows = [{"section": "a" if i % 4 else "b", "n": i} for i in range(40_000)]
-    picked = _sample_by_section(iter(rows), lambda r: r["n"], seed=7, cap=1_000)
-    assert {k: len(v) for k, v in picked.items()} == {"a": 1_000, "b": 1_000}
-    assert picked == _sample_by_section(iter(rows), lambda r: r["n"], seed=7, cap=1_000)
-    assert picked["a"] == sorted(picked["a"])  # row order kept
+    rows = [{"n": i} for i in range(40_000)]
+    picked = _sample(iter(rows), lambda r: r["n"], seed=7, cap=1_000)
+    assert len(picked) == 1_000
+    assert picked == _sample(iter(rows), lambda r: r["n"], seed=7, cap=1_000)
+    assert picked == sorted(picked)  # row order kept
     # uniform over the run, not its first rows: each quarter of the run holds about a quarter
-    quarters = [sum(1 for n in picked["a"] if q * 10_000 <= n < (q + 1) * 10_000) for q in range(4)]
+    quarters = [sum(1 for n in picked if q * 10_000 <= n < (q + 1) * 10_000) for q in range(4)]
     assert all(200 <= q <= 300 for q in quarters), quarters
-    small = _sample_by_section(iter(rows[:30]), lambda r: r["n"], seed=7, cap=1_000)
-    assert sum(map(len, small.values())) == 30  # under the cap: every row
+    assert _sample(iter(rows[:30]), lambda r: r["n"], seed=7, cap=1_000) == list(range(30))

@@ -52,23 +52,18 @@ def _parse_time(text: str | None) -> dt.datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
-def _sample_by_section(rows: Iterable[Any], make: Callable[[Any], T], seed: int,
-                         cap: int = JUDGED_PER_SECTION) -> dict[str, list[T]]:
-    """A uniform sample of at most ``cap`` items per section, read from a cursor (reservoir
-    sampling, seeded by the run so a re-check judges the same sample), in row order."""
+def _sample(rows: Iterable[Any], make: Callable[[Any], T], seed: int,
+            cap: int = JUDGED_PER_SECTION) -> list[T]:
+    """A uniform sample of at most ``cap`` items, read from a cursor (reservoir sampling,
+    seeded by the run so a re-check judges the same sample), in row order."""
     rng = random.Random(seed)
-    kept: dict[str, list[tuple[int, T]]] = {}
-    seen: dict[str, int] = {}
-    for i, row in enumerate(rows):
-        section = row["section"] or ""
-        n = seen[section] = seen.get(section, 0) + 1
-        sample = kept.setdefault(section, [])
+    kept: list[tuple[int, T]] = []
+    for n, row in enumerate(rows, 1):
         if n <= cap:
-            sample.append((i, make(row)))
+            kept.append((n, make(row)))
         elif (j := rng.randrange(n)) < cap:
-            sample[j] = (i, make(row))
-    return {name: [item for _, item in sorted(sample, key=lambda p: p[0])]
-            for name, sample in kept.items()}
+            kept[j] = (n, make(row))
+    return [item for _, item in sorted(kept, key=lambda p: p[0])]
 
 
 def _rows(db: Database, sql: str, params: Sequence[Any]) -> Iterable[dict[str, Any]]:
@@ -77,23 +72,33 @@ def _rows(db: Database, sql: str, params: Sequence[Any]) -> Iterable[dict[str, A
     return (dict(zip(names, row, strict=True)) for row in cursor)
 
 
-def _records(db: Database, run_id: int, site: str) -> dict[str, list[Record]]:
-    """The articles whose stored page this run wrote, by section (a sample of a big run)."""
+# One section at a time: a backfill's sections together hold every record of the run.
+_RUN_ARTICLES = ("FROM articles a JOIN pages p ON p.id = a.page_id"
+                 " WHERE p.run_id = ? AND a.site = ?")
+_RUN_REQUESTS = "FROM frontier WHERE site = ? AND run_id = ? AND kind = 'article'"
+
+
+def _records(db: Database, run_id: int, site: str, section: str) -> list[Record]:
+    """The articles of ``section`` whose stored page this run wrote (a sample of a big run)."""
     rows = _rows(db,
-        "SELECT a.url, a.section, a.title, a.published_at, a.source, a.author,"
+        "SELECT a.url, a.title, a.published_at, a.source, a.author,"
         " length(a.body) AS body_length, a.flags, a.encoding, a.provenance"
-        " FROM articles a JOIN pages p ON p.id = a.page_id WHERE p.run_id = ? AND a.site = ?"
-        " ORDER BY a.id", [run_id, site])
-    return _sample_by_section(rows, lambda r: Record(
+        f" {_RUN_ARTICLES} AND coalesce(a.section, '') = ? ORDER BY a.id", [run_id, site, section])
+    return _sample(rows, lambda r: Record(
         r["url"], r["title"], r["published_at"], r["source"], r["author"],
         int(r["body_length"] or 0), tuple(json.loads(r["flags"] or "[]")), r["encoding"],
         json.loads(r["provenance"] or "{}")), run_id)
 
 
-def _frontier(db: Database, run_id: int, site: str) -> tuple[dict[str, list[Outcome]], dict[str, str],
-                                                             dict[str, str]]:
-    """(article outcomes by section (a sample of a big run), start URL by section, new
-    address by moved section)."""
+def _outcomes(db: Database, run_id: int, site: str, section: str) -> list[Outcome]:
+    """What became of the section's article requests in this run (a sample of a big run)."""
+    return _sample(_rows(db, f"SELECT url, status, reason {_RUN_REQUESTS}"
+                         " AND coalesce(section, '') = ? ORDER BY id", [site, run_id, section]),
+                   lambda r: Outcome(r["url"], r["status"], r["reason"]), run_id)
+
+
+def _starts(db: Database, run_id: int, site: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(start URL by section, new address by moved section)."""
     starts: dict[str, str] = {}
     moved: dict[str, str] = {}
     for r in _rows(db, "SELECT url, section, reason FROM frontier WHERE site = ? AND run_id = ?"
@@ -102,11 +107,7 @@ def _frontier(db: Database, run_id: int, site: str) -> tuple[dict[str, list[Outc
         starts.setdefault(section, r["url"])
         if (r["reason"] or "").startswith("moved: "):
             moved[section] = r["reason"][len("moved: "):]
-    outcomes = _sample_by_section(
-        _rows(db, "SELECT url, section, status, reason FROM frontier WHERE site = ? AND run_id = ?"
-              " AND kind = 'article' ORDER BY id", [site, run_id]),
-        lambda r: Outcome(r["url"], r["status"], r["reason"]), run_id)
-    return outcomes, starts, moved
+    return starts, moved
 
 
 def collect(db: Database, run_id: int) -> list[SectionFigures]:
@@ -116,12 +117,14 @@ def collect(db: Database, run_id: int) -> list[SectionFigures]:
         return []
     site, at = run[0]["site"], run[0]["started"] or ""
     counts: dict[str, dict[str, int]] = json.loads(run[0]["sections"] or "{}")
-    records = _records(db, run_id, site)
-    outcomes, starts, moved = _frontier(db, run_id, site)
-    names = sorted(set(counts) | set(records) | set(outcomes))
-    return [section_figures(site, name, at, records.get(name, []), outcomes.get(name, []),
-                            counts.get(name, {}), moved_to=moved.get(name),
-                            start_url=starts.get(name)) for name in names]
+    starts, moved = _starts(db, run_id, site)
+    names = set(counts) | {r[0] or "" for r in db.execute(
+        f"SELECT DISTINCT a.section {_RUN_ARTICLES}", [run_id, site])} | {r[0] or "" for r in db.execute(
+        f"SELECT DISTINCT section {_RUN_REQUESTS}", [site, run_id])}
+    return [section_figures(site, name, at, _records(db, run_id, site, name),
+                            _outcomes(db, run_id, site, name), counts.get(name, {}),
+                            moved_to=moved.get(name), start_url=starts.get(name))
+            for name in sorted(names)]
 
 
 def history(db: Database, site: str, section: str, before: int,
