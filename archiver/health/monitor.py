@@ -66,12 +66,6 @@ def _sample(rows: Iterable[Any], make: Callable[[Any], T], seed: int,
     return [item for _, item in sorted(kept, key=lambda p: p[0])]
 
 
-def _rows(db: Database, sql: str, params: Sequence[Any]) -> Iterable[dict[str, Any]]:
-    cursor = db.execute(sql, list(params))
-    names = [d[0] for d in cursor.description]
-    return (dict(zip(names, row, strict=True)) for row in cursor)
-
-
 # One section at a time: a backfill's sections together hold every record of the run.
 _RUN_ARTICLES = ("FROM articles a JOIN pages p ON p.id = a.page_id"
                  " WHERE p.run_id = ? AND a.site = ?")
@@ -80,7 +74,7 @@ _RUN_REQUESTS = "FROM frontier WHERE site = ? AND run_id = ? AND kind = 'article
 
 def _records(db: Database, run_id: int, site: str, section: str) -> list[Record]:
     """The articles of ``section`` whose stored page this run wrote (a sample of a big run)."""
-    rows = _rows(db,
+    rows = db.query(
         "SELECT a.url, a.title, a.published_at, a.source, a.author,"
         " length(a.body) AS body_length, a.flags, a.encoding, a.provenance"
         f" {_RUN_ARTICLES} AND coalesce(a.section, '') = ? ORDER BY a.id", [run_id, site, section])
@@ -92,8 +86,8 @@ def _records(db: Database, run_id: int, site: str, section: str) -> list[Record]
 
 def _outcomes(db: Database, run_id: int, site: str, section: str) -> list[Outcome]:
     """What became of the section's article requests in this run (a sample of a big run)."""
-    return _sample(_rows(db, f"SELECT url, status, reason {_RUN_REQUESTS}"
-                         " AND coalesce(section, '') = ? ORDER BY id", [site, run_id, section]),
+    return _sample(db.query(f"SELECT url, status, reason {_RUN_REQUESTS}"
+                            " AND coalesce(section, '') = ? ORDER BY id", [site, run_id, section]),
                    lambda r: Outcome(r["url"], r["status"], r["reason"]), run_id)
 
 
@@ -101,8 +95,8 @@ def _starts(db: Database, run_id: int, site: str) -> tuple[dict[str, str], dict[
     """(start URL by section, new address by moved section)."""
     starts: dict[str, str] = {}
     moved: dict[str, str] = {}
-    for r in _rows(db, "SELECT url, section, reason FROM frontier WHERE site = ? AND run_id = ?"
-                   " AND kind != 'article' AND coalesce(page, 1) = 1 ORDER BY id", [site, run_id]):
+    for r in db.query("SELECT url, section, reason FROM frontier WHERE site = ? AND run_id = ?"
+                      " AND kind != 'article' AND coalesce(page, 1) = 1 ORDER BY id", [site, run_id]):
         section = r["section"] or ""
         starts.setdefault(section, r["url"])
         if (r["reason"] or "").startswith("moved: "):
