@@ -222,6 +222,9 @@ def test_accept_makes_the_new_template_the_baseline(fleet: Fleet, tmp_path: Path
                   site)[0]["status"] == "accepted"
     again = runner.invoke(archiver_cli, ["accept", site, "政务要闻", "--db", str(accepted)])
     assert again.exit_code != 0 and "no open alarm" in again.output
+    missing = runner.invoke(archiver_cli, ["accept", site, "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code != 0 and "no archive at" in missing.output
+    assert not (tmp_path / "none.db").exists()
     with SiteServer(root) as server:
         profile = tmp_path / f"{site}.toml"
         head = fleet.profiles[list(SITES).index(site)].read_text("utf-8").split("\n[[sections]]")[0]

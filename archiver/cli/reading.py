@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from pathlib import Path
 from typing import Any
 
 import click
@@ -332,6 +333,8 @@ def accept(db: str, site: str, sections: tuple[str, ...]) -> None:
     """
     from archiver.store.writer import ArchiveWriter, check_writable
 
+    if not Path(db).exists():  # opening a writer would create an empty archive to say so
+        raise click.ClickException(f"no archive at {db}")
     check_writable(db)
     accepted = ArchiveWriter(db).accept_alarms(site, list(sections) or None)
     if not accepted:
