@@ -48,8 +48,8 @@ def test_ingest_is_exactly_once_across_a_crash_before_xack(tmp_path: Path,
     _fill(r, 3)
     archive = ArchiveWriter(tmp_path / "a.db")
     crashing = Ingest(r, archive)
-    real_xack = r.xack
-    r.xack = lambda *a: (_ for _ in ()).throw(RuntimeError("killed after commit"))  # type: ignore[method-assign]
+    real_pipeline = r.pipeline             # XACK and XDEL go together, in one pipeline
+    r.pipeline = lambda *a, **k: (_ for _ in ()).throw(RuntimeError("killed after commit"))  # type: ignore[method-assign]
     with pytest.raises(RuntimeError, match="killed after commit"):
         crashing.run(idle_exit=0.2)
     assert _count(archive, "articles") == 3                      # committed …
@@ -58,7 +58,7 @@ def test_ingest_is_exactly_once_across_a_crash_before_xack(tmp_path: Path,
     for term in ("重点工作", "通知", "号"):      # long, 2- and 1-character: found, not yet indexed
         assert len(search(reader, term)) == 3
     assert unindexed(reader) == 3
-    r.xack = real_xack  # type: ignore[method-assign]
+    r.pipeline = real_pipeline  # type: ignore[method-assign]
     again = Ingest(r, archive).run(idle_exit=0.2)                # the restarted writer
     assert again.skipped == 5 and again.records == 0
     assert again.indexed == 3 and unindexed(reader) == 0         # it indexes what was stored

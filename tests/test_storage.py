@@ -71,6 +71,25 @@ def test_storage_failed_save_leaves_nothing_half_written(memory_db: Database) ->
     assert next(memory_db.query("SELECT title FROM articles"))["title"] == "运城市召开疫情防控会议"
 
 
+def test_storage_batch_is_all_or_nothing(memory_db: Database) -> None:
+    """Inside a batch the writes open no savepoints of their own: a failure in the last one
+    rolls back the writes before it too, and the writer works as before afterwards."""
+    db = ArchiveWriter(memory_db)
+    bad = article(title="新标题")
+    bad["published_at"] = object()
+    with pytest.raises((StorageError, sqlite3.Error, TypeError, ValueError)):
+        with db.batch():
+            db.save(raw(), article())
+            with db.batch():                  # nested: still the one transaction
+                db.save(raw("http://127.0.0.1/a/t20220520_2.html"), article())
+            db.save(raw("http://127.0.0.1/a/t20220520_3.html"), bad)
+    assert (memory_db["pages"].count, memory_db["articles"].count) == (0, 0)
+    with db.batch():
+        assert db.save(raw(), article()) == "new"
+    assert db.save(raw(), article()) == "unchanged"   # outside a batch: its own transaction
+    assert memory_db["articles"].count == 1
+
+
 def test_storage_unwritable_path_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
