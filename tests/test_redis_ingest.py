@@ -76,3 +76,17 @@ def test_ingest_skips_a_record_answered_twice(tmp_path: Path, redis_server: Redi
     stats = Ingest(r, archive).run(idle_exit=0.2)
     assert stats.records == 1 and stats.skipped == 1
     assert archive.db.execute("SELECT status, reason FROM frontier").fetchall() == [("done", "new")]
+
+
+def test_ingest_index_idle_waits_for_a_resting_stream(tmp_path: Path,
+                                                      redis_server: RedisServer) -> None:
+    """--index-idle: a writer sharing its cores with workers stores at once and leaves the
+    index to a stream that has rested that long (here it exits first); 0 indexes at once."""
+    r = connect(redis_server.url)
+    _fill(r, 3)
+    archive = ArchiveWriter(tmp_path / "a.db")
+    stats = Ingest(r, archive, index_idle=30).run(idle_exit=0.3)
+    assert stats.records == 3 and stats.indexed == 0 and unindexed(archive.db) == 3
+    _fill(r, 1)
+    stats = Ingest(r, archive).run(idle_exit=0.3)
+    assert stats.indexed == 3 and unindexed(archive.db) == 0

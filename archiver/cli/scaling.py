@@ -53,13 +53,18 @@ def worker(redis_url: str, idle_exit: float | None, lease: float, jobs: int | No
 @click.option("--index-lag", type=int, default=INDEX_LAG, show_default=True, metavar="N",
               help="Articles allowed to wait for the full-text index while records keep "
                    "coming (search reads them by substring meanwhile); raise it for a backfill.")
-def ingest(db: str, redis_url: str, idle_exit: float | None, index_lag: int) -> None:
+@click.option("--index-idle", type=float, default=0.0, show_default=True, metavar="SECONDS",
+              help="Index only once the stream has been empty this long (0: whenever a read "
+                   "comes back short); for a writer that shares its machine with workers.")
+def ingest(db: str, redis_url: str, idle_exit: float | None, index_lag: int,
+           index_idle: float) -> None:
     """Write the records workers put on the Redis stream into the archive: the only writer.
 
     A batch is acknowledged in Redis only after its SQLite transaction has
     committed; a killed writer re-reads what it had not committed and stores
     nothing twice. New articles are put in the full-text index in bulk when the
-    stream is quiet, or as soon as more than --index-lag of them wait.
+    stream is quiet (for --index-idle seconds), or as soon as more than
+    --index-lag of them wait.
 
     \b
     Example:
@@ -67,7 +72,10 @@ def ingest(db: str, redis_url: str, idle_exit: float | None, index_lag: int) -> 
     """
     from archiver.crawl.ingest import run_ingest
 
-    stats = run_ingest(redis_url, db, idle_exit=idle_exit, index_lag=index_lag)
+    if index_idle < 0:
+        raise click.BadParameter("must be 0 or more", param_hint="--index-idle")
+    stats = run_ingest(redis_url, db, idle_exit=idle_exit, index_lag=index_lag,
+                       index_idle=index_idle)
     click.echo(f"ingest: {stats.records} records stored ({dict(stats.outcomes)}), "
                f"{stats.messages} messages in {stats.batches} batches, {stats.indexed} indexed")
 
