@@ -85,6 +85,17 @@ REMOTE_CONTROL_ENABLED = False
 # 1 = in the crawl's own process.
 ARCHIVER_JOBS = int(os.environ.get("ARCHIVER_JOBS", "0"))
 
+# Outputs of one callback processed at once. Scrapy starts this many asyncio tasks for
+# every response, whatever it yields (the default 100 cost ~1.5 ms of CPU a response);
+# an article yields one item and a listing page a few dozen requests that are scheduled
+# at once, so a handful is all the parallelism there is to use.
+CONCURRENT_ITEMS = 4
+# Scrapy's check that a callback is no generator with a return value reads and parses the
+# callback's source for every response (its cache is keyed weakly on the bound method,
+# which dies with each request): a tenth of a worker's CPU. A check for the code's authors,
+# not for a crawl: tests/test_spider_callbacks.py runs it once over every callback.
+WARN_ON_GENERATOR_RETURN_VALUE = False
+
 ITEM_PIPELINES = {
     "archiver.pipelines.process.ProcessPipeline": 300,
     "archiver.pipelines.validate.ValidatePipeline": 400,
