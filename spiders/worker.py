@@ -29,6 +29,7 @@ import logging
 import os
 import socket
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
@@ -92,14 +93,24 @@ class RedisHash:
 
 
 class RunStats:
-    """``crawler.stats`` for one run: every increment lands in the run's Redis hash too."""
+    """``crawler.stats`` for one run: every increment lands in the run's Redis hash too,
+    sent with the worker's next acknowledgment (WorkerSpider.release), in its round trip:
+    a request's counts reach Redis no later than the ack that may end the run (the
+    coordinator reads them when nothing of the run is outstanding), for one round trip a
+    request instead of one per count."""
 
     def __init__(self, client: redis.Redis, key: str, local: Any) -> None:
         self.r, self.key, self.local = client, key, local
+        self.unsent: Counter[str] = Counter()
 
     def inc_value(self, key: str, count: int = 1, start: int = 0, spider: Any = None) -> None:
-        self.r.hincrby(self.key, key, count)
+        self.unsent[key] += count
         self.local.inc_value(key, count, start)
+
+    def send(self, pipe: Any) -> None:
+        for key, count in self.unsent.items():
+            pipe.hincrby(self.key, key, count)
+        self.unsent.clear()
 
     def set_value(self, key: str, value: Any, spider: Any = None) -> None:
         self.local.set_value(key, value)
@@ -271,12 +282,13 @@ class RunHandler(SiteSpider):
         r = worker.r
         base = f"{PREFIX}:run:{run}"
         self.run = run
+        self.worker = worker
         self.limit = int(config.get("limit", 2))
         self.delay = float(config.get("delay", 0.0))
         self.robots = bool(config.get("robots", True))
         self.queue = worker.queue
         policy = RetryPolicy(*config["retry"]) if config.get("retry") else RetryPolicy()
-        stats = RunStats(r, f"{base}:stats", worker.crawler.stats)
+        stats = self.run_stats = RunStats(r, f"{base}:stats", worker.crawler.stats)
         self.crawler = CrawlerView(worker.crawler, stats)  # type: ignore[assignment]
         self.settings = worker.crawler.settings
         self._ledger = StreamLedger(r, run, profile, stats, policy)  # type: ignore[assignment]
@@ -294,10 +306,11 @@ class RunHandler(SiteSpider):
     # The block streak is the host's, counted in Redis by every worker together, and its
     # back-off holds for all of them: N workers each blocked once are N in a row.
     def end_streak(self, response: Response) -> None:
-        self.queue.end_streak(host_of(response.url))
+        self.worker.streak_ends.add(host_of(response.url))   # sent with the next ack
 
     def extend_streak(self, response: Response) -> int:
         host = host_of(response.url)
+        self.worker.streak_ends.discard(host)    # this challenge comes after that good page
         streak = self.queue.extend_streak(host)
         self.queue.back_off(host, backoff_delay(self.settings, streak))
         return streak
@@ -321,6 +334,7 @@ class WorkerSpider(scrapy.Spider):
         self.lease_seconds = float(lease)
         self.held: dict[str, float] = {}
         self.handlers: dict[str, RunHandler | None] = {}
+        self.streak_ends: set[str] = set()    # hosts that answered a good page since the last ack
         self.exiting = False
         self.processed = 0
         self._beat: task.LoopingCall | None = None
@@ -343,6 +357,10 @@ class WorkerSpider(scrapy.Spider):
     def _closed(self, spider: scrapy.Spider, reason: str) -> None:
         if self._beat is not None and self._beat.running:
             self._beat.stop()
+        try:
+            self._send_now()
+        except redis.RedisError as exc:
+            log.warning("worker: could not send its last counts: %s", exc)
         if self.held:   # a clean stop (SIGTERM): hand back what was not finished, now
             try:
                 self.queue.extend(list(self.held), 0)
@@ -354,6 +372,7 @@ class WorkerSpider(scrapy.Spider):
     def _heartbeat(self) -> None:
         """Renew this worker's leases, and hand expired ones (a dead worker's) back."""
         try:
+            self._send_now()
             self.queue.extend(list(self.held), self.lease_seconds)
             reaped = self.queue.reap()
             if reaped:
@@ -364,7 +383,21 @@ class WorkerSpider(scrapy.Spider):
     def release(self, lease: str) -> None:
         self.held.pop(lease, None)
         self.processed += 1
-        self.queue.ack(lease)
+        self.queue.ack(lease, before=self._send_unsent)
+
+    def _send_now(self) -> None:
+        pipe = self.r.pipeline(transaction=False)
+        self._send_unsent(pipe)
+        pipe.execute()
+
+    def _send_unsent(self, pipe: Any) -> None:
+        """The counts and streak ends held since the last round trip, onto ``pipe``."""
+        for handler in self.handlers.values():
+            if handler is not None:
+                handler.run_stats.send(pipe)
+        for host in self.streak_ends:
+            self.queue.end_streak(host, pipe)
+        self.streak_ends.clear()
 
     def host_backoff(self, url: str, delay: float) -> None:
         """A 429/5xx back-off (Retry-After) holds for every worker, not only this one."""
@@ -407,7 +440,7 @@ class WorkerSpider(scrapy.Spider):
             idle_since = time.monotonic()
             request = self._to_request(lease.id, lease.payload)
             if request is None:
-                self.queue.ack(lease.id)
+                self.queue.ack(lease.id, before=self._send_unsent)
                 continue
             self.held[lease.id] = time.monotonic()
             yield request

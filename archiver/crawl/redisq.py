@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -218,8 +218,15 @@ class WorkQueue:
     def host_done(self, lease_id: str) -> None:
         self._host_done(args=[self.p, lease_id, now_ms()])
 
-    def ack(self, lease_id: str) -> bool:
-        return bool(self._ack(args=[self.p, lease_id, now_ms()]))
+    def ack(self, lease_id: str, *, before: Callable[[Any], None] | None = None) -> bool:
+        """Done with a lease. ``before`` puts commands on the same pipeline, sent ahead of
+        the acknowledgment in its round trip (a worker's buffered counts)."""
+        if before is None:
+            return bool(self._ack(args=[self.p, lease_id, now_ms()]))
+        pipe = self.r.pipeline(transaction=False)
+        before(pipe)
+        self._ack(args=[self.p, lease_id, now_ms()], client=pipe)
+        return bool(pipe.execute()[-1])
 
     def extend(self, lease_ids: Iterable[str], lease_seconds: float) -> None:
         ids = list(lease_ids)
@@ -237,9 +244,9 @@ class WorkQueue:
         """One more challenge in a row at ``host`` (any worker's); returns the streak."""
         return int(self.r.hincrby(f"{self.p}:host:{host}", "streak", 1))
 
-    def end_streak(self, host: str) -> None:
+    def end_streak(self, host: str, pipe: Any = None) -> None:
         """A page that was not a challenge: the host's streak starts again."""
-        self.r.hset(f"{self.p}:host:{host}", "streak", 0)
+        (pipe if pipe is not None else self.r).hset(f"{self.p}:host:{host}", "streak", 0)
 
     def counts(self) -> dict[str, int]:
         """Queued and leased requests (for progress and the benchmark)."""
