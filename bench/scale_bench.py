@@ -19,11 +19,11 @@ import argparse
 import json
 import logging
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -39,27 +39,6 @@ from crawl_bench import make_site  # noqa: E402
 log = logging.getLogger("scale_bench")
 SETTINGS = {"AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "WARNING", "ARCHIVER_PROGRESS": "off",
             "ROBOTSTXT_OBEY": False, "CONCURRENT_REQUESTS": 16, "ARCHIVER_JOBS": 1}
-
-
-class Held:
-    """Serve a tree's files after ``delay`` s, counting requests in flight per host."""
-
-    def __init__(self, root: Path, delay: float) -> None:
-        self.root, self.delay = root, delay
-        self.lock = threading.Lock()
-        self.now: dict[str, int] = {}
-        self.most: dict[str, int] = {}
-
-    def __call__(self, req: Any) -> tuple[int, dict[str, str], bytes]:
-        host = req.headers.get("Host", "?")
-        with self.lock:
-            self.now[host] = self.now.get(host, 0) + 1
-            self.most[host] = max(self.most.get(host, 0), self.now[host])
-        if self.delay:
-            time.sleep(self.delay)
-        with self.lock:
-            self.now[host] -= 1
-        return 200, {"Content-Type": "text/html"}, (self.root / req.path.lstrip("/")).read_bytes()
 
 
 def _spawn(args: list[str], log_path: Path) -> subprocess.Popen[bytes]:
@@ -98,43 +77,56 @@ def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
             p.wait()
 
 
-def one_run(tmp: Path, root: Path, listings: list[str], workers: int, delay: float) -> dict[str, Any]:
+def one_run(tmp: Path, root: Path, listings: list[str], workers: int, delay: float,
+            concurrency: int) -> dict[str, Any]:
     from archiver.testing.redisserver import RedisServer
-    from archiver.testing.siteserver import SiteServer
 
     run = tmp / f"w{workers}-d{delay}"
     run.mkdir()
-    held = Held(root, delay)
-    routes = {"/" + str(p.relative_to(root)): held for p in root.rglob("*.html")}
-    sets = [a for k, v in SETTINGS.items() for a in ("-s", f"{k}={json.dumps(v)}")]
+    settings = {**SETTINGS, "CONCURRENT_REQUESTS": concurrency}
+    sets = [a for k, v in settings.items() for a in ("-s", f"{k}={json.dumps(v)}")]
     with ExitStack() as stack:
         redis = stack.enter_context(RedisServer(run / "redis"))
-        servers = [stack.enter_context(SiteServer(root, host=f"127.0.0.{i + 2}", routes=routes))
-                   for i in range(len(listings))]
+        site = subprocess.Popen([sys.executable, str(REPO / "bench" / "loopsite.py"), str(root),
+                                 "--hosts", str(len(listings)), "--delay", str(delay),
+                                 "--stats", str(run / "site.json")],
+                                stdout=subprocess.PIPE, text=True)
+        stack.callback(_stop, [site])
+        assert site.stdout is not None
+        port = int(site.stdout.readline())
         profiles = []
-        for i, (srv, listing) in enumerate(zip(servers, listings, strict=True)):
+        for i, listing in enumerate(listings):
             path = run / "sites" / f"h{i}.toml"
             path.parent.mkdir(exist_ok=True)
             path.write_text(f'id = "h{i}"\nname = "h{i}"\nallowed_domains = ["127.0.0.{i + 2}"]\n'
-                            f'max_pages = 1000\n\n[[sections]]\nname = "s{i}"\nurl = "{srv.base_url}'
-                            f'{listing}"\n', encoding="utf-8")
+                            f'max_pages = 1000\n\n[[sections]]\nname = "s{i}"\nurl = '
+                            f'"http://127.0.0.{i + 2}:{port}{listing}"\n', encoding="utf-8")
             profiles.append(str(path))
         db = run / "a.db"
-        writer = _spawn(["ingest", "--redis", redis.url, "--db", str(db)], run / "ingest.log")
+        # The writer indexes once the crawl is over (the stream empty for 5 s): on this
+        # machine its ~5 ms of indexing per article would come out of the workers' cores.
+        writer = _spawn(["ingest", "--redis", redis.url, "--db", str(db), "--index-idle", "5"],
+                        run / "ingest.log")
         crew = [_spawn(["worker", "--redis", redis.url, *sets], run / f"worker{i}.log")
                 for i in range(workers)]
         time.sleep(3.0)                        # let the workers start (not part of the crawl)
         started = time.monotonic()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)   # the coordinator, once reaped
         done = subprocess.run([sys.executable, "-m", "archiver", "crawl", *profiles, "--db", str(db),
                                "--redis", redis.url, *sets, "-s", f"DOWNLOAD_DELAY={delay and 0.0}",
                                "-s", "ARCHIVER_MIN_DELAY=0"],
                               cwd=REPO, capture_output=True, text=True, check=False)
         wall = time.monotonic() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        coordinator_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        assert redis.proc is not None
+        redis_cpu = _cpu_s(redis.proc.pid)
         rss = [_peak_rss_mb(p.pid) for p in crew]
         cpu = [_cpu_s(p.pid) for p in crew]
         writer_cpu = _cpu_s(writer.pid)
         writer_rss = _peak_rss_mb(writer.pid)
-        _stop([*crew, writer])
+        _stop([*crew, writer, site])
+        served = json.loads((run / "site.json").read_text())
         if done.returncode != 0:
             raise RuntimeError(f"crawl failed: {done.stdout[-2000:]} {done.stderr[-2000:]}")
         import sqlite3
@@ -144,7 +136,9 @@ def one_run(tmp: Path, root: Path, listings: list[str], workers: int, delay: flo
         conn.close()
     return {"workers": workers, "delay": delay, "wall_s": wall, "stored": stored,
             "requests": requests, "pages_per_s": requests / wall,
-            "max_per_host": max(held.most.values() or [0]), "worker_rss_mb": max(rss or [0]),
+            "max_per_host": max(served["most_in_flight"].values() or [0]),
+            "site_cpu_s": served["cpu_s"], "redis_cpu_s": redis_cpu,
+            "coordinator_cpu_s": coordinator_cpu, "worker_rss_mb": max(rss or [0]),
             "worker_cpu_s": sum(cpu), "writer_cpu_s": writer_cpu,
             "writer_rss_mb": writer_rss}
 
@@ -175,6 +169,11 @@ def main() -> int:
     ap.add_argument("--hosts", type=int, default=20)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     ap.add_argument("--delays", type=float, nargs="+", default=[0.0, 0.05])
+    ap.add_argument("--concurrency", type=int, default=16,
+                    help="requests in flight per worker, rows without delay")
+    ap.add_argument("--latency-concurrency", type=int, default=2,
+                    help="requests in flight per worker, rows with a delay: few enough that "
+                         "one worker waits on the network, not on its core")
     ap.add_argument("--records", type=int, default=5000, help="for the writer's ceiling")
     ap.add_argument("--out", default=str(REPO / "docs" / "benchmarks" / "scale.md"))
     opts = ap.parse_args()
@@ -186,7 +185,8 @@ def main() -> int:
         for delay in opts.delays:
             for workers in opts.workers:
                 log.info("%d worker(s), %.0f ms per answer …", workers, delay * 1000)
-                rows.append(one_run(tmp, tmp / "site", listings, workers, delay))
+                rows.append(one_run(tmp, tmp / "site", listings, workers, delay,
+                                    opts.latency_concurrency if delay else opts.concurrency))
                 log.info("  %s", rows[-1])
         log.info("writer ceiling …")
         ceiling = writer_ceiling(tmp, opts.records)
