@@ -6,7 +6,6 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from archiver.crawl import wire
-from archiver.crawl.redisq import STREAM
 
 
 class RecordPipeline:
@@ -19,7 +18,7 @@ class RecordPipeline:
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         spider: Any = self.crawler.spider
-        spider.r.xadd(STREAM, wire.record_message(item["run"], item["entry"], item["raw"],
-                                                  item.get("article")))
-        spider.release(item["lease"])    # acknowledged only once the record is on the stream
+        # The record and the lease's acknowledgment together: both or neither.
+        spider.release(item["lease"], wire.record_message(item["run"], item["entry"], item["raw"],
+                                                          item.get("article")))
         return item

@@ -53,6 +53,10 @@ from archiver.spiders.site import SiteSpider
 
 log = logging.getLogger(__name__)
 
+# Seconds a worker trusts its last look at a run's "stopped" flag: a stopped run may still
+# see this much of one worker's requests start.
+STOPPED_TTL = 0.25
+
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
@@ -335,6 +339,7 @@ class WorkerSpider(scrapy.Spider):
         self.held: dict[str, float] = {}
         self.handlers: dict[str, RunHandler | None] = {}
         self.streak_ends: set[str] = set()    # hosts that answered a good page since the last ack
+        self._stopped: dict[str, tuple[float, bool]] = {}
         self.exiting = False
         self.processed = 0
         self._beat: task.LoopingCall | None = None
@@ -380,10 +385,18 @@ class WorkerSpider(scrapy.Spider):
         except redis.RedisError as exc:
             log.warning("worker: Redis unavailable for the lease heartbeat: %s", exc)
 
-    def release(self, lease: str) -> None:
+    def release(self, lease: str, record: dict[str, Any] | None = None) -> None:
+        """Acknowledge a lease; a finished ``record`` (a stream message) goes on the stream
+        in the same transaction, so that it is added if and only if the lease is acked."""
         self.held.pop(lease, None)
         self.processed += 1
-        self.queue.ack(lease, before=self._send_unsent)
+
+        def before(pipe: Any) -> None:
+            if record is not None:
+                pipe.xadd(STREAM, record)
+            self._send_unsent(pipe)
+
+        self.queue.ack(lease, before=before, atomic=record is not None)
 
     def _send_now(self) -> None:
         pipe = self.r.pipeline(transaction=False)
@@ -413,7 +426,14 @@ class WorkerSpider(scrapy.Spider):
         return self.handlers[run]
 
     def stopped(self, run: str) -> bool:
-        return bool(self.r.hget(f"{PREFIX}:run:{run}", "stopped"))
+        """Whether the run was stopped (a block limit), asked at most every STOPPED_TTL
+        seconds: once per request it was a tenth of the worker's Redis round trips."""
+        now = time.monotonic()
+        checked, value = self._stopped.get(run, (0.0, False))
+        if now - checked >= STOPPED_TTL:
+            value = bool(self.r.hget(f"{PREFIX}:run:{run}", "stopped"))
+            self._stopped[run] = (now, value)
+        return value
 
     # -- requests -----------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:

@@ -218,12 +218,15 @@ class WorkQueue:
     def host_done(self, lease_id: str) -> None:
         self._host_done(args=[self.p, lease_id, now_ms()])
 
-    def ack(self, lease_id: str, *, before: Callable[[Any], None] | None = None) -> bool:
+    def ack(self, lease_id: str, *, before: Callable[[Any], None] | None = None,
+            atomic: bool = False) -> bool:
         """Done with a lease. ``before`` puts commands on the same pipeline, sent ahead of
-        the acknowledgment in its round trip (a worker's buffered counts)."""
+        the acknowledgment in its round trip (a worker's buffered counts, its record);
+        ``atomic``: in one MULTI/EXEC, so that a command Redis refuses (an XADD over
+        maxmemory) leaves the lease unacknowledged too."""
         if before is None:
             return bool(self._ack(args=[self.p, lease_id, now_ms()]))
-        pipe = self.r.pipeline(transaction=False)
+        pipe = self.r.pipeline(transaction=atomic)
         before(pipe)
         self._ack(args=[self.p, lease_id, now_ms()], client=pipe)
         return bool(pipe.execute()[-1])
