@@ -26,6 +26,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
 log = logging.getLogger("crawl_bench")
 PER_PAGE = 20
@@ -110,8 +111,14 @@ def child_bare(base: str, listings: list[str]) -> None:
         def article(self, response):  # type: ignore[no-untyped-def]
             self.crawler.stats.inc_value("bare/articles")
 
+    from archiver.crawl import settings as crawl_settings
+
+    # The same Scrapy tuning as the archiver's crawl (not its pipelines or politeness):
+    # both pay Scrapy's per-response costs alike, or neither does.
+    same = {k: getattr(crawl_settings, k) for k in ("CONCURRENT_ITEMS",
+                                                     "WARN_ON_GENERATOR_RETURN_VALUE")}
     settings = {k: v for k, v in SETTINGS.items() if not k.startswith("ARCHIVER")}
-    process = CrawlerProcess({**settings, "TELNETCONSOLE_ENABLED": False,
+    process = CrawlerProcess({**settings, **same, "TELNETCONSOLE_ENABLED": False,
                               "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor"})
     process.crawl(Bare)
     process.start()
@@ -124,13 +131,13 @@ def run_child(*args: str) -> dict[str, float]:
                           capture_output=True, text=True, check=False)
     wall = time.monotonic() - started
     line = [ln for ln in done.stdout.splitlines() if ln.startswith("RUSAGE ")]
-    if not line:
+    if not line or done.returncode not in (0, 3, 4):   # 1 and 2: the crawl failed or never ran
         raise RuntimeError(f"child failed: {done.stdout[-2000:]} {done.stderr[-3000:]}")
     return {"wall_s": wall, **json.loads(line[-1][7:]), "rc": done.returncode}
 
 
 def profile(path: Path, base: str, listings: list[str]) -> None:
-    text = 'id = "bench"\nname = "bench"\nallowed_domains = ["127.0.0.1"]\nmax_pages = 1000\n'
+    text = 'id = "bench"\nname = "bench"\nallowed_domains = ["127.0.0.2"]\nmax_pages = 1000\n'
     for i, p in enumerate(listings):
         text += f'\n[[sections]]\nname = "s{i}"\nurl = "{base}{p}"\n'
     path.write_text(text, encoding="utf-8")
@@ -152,27 +159,30 @@ def main() -> int:
             child_archiver(rest)
         return 0
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    from archiver.testing.siteserver import SiteServer
+    from loopsite import serving
 
     tmp = Path(tempfile.mkdtemp(prefix="crawl-bench-"))
     try:
         listings = make_site(tmp / "site", opts.articles, opts.sections)
         pages = opts.articles + sum(1 for _ in (tmp / "site").rglob("index*.html"))
-        with SiteServer(tmp / "site") as srv:
-            profile(tmp / "bench.toml", srv.base_url, listings)
-            sets = [a for k, v in SETTINGS.items() for a in ("-s", f"{k}={json.dumps(v)}")]
-            crawl = ["crawl", str(tmp / "bench.toml"), "--db", str(tmp / "a.db"), *sets]
-            log.info("site: %d articles, %d pages%s", opts.articles, pages,
-                     "" if opts.no_bare else "; bare crawl …")
-            bare = None if opts.no_bare else run_child("bare", srv.base_url, *listings)
-            srv.clear_requests()
-            log.info("archiver full crawl …")
+        base = "http://127.0.0.2:{port}"
+        sets = [a for k, v in SETTINGS.items() for a in ("-s", f"{k}={json.dumps(v)}")]
+        crawl = ["crawl", str(tmp / "bench.toml"), "--db", str(tmp / "a.db"), *sets]
+        log.info("site: %d articles, %d pages%s", opts.articles, pages,
+                 "" if opts.no_bare else "; bare crawl …")
+        bare = None
+        if not opts.no_bare:
+            with serving(tmp / "site", hosts=1) as site:
+                bare = run_child("bare", base.format(port=site.port), *listings)
+        log.info("archiver full crawl …")
+        with serving(tmp / "site", hosts=1) as site:
+            profile(tmp / "bench.toml", base.format(port=site.port), listings)
             full = run_child("archiver", *crawl)
-            full_requests = len(srv.requests)
-            srv.clear_requests()
-            log.info("incremental re-run …")
+        full_requests = site.stats["requests"]
+        log.info("incremental re-run …")
+        with serving(tmp / "site", hosts=1, port=site.port) as site:
             again = run_child("archiver", *crawl)
-            again_requests = len(srv.requests)
+        again_requests = site.stats["requests"]
         stored = _count(tmp / "a.db")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -201,10 +211,12 @@ def _report(opts, pages, bare, full, again, full_req, again_req, stored) -> str:
         (f"`python bench/crawl_bench.py --articles {opts.articles} --sections {opts.sections}` "
         f"on {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d')}. A generated TRS-style site "
         f"({opts.articles} articles of ~5 KB in {opts.sections} sections, {PER_PAGE} per listing "
-        "page) served by SiteServer on 127.0.0.1; politeness off for both crawlers "
+        "page) served from memory by bench/loopsite.py (its own process) on 127.0.0.2; "
+        "politeness off for both crawlers "
         "(no delay, no AutoThrottle, 16 in flight). CPU and peak RSS are the crawling "
-        "process's own (getrusage; CPU includes the page-processing pool); the server runs in "
-        f"the benchmark process. Load average when written: {os.getloadavg()[0]:.1f}."), "",
+        "process's own (getrusage; CPU includes the page-processing pool). Both use the same "
+        "Scrapy tuning (CONCURRENT_ITEMS, WARN_ON_GENERATOR_RETURN_VALUE from the crawl "
+        f"settings). Load average when written: {os.getloadavg()[0]:.1f}."), "",
         ("| crawl | pages | wall s | pages/s | CPU ms/page | peak RSS MB"
         " | largest child process peak RSS MB (the pool) |"),
         "|---|---|---|---|---|---|---|",

@@ -19,8 +19,13 @@ import json
 import os
 import signal
 import socket
+import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 TYPES = {".html": b"text/html; charset=utf-8", ".txt": b"text/plain"}
 
@@ -60,6 +65,35 @@ class Site:
             pass
         finally:
             writer.close()
+
+
+class Serving:
+    """A running loopsite process: its port, and once stopped, its figures (``stats``)."""
+
+    def __init__(self, proc: subprocess.Popen[str], port: int, stats_path: Path) -> None:
+        self.proc, self.port, self.stats_path = proc, port, stats_path
+        self.stats: dict[str, Any] = {}
+
+
+@contextmanager
+def serving(root: Path, *, hosts: int = 1, delay: float = 0.0,
+            port: int = 0) -> Iterator[Serving]:
+    """Serve ``root`` from a loopsite process (127.0.0.2 … 127.0.0.{hosts + 1}) for the
+    ``with`` block; its figures are read into ``.stats`` when it ends."""
+    with tempfile.TemporaryDirectory(prefix="loopsite-") as tmp:
+        stats = Path(tmp) / "stats.json"
+        proc = subprocess.Popen([sys.executable, __file__, str(root), "--hosts", str(hosts),
+                                 "--delay", str(delay), "--port", str(port),
+                                 "--stats", str(stats)], stdout=subprocess.PIPE, text=True)
+        try:
+            assert proc.stdout is not None
+            site = Serving(proc, int(proc.stdout.readline()), stats)
+            yield site
+        finally:
+            proc.terminate()
+            proc.wait(20)
+        if stats.exists():
+            site.stats = json.loads(stats.read_text(encoding="utf-8"))
 
 
 def free_port(hosts: list[str]) -> int:

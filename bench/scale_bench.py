@@ -21,6 +21,7 @@ import logging
 import os
 import resource
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 import writer_bench  # noqa: E402
 from crawl_bench import make_site  # noqa: E402
+from loopsite import serving  # noqa: E402
 
 log = logging.getLogger("scale_bench")
 SETTINGS = {"AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "WARNING", "ARCHIVER_PROGRESS": "off",
@@ -87,13 +89,8 @@ def one_run(tmp: Path, root: Path, listings: list[str], workers: int, delay: flo
     sets = [a for k, v in settings.items() for a in ("-s", f"{k}={json.dumps(v)}")]
     with ExitStack() as stack:
         redis = stack.enter_context(RedisServer(run / "redis"))
-        site = subprocess.Popen([sys.executable, str(REPO / "bench" / "loopsite.py"), str(root),
-                                 "--hosts", str(len(listings)), "--delay", str(delay),
-                                 "--stats", str(run / "site.json")],
-                                stdout=subprocess.PIPE, text=True)
-        stack.callback(_stop, [site])
-        assert site.stdout is not None
-        port = int(site.stdout.readline())
+        site = stack.enter_context(serving(root, hosts=len(listings), delay=delay))
+        port = site.port
         profiles = []
         for i, listing in enumerate(listings):
             path = run / "sites" / f"h{i}.toml"
@@ -125,15 +122,14 @@ def one_run(tmp: Path, root: Path, listings: list[str], workers: int, delay: flo
         cpu = [_cpu_s(p.pid) for p in crew]
         writer_cpu = _cpu_s(writer.pid)
         writer_rss = _peak_rss_mb(writer.pid)
-        _stop([*crew, writer, site])
-        served = json.loads((run / "site.json").read_text())
-        if done.returncode != 0:
-            raise RuntimeError(f"crawl failed: {done.stdout[-2000:]} {done.stderr[-2000:]}")
-        import sqlite3
-        conn = sqlite3.connect(db)
-        stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-        requests = conn.execute("SELECT sum(requests) FROM runs").fetchone()[0]
-        conn.close()
+        _stop([*crew, writer])
+    served = site.stats                    # read when its server stopped
+    if done.returncode != 0:
+        raise RuntimeError(f"crawl failed: {done.stdout[-2000:]} {done.stderr[-2000:]}")
+    conn = sqlite3.connect(db)
+    stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    requests = conn.execute("SELECT sum(requests) FROM runs").fetchone()[0]
+    conn.close()
     return {"workers": workers, "delay": delay, "wall_s": wall, "stored": stored,
             "requests": requests, "pages_per_s": requests / wall,
             "max_per_host": max(served["most_in_flight"].values() or [0]),
