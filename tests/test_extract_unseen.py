@@ -2,7 +2,11 @@
 synthetic page of that kind: the rule must hold for the kind, not for one site's markup."""
 from __future__ import annotations
 
+import pytest
+
 from archiver.extraction import extract
+from archiver.extraction.dom import parse
+from archiver.extraction.scriptwrite import script_lines
 
 URL = "http://www.example.gov.cn/xxgk/202105/t20210510_123.html"
 PARA = ("为进一步优化营商环境，推动各项政策落地见效，现将有关事项通知如下。各单位要高度重视，"
@@ -360,3 +364,119 @@ def test_file_icon_beside_an_attachment_link_is_neither_caption_nor_image() -> N
     art = extract(html, URL)
     assert (art.body or "").endswith("《设备更新若干措施》")
     assert art.images == [] and [a["ext"] for a in art.attachments] == ["pdf"]
+
+
+# --- 7. metadata written by script at a label (TRS document.write) -------------------------
+# TRS WCM templates print the date (and 来源/作者) with document.write of a string filled in at
+# publication: "发布时间：<script>var pubdata='…'; document.write(pubdata)</script>". The browser
+# shows it at the label, so it is a visible labelled date (rule script-written-label). The URL
+# here carries no date, so a page without one gets None, not the URL's.
+NO_DATE_URL = "http://www.example.gov.cn/art/show.jsp?id=123"
+HEADLINE = "<h1>关于做好2021年度重点工作的通知</h1>"
+
+
+def _scripted(toolbar: str, head: str = "", above: str = "") -> str:
+    return _page(head, f"{above}{HEADLINE}<div class='toolbar'>{toolbar}</div><div class='TRS_Editor'>{BODY}</div>")
+
+
+@pytest.mark.parametrize(("toolbar", "date"), [
+    pytest.param("发布时间：<script>var  pubdata='2021年05月10日';\nif(pubdata!=''){\ndocument.write(pubdata);\n}</script>"
+                 " 字体：<span>小</span> <span>中</span> <span>大</span>", "2021-05-10", id="variable"),
+    pytest.param("<span>发布日期：</span><script>document.write('2020-05-06');</script>", "2020-05-06", id="literal"),
+    pytest.param('日期：<script type="text/javascript">var t = "2020-05-06 10:20:30";\n'
+                 "document.write(t.substring(0,10));</script>", "2020-05-06", id="substring-of-datetime"),
+    pytest.param("<script>var d='2020-05-06 10:20'; document.write('发布时间：' + d + '&emsp;');</script>",
+                 "2020-05-06T10:20:00+08:00", id="label-written-too"),
+    pytest.param("<table><tr><td>发布日期：</td><td><script>document.writeln(\"2020-05-06\")</script></td></tr></table>",
+                 "2020-05-06", id="label-in-the-cell-before"),
+])
+def test_date_written_by_script_at_a_date_label_is_the_date(toolbar: str, date: str) -> None:
+    art = extract(_scripted(toolbar), NO_DATE_URL)
+    assert art.published_at == date
+    assert art.provenance["published_at"].startswith("script:")
+    assert "no_date" not in art.flags
+
+
+@pytest.mark.parametrize("toolbar", [
+    # a clock: the value is computed, not a string the page was published with
+    pytest.param("日期：<script>var d = new Date(); document.write(d.getFullYear() + '-' + (d.getMonth() + 1) + '-'"
+                 " + d.getDate());</script>", id="new-date-clock-at-label"),
+    # a date in a string that is never written
+    pytest.param("发布时间：<script>var pubdate = '2020-05-06'; console.log(pubdate);</script>", id="not-written"),
+    # an empty value: nothing shows at the label
+    pytest.param("发布时间：<script>var pubdata=''; if(pubdata!=''){document.write(pubdata);}</script> 打印本页",
+                 id="empty-variable"),
+    # a write far from the label: the text before the script does not end with it
+    pytest.param("发布时间：<span>【字体：大 中 小】</span><script>document.write('2020-05-06')</script>", id="not-at-label"),
+])
+def test_script_date_not_written_at_a_label_is_not_read(toolbar: str) -> None:
+    art = extract(_scripted(toolbar), NO_DATE_URL)
+    assert art.published_at is None
+    assert "no_date" in art.flags
+
+
+def test_clock_copyright_and_related_list_scripts_give_no_date() -> None:
+    """Scripts that write dates away from any label: the header clock (今天是), the footer's
+    copyright years, a related-articles list that writes each item's date."""
+    clock = ("<div class='top'>今天是：<script>today = new Date(); document.write(today.getFullYear() + '年' +"
+             " (today.getMonth() + 1) + '月' + today.getDate() + '日');</script></div>")
+    related = ("<div class='xgxx'><h3>相关信息</h3><ul><script>var str_4 = '关于开展2020年度考核工作的通知';"
+               " var str_2 = '2020-05-06'; document.write('<li><a href=\"./t1.html\">' + str_4 + '</a>'"
+               " + str_2 + '</li>');</script></ul></div>")
+    footer = ("<div class='footer'>版权所有 © <script>document.write('2003-' + new Date().getFullYear())</script>"
+              " 示例市人民政府 <script>document.write('2019-01-01 更新');</script></div>")
+    html = _page("", f"{clock}{HEADLINE}<div class='TRS_Editor'>{BODY}</div>{related}{footer}")
+    art = extract(html, NO_DATE_URL)
+    assert art.published_at is None
+
+
+def test_script_date_at_label_beats_a_regenerated_pubdate() -> None:
+    """The script-written date is what the browser shows at 发布时间, so rule
+    visible-date-over-pubdate holds for it as for a rendered one: a PubDate naming another day
+    is the page's generation time."""
+    html = _scripted("发布时间：<script>var pubdata='2021-05-10'; document.write(pubdata);</script>",
+                     head='<meta name="PubDate" content="2023-08-01 10:00">')
+    art = extract(html, NO_DATE_URL)
+    assert (art.published_at, art.provenance["published_at"]) == ("2021-05-10", "script:发布时间")
+
+
+def test_pubdate_agreeing_with_script_date_keeps_its_time() -> None:
+    html = _scripted("发布时间：<script>document.write('2021年05月10日');</script>",
+                     head='<meta name="PubDate" content="2021-05-10 09:30">')
+    art = extract(html, NO_DATE_URL)
+    assert art.published_at == "2021-05-10T09:30:00+08:00"
+    assert art.provenance["published_at"] == "meta:pubdate"
+
+
+def test_rendered_date_line_wins_and_scripts_are_not_read() -> None:
+    """Only a page without a labelled date line has its scripts read (they cost tokenising)."""
+    html = _scripted("发布时间：2021-05-10 <script>document.write('更新时间：2024-01-01');</script>")
+    art = extract(html, NO_DATE_URL)
+    assert (art.published_at, art.provenance["published_at"]) == ("2021-05-10", "metaline:发布时间")
+
+
+def test_source_and_author_written_by_script_and_empty_ones_are_null() -> None:
+    """The same templates write 文章来源/作者 only when the variable is not empty; an empty
+    one shows nothing, so the field is null, never the word after the script."""
+    toolbar = ("发布时间：<script>var pubdata='2021年05月10日'; document.write(pubdata);</script>"
+               "<script>var wzly='示例日报'; if(wzly!=''){document.write('文章来源：'+wzly+'&emsp;');}</script>"
+               "<script>var zz=''; if(zz!=''){document.write('作者：'+zz+'&emsp;');}</script>"
+               " 点击量：<script src='/count/index?id=1'></script>次 <a href='javascript:window.print();'>打印本页</a>")
+    art = extract(_scripted(toolbar), NO_DATE_URL)
+    assert (art.source, art.provenance["source"]) == ("示例日报", "script:文章来源")
+    assert art.author is None
+    empty = toolbar.replace("var wzly='示例日报'", "var wzly=''")
+    assert extract(_scripted(empty), NO_DATE_URL).source is None
+
+
+@pytest.mark.parametrize(("code", "line"), [
+    ("var a = '来源：'; a += \"示例\\u65e5报\"; document.write(a);", "来源：示例日报"),  # += and \u escapes
+    ("var s='x2020-05-06'; document.write('日期：' + s.substr(1, 10));", "日期：2020-05-06"),
+    ("var s='2020-05-06T08:00'; document.write('日期：' + s.slice(0,10)); // 来源：注释", "日期：2020-05-06"),
+    ("document.write('<span class=\"t\">作者：</span>' + '张三'); document.write(unescape('%3Cb%3E'));",
+     "作者： 张三"),  # markup out (a space where a tag was), up to the unknown write
+    ("document.write('来源：' + getSource());", None),  # a call: unknown, nothing
+])
+def test_script_lines_evaluate_only_strings(code: str, line: str | None) -> None:
+    root = parse(f"<html><body><div><script>{code}</script></div></body></html>")
+    assert script_lines(root) == ([line] if line else [])

@@ -282,14 +282,16 @@ def resolve_date(meta: dict[str, str], fields: Sequence[dict[str, Field]],
     Rule visible-date-over-pubdate: PubDate and its kin are often the page's generation time
     (batch regeneration, an attachment added later); when a visible, labelled publication date
     (发布日期/发布时间 …, else the document card's 发布日期/生成日期/发文日期) names another day,
-    the visible one wins."""
+    the visible one wins. A date a script writes at such a label (scriptwrite) is what the browser
+    shows there: it is a labelled line like the others (rule "script:发布时间"), and wins likewise."""
     year = meta_tags.year_hint(meta)
     tagged = meta_tags.pick(meta, "published_at")
     strong = date_from(*tagged, year) if tagged else None
-    labelled = [dated for f in (best.get("published_at") for best in fields) if f
-                and (dated := date_from(f.value, f"metaline:{f.label}", year))]
+    read = [(f.label, dated) for f in (best.get("published_at") for best in fields) if f
+            and (dated := date_from(f.value, f"{f.via}:{f.label}", year))]
+    labelled = [dated for _, dated in read]
     card = date_from(doc_date[0], f"doc-table:{doc_date[1]}", year) if doc_date else None
-    visible = [c for c in labelled if c[1].removeprefix("metaline:") in PUBLISHED_LABELS]
+    visible = [dated for label, dated in read if label in PUBLISHED_LABELS]
     visible = visible or ([card] if card else [])
     if strong and visible and visible[0][0].iso[:10] != strong[0].iso[:10]:
         strong = None
