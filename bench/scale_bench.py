@@ -1,13 +1,14 @@
 """Scale-out benchmark: a crawl over Redis with 1, 2 and 4 workers and one writer.
 
     python bench/scale_bench.py [--articles 5000] [--hosts 20] [--workers 1 2 4]
-                                [--delays 0 0.05] [--out docs/benchmarks/scale.md]
+                                [--delays 0 0.05] [--concurrency 16] [--latency-concurrency 1]
+                                [--out docs/benchmarks/scale.md]
 
 The site: ``--articles`` TRS-style articles spread over ``--hosts`` host names
-(127.0.0.2, 127.0.0.3, …: one profile and one server each), every answer held for
-``delay`` seconds by the server, which also records the most requests it saw in flight
-per host (the global politeness check: the limit is 2 per host, whatever the number
-of workers). Every configuration starts from an empty archive and a fresh
+(127.0.0.2, 127.0.0.3, …: one profile each, all served by one bench/loopsite.py
+process), every answer held for ``delay`` seconds by the server, which also records the
+most requests it saw in flight per host (the global politeness check: the limit is 2
+per host, whatever the number of workers). Every configuration starts from an empty archive and a fresh
 redis-server. Also measured: the writer's ceiling (records/s ingested from a full
 stream, in one process) and Redis memory per queued request and per stream record.
 Workers and the writer are separate processes, as in production; the coordinator
@@ -167,7 +168,7 @@ def main() -> int:
     ap.add_argument("--delays", type=float, nargs="+", default=[0.0, 0.05])
     ap.add_argument("--concurrency", type=int, default=16,
                     help="requests in flight per worker, rows without delay")
-    ap.add_argument("--latency-concurrency", type=int, default=2,
+    ap.add_argument("--latency-concurrency", type=int, default=1,
                     help="requests in flight per worker, rows with a delay: few enough that "
                          "one worker waits on the network, not on its core")
     ap.add_argument("--records", type=int, default=5000, help="for the writer's ceiling")
@@ -199,39 +200,46 @@ def main() -> int:
 def _report(opts: argparse.Namespace, rows: list[dict[str, Any]], ceiling: dict[str, Any]) -> str:
     lines = [
         "# Scale-out benchmark (bench/scale_bench.py)", "",
-        (f"{opts.articles} articles over {opts.hosts} host names (127.0.0.2 …), one profile per host; "
-        f"per-host limit 2 in flight (global, in Redis); each worker 16 in flight, pages processed "
-        f"inline (--jobs 1); one writer; a fresh redis-server and archive per row. "
-        f"Machine: {os.cpu_count()} cores, shared with the site servers, Redis, the writer and "
-        "the coordinator."), "",
+        (f"{opts.articles} articles over {opts.hosts} host names (127.0.0.2 …), one profile per host, "
+         "served from memory by bench/loopsite.py (one asyncio process for every host, which "
+         "counts the requests in flight per host); per-host limit 2 in flight (global, in Redis); "
+         f"each worker {opts.concurrency} requests in flight without delay and "
+         f"{opts.latency_concurrency} with it (few enough that one worker waits on the network, "
+         "and four still fit the cores), pages processed inline (--jobs 1); one writer, "
+         "indexing only after the crawl (`--index-idle 5`); a fresh redis-server and archive per "
+         f"row. Machine: {os.cpu_count()} cores, shared by the workers with the site server, "
+         "Redis, the writer and the coordinator. CPU per page counts each process's start-up "
+         "(imports, about a second each)."), "",
         ("| delay per answer | workers | wall s | requests | pages/s | × one worker | stored | "
-        "most in flight per host | worker CPU ms/page | writer CPU ms/record | "
-        "worker peak RSS MB | writer peak RSS MB |"),
-        "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+         "most in flight per host | worker CPU ms/page | writer CPU ms/record | "
+         "Redis + site + coordinator CPU ms/page | worker peak RSS MB | writer peak RSS MB |"),
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     base: dict[float, float] = {}
     for r in rows:
         base.setdefault(r["delay"], r["pages_per_s"])
+        rest = r["redis_cpu_s"] + r["site_cpu_s"] + r["coordinator_cpu_s"]
         lines.append(f"| {r['delay'] * 1000:.0f} ms | {r['workers']} | {r['wall_s']:.1f} | "
                      f"{r['requests']} | {r['pages_per_s']:.0f} | "
                      f"{r['pages_per_s'] / base[r['delay']]:.2f} | {r['stored']} | "
                      f"{r['max_per_host']} | {1000 * r['worker_cpu_s'] / r['requests']:.1f} | "
                      f"{1000 * r['writer_cpu_s'] / max(r['stored'], 1):.1f} | "
+                     f"{1000 * rest / r['requests']:.1f} | "
                      f"{r['worker_rss_mb']:.0f} | {r['writer_rss_mb']:.0f} |")
     lines += [
         "", "Writer ceiling and Redis memory:", "",
         (f"- one `archiver ingest` stored {ceiling['records']:.0f} records in {ceiling['store_s']:.1f} s: "
-        f"**{ceiling['records_per_s']:.0f} records/s** (each a new article: page + article + "
-        "version + frontier row, batches of 200 per transaction), and had both full-text "
-        f"indexes caught up after {ceiling['wall_s']:.1f} s ({ceiling['indexed_per_s']:.0f} records/s "
-        "stored and indexed); details in the writer benchmark below"),
+         f"**{ceiling['records_per_s']:.0f} records/s** (each a new article: page + article + "
+         "version + frontier row, batches of 200 per transaction), and had both full-text "
+         f"indexes caught up after {ceiling['wall_s']:.1f} s ({ceiling['indexed_per_s']:.0f} records/s "
+         "stored and indexed); details in the writer benchmark below"),
         (f"- Redis memory per stream record: {ceiling['stream_bytes_per_record']:.0f} bytes "
-        f"(raw page {ceiling['page_bytes']:.0f} bytes, zlib-compressed, plus the record JSON)"),
+         f"(raw page {ceiling['page_bytes']:.0f} bytes, zlib-compressed, plus the record JSON)"),
         f"- Redis memory per queued request: {ceiling['queue_bytes_per_request']:.0f} bytes", "",
         (f"Load average when the report was written: {os.getloadavg()[0]:.1f} on {os.cpu_count()} "
-        "cores. The site servers (one Python process for every host), Redis and the writer "
-        "share those cores with the workers: on a loaded machine they, not the workers, set "
-        "the pace, and adding workers adds no CPU. CPU ms per page and per record are the "
-        "inputs of the capacity model in docs/scaling.md."), ""]
+         "cores. Without delay the workers are CPU-bound: two of them share the two cores with "
+         "everything else, so their sum stays under twice one worker's pages/s by what the "
+         "other processes take. CPU ms per page and per record are the inputs of the capacity "
+         "model in docs/scaling.md."), ""]
     return "\n".join(lines)
 
 
