@@ -102,6 +102,15 @@ def test_cli_missing_archive(tmp_path: Path) -> None:
     assert not (tmp_path / "none.db").exists()  # reading never creates a file
 
 
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+def test_cli_reextract_missing_archive(tmp_path: Path, dry_run: list[str]) -> None:
+    """reextract changes an archive but never starts one: no empty file to report 0 on."""
+    result = run("reextract", "--db", str(tmp_path / "none.db"), *dry_run)
+    assert result.exit_code == 1 and "no archive at" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "none.db").exists()
+
+
 def test_cli_db_from_environment(db: str) -> None:
     result = run_cli("query", "select count(*) as n from articles", "--json",
                      env={"ARCHIVER_DB": db})

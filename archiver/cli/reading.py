@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-from pathlib import Path
 from typing import Any
 
 import click
@@ -154,8 +153,9 @@ def reextract(db: str, filters: Filters, dry_run: bool, as_json: bool) -> None:
     from dataclasses import asdict
 
     from archiver.store.reextract import reextract as run_reextract
-    from archiver.store.writer import check_writable, open_database
+    from archiver.store.writer import check_writable, open_database, require_archive
 
+    require_archive(db)
     if not dry_run:  # one line now, not a failure after the first re-extracted page
         check_writable(db)
     report = run_reextract(open_database(db), filters, dry_run=dry_run)
@@ -331,10 +331,9 @@ def accept(db: str, site: str, sections: tuple[str, ...]) -> None:
       archiver health hedong          # read the alarms and their example URLs first
       archiver accept hedong 政务要闻
     """
-    from archiver.store.writer import ArchiveWriter, check_writable
+    from archiver.store.writer import ArchiveWriter, check_writable, require_archive
 
-    if not Path(db).exists():  # opening a writer would create an empty archive to say so
-        raise click.ClickException(f"no archive at {db}")
+    require_archive(db)
     check_writable(db)
     accepted = ArchiveWriter(db).accept_alarms(site, list(sections) or None)
     if not accepted:

@@ -134,6 +134,13 @@ def check_version(db: Database, path: str | Path) -> None:
                            f" {version}; this version knows {SCHEMA_VERSION}): upgrade archiver")
 
 
+def require_archive(path: str | Path) -> None:
+    """For commands that change an archive but never start one (accept, reextract): a
+    missing file is a one-line error, not an empty archive created to report on."""
+    if not Path(path).exists():
+        raise StorageError(f"no archive at {path}")
+
+
 def check_writable(path: str | Path) -> None:
     """Fail before a crawl or fetch, with one line, if the archive cannot be written:
     a no-op write in a transaction that is rolled back (an immutable file opens, and
