@@ -75,17 +75,6 @@ class FrontierView:
             "SELECT count(*) FROM frontier WHERE site = ? AND section = ? AND kind = 'listing'"
             " AND status = ?", [self.site, section, PENDING]).fetchone()[0])
 
-    def holes(self, sections: Iterable[str] | None = None) -> dict[str, int]:
-        """Requests left unfinished: ``pending`` (to be retried) and ``failed`` (given up)."""
-        wanted = list(sections) if sections is not None else None
-        out = {PENDING: 0, FAILED: 0}
-        for section, status, n in self.db.execute(
-                "SELECT section, status, count(*) FROM frontier WHERE site = ? AND status IN (?, ?)"
-                " GROUP BY section, status", [self.site, PENDING, FAILED]):
-            if wanted is None or section in wanted:
-                out[status] += n
-        return out
-
     def walk(self, section: str) -> dict | None:
         """The section's row: its last walk, what its listing says it holds, its names."""
         rows = self.db.execute_returning_dicts(
@@ -104,10 +93,6 @@ class FrontierView:
         return {r[0] for r in self.db.execute(
             "SELECT url FROM frontier WHERE site = ? AND kind = 'article' AND status = ?",
             [self.site, FAILED])}
-
-    def counts(self) -> dict[str, int]:
-        return {r[0]: r[1] for r in self.db.execute(
-            "SELECT status, count(*) FROM frontier WHERE site = ? GROUP BY status", [self.site])}
 
 
 class Frontier(FrontierView):
