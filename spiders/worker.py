@@ -507,6 +507,7 @@ class WorkerSpider(scrapy.Spider):
                     return
         except CloseSpider as exc:
             self.r.hset(f"{PREFIX}:run:{run}", "stopped", exc.reason)
+            self._stopped[run] = (time.monotonic(), True)
             log.warning("%s: run %s stopped: %s", handler.site, run, exc.reason)
         self.release(lease)
 
