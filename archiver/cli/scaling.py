@@ -53,7 +53,7 @@ def worker(redis_url: str, idle_exit: float | None, lease: float, jobs: int | No
 @click.option("--index-lag", type=int, default=INDEX_LAG, show_default=True, metavar="N",
               help="Articles allowed to wait for the full-text index while records keep "
                    "coming (search reads them by substring meanwhile); raise it for a backfill.")
-@click.option("--index-idle", type=float, default=0.0, show_default=True, metavar="SECONDS",
+@click.option("--index-idle", type=click.FloatRange(min=0), default=0.0, show_default=True, metavar="SECONDS",
               help="Index only once the stream has been empty this long (0: whenever a read "
                    "comes back short); for a writer that shares its machine with workers.")
 def ingest(db: str, redis_url: str, idle_exit: float | None, index_lag: int,
@@ -72,8 +72,6 @@ def ingest(db: str, redis_url: str, idle_exit: float | None, index_lag: int,
     """
     from archiver.crawl.ingest import run_ingest
 
-    if index_idle < 0:
-        raise click.BadParameter("must be 0 or more", param_hint="--index-idle")
     stats = run_ingest(redis_url, db, idle_exit=idle_exit, index_lag=index_lag,
                        index_idle=index_idle)
     click.echo(f"ingest: {stats.records} records stored ({dict(stats.outcomes)}), "
