@@ -165,9 +165,16 @@ def follow(r: Any, queue: WorkQueue, runs: list[RunInRedis], *, poll: float = 0.
     while not all(run.status for run in runs):
         time.sleep(poll)
         queue.reap()
+        # Every live run's outstanding count in one round trip (a crawl of many sites polls
+        # them all five times a second).
+        live = [run for run in runs if not run.ended]
+        looks = r.pipeline(transaction=False)
+        for run in live:
+            looks.hget(f"{PREFIX}:run:{run.key}", "outstanding")
+        outstanding = {run.key: int(n or 0) for run, n in zip(live, looks.execute(), strict=True)}
         for run in runs:
             base = f"{PREFIX}:run:{run.key}"
-            if not run.ended and int(r.hget(base, "outstanding") or 0) <= 0:
+            if not run.ended and outstanding[run.key] <= 0:
                 reason = (r.hget(base, "stopped") or b"finished").decode()
                 r.xadd(STREAM, wire.message(wire.RUN_END, {
                     "run": run.key, "site": run.profile.id, "reason": reason,
