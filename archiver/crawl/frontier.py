@@ -98,7 +98,7 @@ class FrontierView:
 class Frontier(FrontierView):
     """One site's frontier, read and changed. This class decides (what is pending, when a
     failed request is due again, when it is given up); the archive's writer does every
-    write, each its own short transaction, or a savepoint inside a writer's batch."""
+    write, each its own short transaction, or part of a writer's batch."""
 
     def __init__(self, writer: ArchiveWriter, site: str, run_id: int | None = None,
                  policy: RetryPolicy | None = None) -> None:

@@ -333,7 +333,7 @@ class ArchiveWriter:
         )
 
     # -- the crawl frontier (archiver.crawl.frontier decides; this only writes) ----------
-    # Each is its own short transaction, or a savepoint inside a batch; sqlite3 errors pass
+    # Each is its own short transaction, or part of a batch's; sqlite3 errors pass
     # through unchanged, because the frontier treats a full or read-only disk as its own case.
     def add_requests(self, site: str, entries: Sequence[Entry], run_id: int | None, *,
                      reset: bool = False) -> None:
