@@ -336,7 +336,7 @@ class WorkerSpider(scrapy.Spider):
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
         self.idle_exit = float(idle_exit) if idle_exit not in (None, "") else None
         self.lease_seconds = float(lease)
-        self.held: dict[str, float] = {}
+        self.held: dict[str, str] = {}    # lease id -> its run
         self.handlers: dict[str, RunHandler | None] = {}
         self.streak_ends: set[str] = set()    # hosts that answered a good page since the last ack
         self._stopped: dict[str, tuple[float, bool]] = {}
@@ -388,13 +388,15 @@ class WorkerSpider(scrapy.Spider):
     def release(self, lease: str, record: dict[str, Any] | None = None) -> None:
         """Acknowledge a lease; a finished ``record`` (a stream message) goes on the stream
         in the same transaction, so that it is added if and only if the lease is acked."""
-        self.held.pop(lease, None)
+        run = self.held.pop(lease, None)
         self.processed += 1
 
         def before(pipe: Any) -> None:
             if record is not None:
                 pipe.xadd(STREAM, record)
-            self._send_unsent(pipe)
+            # the lease's own run: its counts must be in before this ack (it may end the
+            # run); other runs' go with their own leases' acks, or the heartbeat
+            self._send_unsent(pipe, None if run is None else [run])
 
         self.queue.ack(lease, before=before, atomic=record is not None)
 
@@ -403,10 +405,11 @@ class WorkerSpider(scrapy.Spider):
         self._send_unsent(pipe)
         pipe.execute()
 
-    def _send_unsent(self, pipe: Any) -> None:
-        """The counts and streak ends held since the last round trip, onto ``pipe``."""
-        for handler in self.handlers.values():
-            if handler is not None:
+    def _send_unsent(self, pipe: Any, runs: Iterable[str] | None = None) -> None:
+        """The counts (of ``runs``, or of every run) and streak ends held since the last
+        round trip, onto ``pipe``."""
+        for run in self.handlers if runs is None else runs:
+            if (handler := self.handlers.get(run)) is not None:
                 handler.run_stats.send(pipe)
         for host in self.streak_ends:
             self.queue.end_streak(host, pipe)
@@ -459,10 +462,10 @@ class WorkerSpider(scrapy.Spider):
                 continue
             idle_since = time.monotonic()
             request = self._to_request(lease.id, lease.payload)
-            if request is None:
-                self.queue.ack(lease.id, before=self._send_unsent)
+            if request is None:   # a stopped run's: nothing of it was counted
+                self.queue.ack(lease.id)
                 continue
-            self.held[lease.id] = time.monotonic()
+            self.held[lease.id] = lease.payload["run"]
             yield request
 
     def _to_request(self, lease: str, payload: dict[str, Any]) -> scrapy.Request | None:
