@@ -40,8 +40,9 @@ from crawl_bench import make_site  # noqa: E402
 from loopsite import serving  # noqa: E402
 
 log = logging.getLogger("scale_bench")
+# CONCURRENT_REQUESTS is set per row (--concurrency, --latency-concurrency)
 SETTINGS = {"AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "WARNING", "ARCHIVER_PROGRESS": "off",
-            "ROBOTSTXT_OBEY": False, "CONCURRENT_REQUESTS": 16, "ARCHIVER_JOBS": 1}
+            "ROBOTSTXT_OBEY": False, "ARCHIVER_JOBS": 1}
 
 
 def _spawn(args: list[str], log_path: Path) -> subprocess.Popen[bytes]:
