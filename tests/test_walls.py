@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from archiver.crawl.blocking import classify, error_title, text_verdict
+from archiver.extraction import walls
 from archiver.models import RawPage
 from archiver.process import process_page
 from tests.conftest import FIXTURES, REPO
@@ -113,6 +114,23 @@ def test_error_title(title: str, expected: bool) -> None:
 def test_text_verdict_needs_no_status() -> None:
     assert text_verdict("<html><script>$_ts=window['$_ts'];$_ts.nsd=1;</script></html>") is not None
     assert text_verdict("<title>第三届知道安全论坛鸟巢举办 知道创宇发布新版ZoomEye</title>") is None
+
+
+def test_walls_scan_a_page_for_article_signs_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """classify runs on every answer in the crawl's download loop: a page without article marks
+    is scanned for them once (both verdicts ask), and an article's title, links and lines are
+    never rendered (its marks rule out both verdicts)."""
+    scans: list[str] = []
+    real = walls.article_signs
+    monkeypatch.setattr(walls, "article_signs", lambda text: scans.append(text) or real(text))
+    soft404 = "<html><title>页面不存在</title><body>对不起，您访问的页面不存在</body></html>"
+    assert classify(200, {"Content-Type": "text/html; charset=utf-8"}, soft404.encode()) is not None
+    assert text_verdict(soft404) is not None
+    assert len(scans) == 2
+    article = walls.page_shape('<meta name="PubDate" content="2024-05-06"><title>页面不存在</title>'
+                               + '<a href="/x">链接</a>' * 2 + "<p>正文</p>")
+    assert walls.wall_verdict(article, 200, "") is None and not walls.soft_error(article)
+    assert not {"_title_body", "links", "lines", "plain"} & set(vars(article))
 
 
 def test_corpus_sizes() -> None:

@@ -71,11 +71,11 @@ def classify(status: int, headers: Mapping[str, str], body: bytes) -> Verdict | 
         return None
     text = decode(body[:SCAN], ctype or None).text if body else ""
     shape = page_shape(text)
-    if wall := wall_verdict(shape, text, status, cookies):
+    if wall := wall_verdict(shape, status, cookies):
         return wall
     if status in RATE_STATUSES:
         return Verdict("rate_limit", RATE_STATUSES[status])
-    if status == 200 and soft_error(shape, text):
+    if status == 200 and soft_error(shape):
         return Verdict("soft_error", "soft-200 error page")
     return None
 

@@ -100,16 +100,52 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Shape:
-    """What a page looks like to a reader: its title, visible lines, links, scripts.
+    """What a page looks like to a reader: its article marks, title, visible lines, links, scripts.
 
-    The lines are rendered from `body` (the page with scripts, styles, comments and the title
-    taken out) on first use: a page with more than THIN_LINKS links is not thin, and then only
-    `plain` is read (each rendering is a few regex passes over the page)."""
+    Built from the page's first SCAN characters; every fact is found on first use and kept,
+    because the crawl asks for the shape of every answer and most answers are settled by a
+    cheap fact: an article's marks rule out every verdict, so its title, links and lines
+    (a few regex passes over the page each) are never rendered; a page with more than
+    THIN_LINKS links is not thin, so its full-text lines are never read."""
 
-    title: str
-    body: str = field(repr=False)
-    links: int                    # anchors with text that lead somewhere
-    scripts: str
+    text: str = field(repr=False)
+
+    @cached_property
+    def signed(self) -> bool:
+        """The page carries an article's own marks (see article_signs)."""
+        return article_signs(self.text)
+
+    @cached_property
+    def scripts(self) -> str:
+        return "\n".join(m[1] for m in _SCRIPT.finditer(self.text))
+
+    @cached_property
+    def _title_body(self) -> tuple[str, str]:
+        """The title, and the page with scripts, styles, comments and the title taken out."""
+        body = _SCRIPT.sub(" ", _DROP.sub(" ", self.text))
+        title_m = _TITLE.search(body)
+        if not title_m:
+            return "", body
+        return " ".join(_lines(title_m[1])), body[:title_m.start()] + body[title_m.end():]
+
+    @property
+    def title(self) -> str:
+        return self._title_body[0]
+
+    @property
+    def body(self) -> str:
+        return self._title_body[1]
+
+    @cached_property
+    def links(self) -> int:
+        """Anchors with text that lead somewhere."""
+        links = 0
+        for attrs, inner in _ANCHOR.findall(self.body):
+            href = _HREF.search(attrs)
+            target = href[1].strip().lower() if href else ""
+            if target and not target.startswith(("#", "javascript:")) and _has_words(inner):
+                links += 1
+        return links
 
     @cached_property
     def lines(self) -> tuple[str, ...]:
@@ -161,20 +197,7 @@ def _has_words(fragment: str) -> bool:
 
 def page_shape(text: str) -> Shape:
     """The visible shape of an HTML page (regexes, not a parser: walls are often broken HTML)."""
-    text = text[:SCAN]
-    scripts = "\n".join(m[1] for m in _SCRIPT.finditer(text))
-    text = _SCRIPT.sub(" ", _DROP.sub(" ", text))
-    title_m = _TITLE.search(text)
-    title = " ".join(_lines(title_m[1])) if title_m else ""
-    if title_m:
-        text = text[:title_m.start()] + text[title_m.end():]
-    links = 0
-    for attrs, inner in _ANCHOR.findall(text):
-        href = _HREF.search(attrs)
-        target = href[1].strip().lower() if href else ""
-        if target and not target.startswith(("#", "javascript:")) and _has_words(inner):
-            links += 1
-    return Shape(title, text, links, scripts)
+    return Shape(text[:SCAN])
 
 
 def _is_message(line: str, words: re.Pattern[str]) -> bool:
@@ -199,22 +222,20 @@ def error_title(title: str) -> bool:
 def text_verdict(text: str) -> Verdict | None:
     """The same judgement on a page's decoded text alone (no status, no headers): what
     extraction uses to tell a wall or an error page from an article."""
-    # An article's own marks rule out both verdicts (see wall_verdict and soft_error), and
-    # most articles carry them: the shape, a regex rendering of the whole page, is not needed
-    if article_signs(text):
-        return None
     shape = page_shape(text)
-    return wall_verdict(shape, text, 200, "") or (
-        Verdict("soft_error", "soft-200 error page") if soft_error(shape, text) else None)
+    return wall_verdict(shape, 200, "") or (
+        Verdict("soft_error", "soft-200 error page") if soft_error(shape) else None)
 
 
-def wall_verdict(shape: Shape, text: str, status: int, cookies: str) -> Verdict | None:
+def wall_verdict(shape: Shape, status: int, cookies: str) -> Verdict | None:
     """A challenge or block page by its shape: a thin page (little text, few links, no
     article or pager marks) with a challenge script or cookie, or whose own text is the
     block message. ``cookies`` is the answer's Set-Cookie text ("" when unknown)."""
-    if shape.thin and not article_signs(text) and not LISTING_SIGNS.search(text[:SCAN]):
+    # The article marks first: most pages the crawl fetches carry them, and they are the
+    # cheapest fact (the shape's links and lines are never rendered then)
+    if not shape.signed and shape.thin and not LISTING_SIGNS.search(shape.text):
         for pattern, reason in SCRIPT_SIGNS:
-            if pattern.search(shape.scripts) or pattern.search(text[:SCAN]):
+            if pattern.search(shape.scripts) or pattern.search(shape.text):
                 return Verdict("challenge", reason)
         # The vendor's cookies ride on every answer of a protected site, real pages too:
         # they mark a wall only on a page with nothing to read, or one that is refused.
@@ -228,11 +249,11 @@ def wall_verdict(shape: Shape, text: str, status: int, cookies: str) -> Verdict 
     return None
 
 
-def soft_error(shape: Shape, text: str) -> bool:
+def soft_error(shape: Shape) -> bool:
     """A soft-200 error page: a title that is an error message, or a page whose own
     text (outside links) is only the message."""
     # An article's own marks (PubDate, 发布时间：, 来源：) make it one, whatever its title.
-    if article_signs(text):
+    if shape.signed:
         return False
     if error_title(shape.title):
         return True
