@@ -1,11 +1,11 @@
 """The worker spider: takes leased requests from Redis, answers them with the site spider's logic.
 
-One worker serves every run in Redis. For each run it keeps a ``RunHandler``: the
-site spider itself (same listing parsing, paging stops, known-article skips,
-conditional GETs and block handling) whose state lives in Redis instead of the
-archive: the frontier and 304 touches become stream messages for the one writer,
-the known and requested sets are Redis sets, and its stats are counted in the
-run's Redis hash (summed over every worker, they make the runs row).
+One worker serves every run in Redis. For each run, until the run is over, it keeps a
+``RunHandler``: the site spider itself (same listing parsing, paging stops, known-article
+skips, conditional GETs and block handling) whose state lives in Redis instead of the
+archive: the frontier and 304 touches become stream messages for the one writer, the
+known and requested sets are Redis sets, and its stats are counted in the run's Redis
+hash (summed over every worker, they make the runs row).
 
 Requests come from the async ``start()`` (Scrapy 2.13+): it pops a lease whenever
 this worker holds fewer than ``CONCURRENT_REQUESTS``. A lease is renewed while the
@@ -337,7 +337,7 @@ class WorkerSpider(scrapy.Spider):
         self.idle_exit = float(idle_exit) if idle_exit not in (None, "") else None
         self.lease_seconds = float(lease)
         self.held: dict[str, str] = {}    # lease id -> its run
-        self.handlers: dict[str, RunHandler | None] = {}
+        self.handlers: dict[str, RunHandler | None] = {}   # by run, until it ends
         self.streak_ends: set[str] = set()    # hosts that answered a good page since the last ack
         self._stopped: dict[str, tuple[float, bool]] = {}
         self.exiting = False
@@ -382,8 +382,38 @@ class WorkerSpider(scrapy.Spider):
             reaped = self.queue.reap()
             if reaped:
                 log.warning("worker: %d expired leases (a stopped worker's requests) requeued", reaped)
+            self._drop_ended_runs()
         except redis.RedisError as exc:
             log.warning("worker: Redis unavailable for the lease heartbeat: %s", exc)
+
+    def _drop_ended_runs(self) -> None:
+        """Forget the handlers of the runs that are over: a worker serves runs for months, and
+        kept one (a site spider, its profile) for each. A run is over when nothing of it is
+        queued or leased, by any worker (its ``outstanding`` count: the coordinator's own test
+        for the run's end, and a finished run's key may be gone altogether); no request of it
+        can come to this worker again. Should one come all the same, ``handler`` builds the
+        run's handler again from its config: the run's state is in Redis, not in the handler."""
+        held = set(self.held.values())
+        idle = [run for run in self.handlers if run not in held]
+        if not idle:
+            return
+        looks = self.r.pipeline(transaction=False)
+        for run in idle:
+            looks.hget(f"{PREFIX}:run:{run}", "outstanding")
+        over = [run for run, n in zip(idle, looks.execute(), strict=True) if int(n or 0) <= 0]
+        # Counts go with a lease's ack or the heartbeat; a dropped run has neither any more,
+        # so what it still buffers is sent first (an ended run's ack sent its counts already:
+        # normally nothing is left).
+        pipe = self.r.pipeline(transaction=False)
+        for run in over:
+            if (handler := self.handlers[run]) is not None:
+                handler.run_stats.send(pipe)
+        pipe.execute()
+        for run in over:
+            del self.handlers[run]
+            self._stopped.pop(run, None)
+        if over:
+            log.debug("worker: %d ended runs forgotten, %d kept", len(over), len(self.handlers))
 
     def release(self, lease: str, record: dict[str, Any] | None = None) -> None:
         """Acknowledge a lease; a finished ``record`` (a stream message) goes on the stream
