@@ -126,9 +126,9 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
     # The CLI's root logger says WARNING; crawl progress and resume notes are INFO.
     logging.getLogger("archiver").setLevel(settings.get("LOG_LEVEL", "INFO"))
     with ExitStack() as locks:
-        # Waiting requests live on disk (Scrapy's JOBDIR queues, one folder per site), not
-        # in memory: a 100,000-page backfill stays flat. Resuming is the frontier's job, so
-        # the folder goes with the run.
+        # Waiting requests beyond ARCHIVER_QUEUE_MEMORY live on disk (Scrapy's JOBDIR queues,
+        # one folder per site; spiders/scheduler.py), not in memory: a 100,000-page backfill
+        # stays flat. Resuming is the frontier's job, so the folder goes with the run.
         if not settings.get("JOBDIR") and not settings.get("ARCHIVER_QUEUE_DIR"):
             queues = locks.enter_context(tempfile.TemporaryDirectory(prefix="archiver-queue-"))
             settings.set("ARCHIVER_QUEUE_DIR", queues, priority="cmdline")

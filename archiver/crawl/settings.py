@@ -85,6 +85,12 @@ REMOTE_CONTROL_ENABLED = False
 # 1 = in the crawl's own process.
 ARCHIVER_JOBS = int(os.environ.get("ARCHIVER_JOBS", "0"))
 
+# Requests waiting for their turn: in memory up to ARCHIVER_QUEUE_MEMORY, the rest on disk
+# (the run's JOBDIR, see crawl/runner.py), so a backfill's queue never fills the memory and
+# a small crawl never pays for serialising its requests (spiders/scheduler.py).
+SCHEDULER = "archiver.spiders.scheduler.SpillScheduler"
+ARCHIVER_QUEUE_MEMORY = 1000
+
 # Outputs of one callback processed at once. Scrapy starts this many asyncio tasks for
 # every response, whatever it yields (the default 100 cost ~1.5 ms of CPU a response);
 # an article yields one item and a listing page a few dozen requests that are scheduled
