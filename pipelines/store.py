@@ -47,18 +47,21 @@ class StorePipeline:
                 self.ledger.writer.save_page(raw, self.ledger.run_id, kind)
                 self.crawler.stats.inc_value(f"archiver/pages/{kind}")
                 return item
-            outcome = self.ledger.writer.save(raw, item["article"], self.ledger.run_id)
+            # The page, its frontier row and the runs row's counts in one transaction: the
+            # runs row never says more or less than the archive holds, and one commit a page
+            # instead of three (each a WAL append) is a tenth of the store's time. A failure rolls
+            # back all three and ends the run (_storage_failed).
+            writer = self.ledger.writer
+            with writer.batch():
+                outcome = writer.save(raw, item["article"], self.ledger.run_id)
+                self.crawler.stats.inc_value(f"archiver/{outcome}")
+                self.ledger.stored(raw.url, item.get("entry"), outcome)
+                self.ledger.flush(self.crawler.stats.get_stats())
         except (StorageError, sqlite3.Error) as exc:
             failure = exc if isinstance(exc, StorageError) else StorageError(
                 f"cannot write to archive: {storage_problem(exc)}")
             self._storage_failed(failure)
             raise DropItem(f"storage: {failure}") from exc
-        self.crawler.stats.inc_value(f"archiver/{outcome}")
-        self.ledger.stored(raw.url, item.get("entry"), outcome)
-        try:
-            self.ledger.flush(self.crawler.stats.get_stats())
-        except sqlite3.Error as exc:  # the page is stored; the runs row is behind by one
-            self._storage_failed(StorageError(f"cannot write to archive: {storage_problem(exc)}"))
         return item
 
     def _storage_failed(self, exc: StorageError) -> None:
