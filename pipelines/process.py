@@ -15,22 +15,12 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from archiver.budget import RAW_FLAGS, Budget
-from archiver.models import RawPage
-from archiver.process import process_page
+from archiver.process import process_record, warm_up
 from archiver.spiders.extensions import ledger_of
 
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def _warm() -> None:
-    """Load the models once per pool process, before its first page."""
-    process_page(RawPage("http://warm.invalid/", "<html><body><p>预热</p></body></html>".encode()))
-
-
-def _process(raw: RawPage, profile: Any, budget: Budget | None = None) -> dict[str, Any]:
-    return process_page(raw, profile, budget).to_dict()
 
 
 class ProcessPipeline:
@@ -51,7 +41,7 @@ class ProcessPipeline:
     def open_spider(self, spider: Any = None) -> None:
         if self.jobs > 1:
             self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_warm)
+                                            initializer=warm_up)
             self.pool.submit(int)   # start the processes now, while the first listings download
 
     def close_spider(self, spider: Any = None) -> None:
@@ -69,9 +59,9 @@ class ProcessPipeline:
             profile = item["profile"] if "profile" in item else ledger_of(self.crawler).profile
             if self.pool is not None:
                 item["article"] = await asyncio.wrap_future(
-                    self.pool.submit(_process, raw, profile, self.budget))
+                    self.pool.submit(process_record, raw, profile, self.budget))
             else:
-                item["article"] = _process(raw, profile, self.budget)
+                item["article"] = process_record(raw, profile, self.budget)
             stats = self.crawler.stats
             flags = set(item["article"].get("flags") or ())
             for flag in flags & {*RAW_FLAGS, "repair_skipped", "attributes_pruned"}:
