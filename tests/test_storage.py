@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 import zlib
 from pathlib import Path
 
@@ -112,3 +113,26 @@ def test_storage_runs_recorded(memory_db: Database) -> None:
     row = next(memory_db.query("SELECT * FROM runs"))
     assert (row["status"], row["requests"], row["new"]) == ("ok", 5, 3)
     assert row["finished"] is not None
+
+
+def test_storage_checkpoints_in_the_background(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    writer = ArchiveWriter(path)
+    writer.checkpoint_in_background(interval=0.05)
+    # The writer's commits never checkpoint (an fsync each): the thread does.
+    assert writer.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    before = path.stat().st_size
+    for n in range(60):
+        writer.save(raw(f"http://127.0.0.1/a/{n}.html"), article(body=f"第{n}篇。" * 200))
+    # Until a checkpoint, the pages live only in the log; the thread copies them into the file.
+    deadline = time.monotonic() + 10
+    while path.stat().st_size < before + 60 * 1000 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert path.stat().st_size >= before + 60 * 1000
+    writer.stop_checkpoints()
+    assert writer.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    writer.save(raw("http://127.0.0.1/a/last.html"), article())
+    writer.db.conn.close()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 61

@@ -309,8 +309,10 @@ def run_ingest(redis_url: str, db: str, *, idle_exit: float | None = None,
 
     client = connect(redis_url)
     archive = ArchiveWriter(db)
+    archive.checkpoint_in_background()   # a batch's commit never waits for an fsync
     try:
         return Ingest(client, archive, index_lag=index_lag,
                       index_idle=index_idle).run(idle_exit=idle_exit)
     finally:
+        archive.stop_checkpoints()
         archive.db.conn.close()

@@ -167,6 +167,9 @@ class RunLedger:
         """Open the ``runs`` row (the store pipeline does, so an unstored fetch has none)."""
         if self.run_id is None:
             self.run_id = self.writer.start_run(self.site, dict(self.plan.args))
+            # A run commits once per stored page from the download loop, which must not wait
+            # for the archive's fsyncs (archiver.store.checkpoint); finish() stops the thread.
+            self.writer.checkpoint_in_background()
             if self._frontier is not None:
                 self._frontier.run_id = self.run_id
         return self.run_id
@@ -229,4 +232,5 @@ class RunLedger:
                 self.writer.finish_run(self.run_id, status, counts, sections, coverage)
             except (StorageError, sqlite3.Error) as exc:  # the next run marks it "interrupted"
                 log.error("%s: the runs row could not be closed: %s", self.site, exc)
+            self.writer.stop_checkpoints()
         return status

@@ -24,6 +24,7 @@ from sqlite_utils import Database
 
 from archiver.errors import StorageError
 from archiver.models import DONE, PENDING, Entry, RawPage, utc_now
+from archiver.store.checkpoint import Checkpointer
 from archiver.store.schema import ARTICLE_JSON_FIELDS, RUN_COUNTS, SCHEMA_VERSION, migrate
 from archiver.store.textindex import index_all, index_some, unindexed
 
@@ -172,6 +173,23 @@ class ArchiveWriter:
         self.index_every = index_every
         self._stored_since_index = 0
         self._batched = False
+        self._checkpointer: Checkpointer | None = None
+
+    # -- the write-ahead log ------------------------------------------------------------
+    def checkpoint_in_background(self, interval: float = 1.0) -> None:
+        """Leave the log's checkpoints (an fsync each) to a thread (archiver.store.checkpoint):
+        for a writer that commits often from a loop that must not wait, a crawl's download
+        loop or the Redis ingest. Stopped by ``stop_checkpoints``."""
+        if self._checkpointer is not None:
+            return
+        path = self.db.execute("PRAGMA database_list").fetchone()[2]
+        if path:   # an in-memory database has no log
+            self._checkpointer = Checkpointer(self.db.conn, path, interval).start()
+
+    def stop_checkpoints(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
 
     # -- reads used by the crawl ------------------------------------------------
     def validators(self, url: str) -> dict[str, str]:
