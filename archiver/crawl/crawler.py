@@ -132,6 +132,10 @@ def run_spiders(jobs: Iterable[tuple[str, Mapping[str, Any]]], settings: Setting
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     _route_logs(settings.get("LOG_LEVEL"), settings.getbool("ARCHIVER_VERBOSE"))
     process = CrawlerProcess(settings)
+    # Scrapy writes a DEBUG record for every response and every item ("Crawled (200)",
+    # "Scraped from"), which the handlers then drop, and its logging set-up (just now) gives
+    # its logger DEBUG: below LOG_LEVEL the records are not even made (~1% of the loop).
+    logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
     outcomes = []
     for name, kwargs in jobs:
         crawler = process.create_crawler(name)
