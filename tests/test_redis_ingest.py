@@ -87,6 +87,12 @@ def test_ingest_index_idle_waits_for_a_resting_stream(tmp_path: Path,
     archive = ArchiveWriter(tmp_path / "a.db")
     stats = Ingest(r, archive, index_idle=30).run(idle_exit=0.3)
     assert stats.records == 3 and stats.indexed == 0 and unindexed(archive.db) == 3
+    # A run that ends leaves the index to the resting stream too (a crawl of many sites
+    # ends their runs one by one, while the others are still crawled).
+    r.xadd(STREAM, wire.message(wire.RUN_END, {"run": "r1", "site": "fixture", "sections": ["trs"]}))
+    stats = Ingest(r, archive, index_idle=30).run(idle_exit=0.3)
+    assert archive.db.execute("SELECT finished IS NOT NULL FROM runs").fetchone()[0] == 1
+    assert stats.indexed == 0 and unindexed(archive.db) == 3
     _fill(r, 1)
     stats = Ingest(r, archive).run(idle_exit=0.3)
     assert stats.indexed == 3 and unindexed(archive.db) == 0

@@ -474,7 +474,12 @@ class ArchiveWriter:
                 [utc_now(), status, *fields.values(), _json(dict(sections or {})), pending, failed,
                  _json(coverage), run_id],
             )
-        self.index()   # a closed run's articles are all in the full-text indexes
+        # A local crawl's closed run has all its articles in the full-text indexes. The Redis
+        # writer (index_every 0) indexes when its stream rests (archiver ingest --index-idle):
+        # one of many sites' runs ending mid-crawl must not index the whole queue there and
+        # then, on the cores the workers use (a third of the writer's CPU in scale_bench).
+        if self.index_every:
+            self.index()
 
     # -- health (archiver.health computes; this only writes) -------------------------
     def record_health(self, run_id: int, site: str,
