@@ -5,7 +5,7 @@ import socket
 from pathlib import Path
 
 from archiver.testing.siteserver import SiteServer
-from tests.crawlkit import FAST, cli, make_site, rows, write_profile
+from tests.crawlkit import FAST, cli, make_site, popen, rows, write_profile
 
 
 def test_sites_lists_and_validates() -> None:
@@ -91,3 +91,22 @@ def test_unreachable_listing_is_one_error_in_table_and_summary(tmp_path: Path) -
     assert row.split()[-2:] == ["1", "failed"]  # errors, status
     assert "0 blocked, 1 errors" in r.stdout  # the summary line agrees (not one per attempt)
     assert "Traceback" not in r.stderr and "Connection was refused" in r.stderr
+
+
+def test_two_crawls_at_once_share_one_archive(tmp_path: Path) -> None:
+    """Cron starts two sites' crawls at the same minute on one archive: both store every
+    page (each waits for the other's transactions; neither ends on "database is locked")."""
+    expected = make_site(tmp_path / "site", per_page=6, pages=3)
+    with SiteServer(tmp_path / "site") as one, SiteServer(tmp_path / "site") as two:
+        write_profile(tmp_path / "sites", one.base_url, sections=[("trs", "/trs/index.html", "")])
+        write_profile(tmp_path / "sites", two.base_url, site_id="second",
+                      sections=[("trs", "/trs/index.html", "")])
+        db = str(tmp_path / "a.db")
+        procs = [popen("crawl", site, "--sites-dir", str(tmp_path / "sites"), "--db", db, *FAST)
+                 for site in ("fixture", "second")]
+        outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [err[-2000:] for _, err in outs]
+    pages = len(expected["trs"])
+    assert dict(rows(tmp_path / "a.db", "SELECT site, count(*) FROM articles GROUP BY site")) == \
+        {"fixture": pages, "second": pages}
+    assert rows(tmp_path / "a.db", "PRAGMA integrity_check") == [("ok",)]

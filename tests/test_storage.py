@@ -1,6 +1,7 @@
 """ArchiveWriter: one transaction per article, versions never overwritten, raw bytes kept."""
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 import time
 import zlib
@@ -136,3 +137,28 @@ def test_storage_checkpoints_in_the_background(tmp_path: Path) -> None:
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 61
+
+
+def _write_many(path: str, tag: str, count: int) -> None:
+    writer = ArchiveWriter(path)
+    for n in range(count):
+        writer.save(raw(f"http://127.0.0.1/{tag}/{n}.html"), article(body=f"{tag}第{n}篇。" * 50))
+        writer.finish_request("demo", f"{tag}{n}", "done", "new")
+
+
+def test_storage_two_processes_write_one_archive(tmp_path: Path) -> None:
+    """Two writers at once (two sites' crawls started by cron together, an ingest beside a
+    crawl): each waits for the other's transaction instead of failing ("database is
+    locked": a transaction that read before another committed cannot write), and a new
+    archive opened by both at once is migrated once."""
+    path = str(tmp_path / "a.db")
+    spawn = multiprocessing.get_context("spawn")
+    procs = [spawn.Process(target=_write_many, args=(path, tag, 150)) for tag in ("a", "b")]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    assert [p.exitcode for p in procs] == [0, 0]
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 300
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

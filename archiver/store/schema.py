@@ -11,6 +11,7 @@ from collections.abc import Callable
 from sqlite_utils import Database
 
 from archiver.errors import StorageError
+from archiver.store.transaction import transaction
 
 FTS_COLUMNS = ["title", "body", "source"]
 # Columns of ``articles`` holding JSON text (the writer dumps them, the reader parses them):
@@ -267,6 +268,9 @@ def migrate(db: Database) -> None:
         raise StorageError(f"archive was made by a newer version of archiver (schema {current};"
                            f" this version knows {SCHEMA_VERSION}): upgrade archiver")
     for number, step in enumerate(MIGRATIONS[current:], start=current + 1):
-        with db.atomic():
+        with transaction(db):
+            # Another process may have opened the same new archive at the same moment.
+            if db.execute("PRAGMA user_version").fetchone()[0] >= number:
+                continue
             step(db)
             db.execute(f"PRAGMA user_version = {number}")

@@ -16,6 +16,7 @@ import logging
 from sqlite_utils import Database
 
 from archiver.store.schema import FTS_COLUMNS, GRAMS_TABLE, UNINDEXED_TABLE
+from archiver.store.transaction import transaction
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def has_queue(db: Database) -> bool:
 def index_some(db: Database, limit: int = INDEX_CHUNK) -> int:
     """Index up to ``limit`` queued articles, oldest first, in one transaction (nested in
     the caller's if it has one). Returns how many were indexed."""
-    with db.atomic():
+    with transaction(db):
         count, top = db.execute(
             f"SELECT count(*), max(id) FROM (SELECT id FROM {UNINDEXED_TABLE} ORDER BY id LIMIT ?)",
             [limit]).fetchone()

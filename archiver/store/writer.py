@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from archiver.models import DONE, PENDING, Entry, RawPage, utc_now
 from archiver.store.checkpoint import Checkpointer
 from archiver.store.schema import ARTICLE_JSON_FIELDS, RUN_COUNTS, SCHEMA_VERSION, migrate
 from archiver.store.textindex import index_all, index_some, unindexed
+from archiver.store.transaction import transaction
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,26 @@ def storage_problem(exc: BaseException) -> str:
     return text
 
 
+# Seconds a writer waits for another process's transaction on the same archive.
+OPEN_TIMEOUT = 30.0
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Put the archive in WAL mode. Switching a new archive's journal needs it to itself for
+    a moment, and SQLite answers "database is locked" at once instead of waiting when another
+    process is creating the same archive (two crawls started together): retry until the
+    timeout. On a WAL archive already, the pragma changes nothing and cannot be refused."""
+    deadline = time.monotonic() + OPEN_TIMEOUT
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def open_database(path: str | Path, *, readonly: bool = False) -> Database:
     """Open (and for writers create and migrate) an archive, or raise StorageError.
 
@@ -86,9 +108,9 @@ def open_database(path: str | Path, *, readonly: bool = False) -> Database:
                 raise StorageError(f"no archive at {path}")
             return _open_readonly(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        db = Database(sqlite3.connect(str(path), timeout=30))
+        db = Database(sqlite3.connect(str(path), timeout=OPEN_TIMEOUT))
         check_version(db, path)
-        db.execute("PRAGMA journal_mode=WAL")
+        _use_wal(db.conn)
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA foreign_keys=ON")
         # A writer walks the url indexes and the FTS segments it merges: SQLite's default
@@ -212,7 +234,7 @@ class ArchiveWriter:
         if self._batched:
             yield
             return
-        with self.db.atomic():
+        with transaction(self.db):
             self._batched = True
             try:
                 yield
@@ -225,7 +247,7 @@ class ArchiveWriter:
         if self._batched:
             yield
         else:
-            with self.db.atomic():
+            with transaction(self.db):
                 yield
 
     def save(self, raw: RawPage, article: Mapping[str, Any], run_id: int | None = None, *,
