@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+import threading
 import time
 import zlib
 from pathlib import Path
@@ -116,6 +117,10 @@ def test_storage_runs_recorded(memory_db: Database) -> None:
     assert row["finished"] is not None
 
 
+def _checkpoint_threads() -> int:
+    return sum(t.name == "archive-checkpoints" for t in threading.enumerate())
+
+
 def test_storage_checkpoints_in_the_background(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
     writer = ArchiveWriter(path)
@@ -130,8 +135,16 @@ def test_storage_checkpoints_in_the_background(tmp_path: Path) -> None:
     while path.stat().st_size < before + 60 * 1000 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert path.stat().st_size >= before + 60 * 1000
+    # A second writer of the same file (crawl --all: one per site) shares the thread.
+    second = ArchiveWriter(path)
+    second.checkpoint_in_background(interval=0.05)
+    assert _checkpoint_threads() == 1
     writer.stop_checkpoints()
     assert writer.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    assert _checkpoint_threads() == 1            # the other writer still needs it
+    second.stop_checkpoints()
+    assert _checkpoint_threads() == 0
+    second.db.conn.close()
     writer.save(raw("http://127.0.0.1/a/last.html"), article())
     writer.db.conn.close()
     db = sqlite3.connect(path)

@@ -206,11 +206,11 @@ class ArchiveWriter:
             return
         path = self.db.execute("PRAGMA database_list").fetchone()[2]
         if path:   # an in-memory database has no log
-            self._checkpointer = Checkpointer(self.db.conn, path, interval).start()
+            self._checkpointer = Checkpointer.acquire(self.db.conn, path, interval)
 
     def stop_checkpoints(self) -> None:
         if self._checkpointer is not None:
-            self._checkpointer.stop()
+            self._checkpointer.release(self.db.conn)
             self._checkpointer = None
 
     # -- reads used by the crawl ------------------------------------------------
