@@ -397,10 +397,7 @@ class WorkerSpider(scrapy.Spider):
         idle = [run for run in self.handlers if run not in held]
         if not idle:
             return
-        looks = self.r.pipeline(transaction=False)
-        for run in idle:
-            looks.hget(f"{PREFIX}:run:{run}", "outstanding")
-        over = [run for run, n in zip(idle, looks.execute(), strict=True) if int(n or 0) <= 0]
+        over = [run for run, n in self.queue.outstanding(idle).items() if n <= 0]
         # Counts go with a lease's ack or the heartbeat; a dropped run has neither any more,
         # so what it still buffers is sent first (an ended run's ack sent its counts already:
         # normally nothing is left).

@@ -167,11 +167,7 @@ def follow(r: Any, queue: WorkQueue, runs: list[RunInRedis], *, poll: float = 0.
         queue.reap()
         # Every live run's outstanding count in one round trip (a crawl of many sites polls
         # them all five times a second).
-        live = [run for run in runs if not run.ended]
-        looks = r.pipeline(transaction=False)
-        for run in live:
-            looks.hget(f"{PREFIX}:run:{run.key}", "outstanding")
-        outstanding = {run.key: int(n or 0) for run, n in zip(live, looks.execute(), strict=True)}
+        outstanding = queue.outstanding(run.key for run in runs if not run.ended)
         for run in runs:
             base = f"{PREFIX}:run:{run.key}"
             if not run.ended and outstanding[run.key] <= 0:

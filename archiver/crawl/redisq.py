@@ -251,6 +251,15 @@ class WorkQueue:
         """A page that was not a challenge: the host's streak starts again."""
         (pipe if pipe is not None else self.r).hset(f"{self.p}:host:{host}", "streak", 0)
 
+    def outstanding(self, runs: Iterable[str]) -> dict[str, int]:
+        """Each run's requests queued or leased, by any worker (0 once it is over, or its
+        key is gone), in one round trip."""
+        runs = list(runs)
+        looks = self.r.pipeline(transaction=False)
+        for run in runs:
+            looks.hget(f"{self.p}:run:{run}", "outstanding")
+        return {run: int(n or 0) for run, n in zip(runs, looks.execute(), strict=True)}
+
     def counts(self) -> dict[str, int]:
         """Queued and leased requests (for progress and the benchmark)."""
         queued = sum(self.r.llen(k) for k in self.r.scan_iter(f"{self.p}:q:*", count=1000))
