@@ -2,7 +2,9 @@
 
 With ``ARCHIVER_JOBS`` > 1 the stages run in a pool of processes (spawned, so they
 share nothing with the reactor), and the download loop only waits for the result:
-one machine's cores are used and a slow page never holds up the downloads.
+one machine's cores are used and a slow page never holds up the downloads. In a local
+crawl that stores its pages, the pool process stores the article too (archiver.crawl.keep),
+and the store pipeline only counts the outcome.
 """
 from __future__ import annotations
 
@@ -15,8 +17,9 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from archiver.budget import RAW_FLAGS, Budget
+from archiver.crawl.keep import Destination, process_and_keep
 from archiver.process import process_record, warm_up
-from archiver.spiders.extensions import ledger_of
+from archiver.spiders.extensions import RunLedgerExtension, ledger_of
 
 
 def default_jobs() -> int:
@@ -57,7 +60,10 @@ class ProcessPipeline:
             # The crawl's profile, passed explicitly: its per-field selectors apply. A Redis
             # worker serves many runs: there the item carries its run's profile.
             profile = item["profile"] if "profile" in item else ledger_of(self.crawler).profile
-            if self.pool is not None:
+            if self.pool is not None and (to := self._destination(item)) is not None:
+                item.update(await asyncio.wrap_future(self.pool.submit(
+                    process_and_keep, raw, profile, self.budget, item.get("entry"), to)))
+            elif self.pool is not None:
                 item["article"] = await asyncio.wrap_future(
                     self.pool.submit(process_record, raw, profile, self.budget))
             else:
@@ -72,3 +78,15 @@ class ProcessPipeline:
             if (item["article"].get("repair") or {}).get("changed"):
                 stats.inc_value("archiver/repaired")
         return item
+
+    def _destination(self, item: dict[str, Any]) -> Destination | None:
+        """The archive and run the pool stores this article in: a local crawl's, once the
+        store pipeline has opened its run and while the archive takes writes. None for a
+        Redis worker (no ledger here: its records go to the stream) and a fetch that stores
+        nothing (no run), where the pool only processes."""
+        if "profile" in item or self.crawler.get_extension(RunLedgerExtension) is None:
+            return None
+        ledger = ledger_of(self.crawler)
+        if ledger.run_id is None or ledger.storage_error is not None or not ledger.db_path:
+            return None
+        return Destination(ledger.db_path, ledger.site, ledger.run_id)

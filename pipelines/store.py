@@ -10,6 +10,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from archiver.crawl.keep import keep_article
 from archiver.crawl.ledger import RunLedger
 from archiver.errors import StorageError
 from archiver.spiders.extensions import ledger_of
@@ -47,15 +48,22 @@ class StorePipeline:
                 self.ledger.writer.save_page(raw, self.ledger.run_id, kind)
                 self.crawler.stats.inc_value(f"archiver/pages/{kind}")
                 return item
+            if "storage_error" in item:   # the pool process's transaction was rolled back
+                raise StorageError(item["storage_error"])
+            if "outcome" in item:
+                # Stored by the pool process, page and frontier row together (crawl/keep.py);
+                # the runs row follows on the ledger's clock, not one loop write a page.
+                self._count(item)
+                return item
             # The page, its frontier row and the runs row's counts in one transaction: the
             # runs row never says more or less than the archive holds, and one commit a page
             # instead of three (each a WAL append) is a tenth of the store's time. A failure rolls
             # back all three and ends the run (_storage_failed).
             writer = self.ledger.writer
             with writer.batch():
-                outcome = writer.save(raw, item["article"], self.ledger.run_id)
-                self.crawler.stats.inc_value(f"archiver/{outcome}")
-                self.ledger.stored(raw.url, item.get("entry"), outcome)
+                item["outcome"] = keep_article(writer, raw, item["article"], self.ledger.run_id,
+                                               self.ledger.site, item.get("entry"))
+                self._count(item)
                 self.ledger.flush(self.crawler.stats.get_stats())
         except (StorageError, sqlite3.Error) as exc:
             failure = exc if isinstance(exc, StorageError) else StorageError(
@@ -63,6 +71,10 @@ class StorePipeline:
             self._storage_failed(failure)
             raise DropItem(f"storage: {failure}") from exc
         return item
+
+    def _count(self, item: dict[str, Any]) -> None:
+        self.crawler.stats.inc_value(f"archiver/{item['outcome']}")
+        self.ledger.stored(item["raw"].url, item.get("entry"), item["outcome"])
 
     def _storage_failed(self, exc: StorageError) -> None:
         """A page could not be written (disk full, read-only, corrupt): its transaction was

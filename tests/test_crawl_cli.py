@@ -95,18 +95,25 @@ def test_unreachable_listing_is_one_error_in_table_and_summary(tmp_path: Path) -
 
 def test_two_crawls_at_once_share_one_archive(tmp_path: Path) -> None:
     """Cron starts two sites' crawls at the same minute on one archive: both store every
-    page (each waits for the other's transactions; neither ends on "database is locked")."""
+    page (each waits for the other's transactions; neither ends on "database is locked").
+    The second stores from its pool of two processes (crawl/keep.py): four writers at once."""
     expected = make_site(tmp_path / "site", per_page=6, pages=3)
     with SiteServer(tmp_path / "site") as one, SiteServer(tmp_path / "site") as two:
         write_profile(tmp_path / "sites", one.base_url, sections=[("trs", "/trs/index.html", "")])
         write_profile(tmp_path / "sites", two.base_url, site_id="second",
                       sections=[("trs", "/trs/index.html", "")])
         db = str(tmp_path / "a.db")
-        procs = [popen("crawl", site, "--sites-dir", str(tmp_path / "sites"), "--db", db, *FAST)
-                 for site in ("fixture", "second")]
+        procs = [popen("crawl", site, "--sites-dir", str(tmp_path / "sites"), "--db", db, *FAST,
+                       "-s", f"ARCHIVER_JOBS={jobs}") for site, jobs in (("fixture", 1), ("second", 2))]
         outs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [err[-2000:] for _, err in outs]
     pages = len(expected["trs"])
     assert dict(rows(tmp_path / "a.db", "SELECT site, count(*) FROM articles GROUP BY site")) == \
         {"fixture": pages, "second": pages}
     assert rows(tmp_path / "a.db", "PRAGMA integrity_check") == [("ok",)]
+    # Each article's frontier row was closed with it, and the closed runs row counts them all.
+    assert rows(tmp_path / "a.db", "SELECT site, status, reason, count(*) FROM frontier WHERE"
+                " kind = 'article' GROUP BY site, status, reason ORDER BY site") == \
+        [("fixture", "done", "new", pages), ("second", "done", "new", pages)]
+    assert rows(tmp_path / "a.db", "SELECT site, status, new FROM runs ORDER BY site") == \
+        [("fixture", "ok", pages), ("second", "ok", pages)]

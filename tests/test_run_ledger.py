@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from archiver.crawl.ledger import RunLedger, RunPlan, run_status
-from archiver.models import Entry
+from archiver.models import DONE, Entry
 from archiver.testing.siteserver import RequestInfo, SiteServer
 from tests.crawlkit import FAST, make_site, popen, rows, wait_for, write_profile
 
@@ -18,6 +18,7 @@ def test_ledger_counts_outcomes_and_writes_the_runs_row_as_it_goes(tmp_path: Pat
     run_id = ledger.start()
     entry = Entry("http://127.0.0.1/a.html", "article", "news")
     ledger.frontier.add([entry])
+    ledger.frontier.finish(entry, DONE, "new")   # crawl.keep.keep_article, with the page
     ledger.stored(entry.url, entry, "new")
     ledger.flush({"downloader/request_count": 3, "archiver/new": 1})
     [(status, requests, new, sections)] = rows(

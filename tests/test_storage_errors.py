@@ -102,7 +102,9 @@ def test_storage_read_only_archives(kind: str, request: pytest.FixtureRequest) -
         _one_line_error(db, args, "read-only")
 
 
-def test_storage_full_disk_during_crawl(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2], ids=["in-loop", "pool"])
+def test_storage_full_disk_during_crawl(tmp_path: Path, jobs: int) -> None:
+    """The disk fills mid-crawl, where the crawl's loop stores or where its pool does."""
     if not AS_ROOT:
         pytest.skip("a small tmpfs needs root")
     mnt = tmp_path / "small"
@@ -127,7 +129,8 @@ def test_storage_full_disk_during_crawl(tmp_path: Path) -> None:
         with SiteServer(site) as srv:
             write_profile(tmp_path / "sites", srv.base_url,
                           sections=[("news", "/list.html", 'article_selector = "ul a"\n')])
-            args = ("crawl", "fixture", "--sites-dir", str(tmp_path / "sites"), "--db", str(db), *FAST)
+            args = ("crawl", "fixture", "--sites-dir", str(tmp_path / "sites"), "--db", str(db), *FAST,
+                    "-s", f"ARCHIVER_JOBS={jobs}")
             r = run_cli(*args)
             assert r.returncode == 1, r.stderr[-2000:]
             errors = [ln for ln in r.stderr.splitlines() if ln.startswith("Error:")]

@@ -179,11 +179,10 @@ class RunLedger:
         self.sections.setdefault(section, Counter())[key] += n
 
     def stored(self, url: str, entry: Entry | None, outcome: str) -> None:
-        """The store pipeline kept the page: count it and close its frontier row."""
+        """A page was kept (its frontier row closed with it, crawl.keep.keep_article): count it."""
         self.last_stored = (url, outcome)
         if entry is not None:
             self.count(entry.section, outcome)
-            self.frontier.finish(entry, DONE, outcome)
 
     def reject(self, entry: Entry | None, reason: str) -> None:
         """The page was not archived. A page judged not an article stays done; a block is
