@@ -1,7 +1,8 @@
 """Run the archiver stages (decode, repair, extract) on each raw page.
 
-With ``ARCHIVER_JOBS`` > 1 the stages run in a pool of processes (spawned, so they
-share nothing with the reactor), and the download loop only waits for the result:
+With ``ARCHIVER_JOBS`` > 1 the stages run in a pool of processes (spawned, so they share
+nothing with the reactor; one pool per crawl process, archiver.crawl.pool), and the
+download loop only waits for the result:
 one machine's cores are used and a slow page never holds up the downloads. In a local
 crawl that stores its pages, the pool process stores the article too (archiver.crawl.keep),
 and the store pipeline only counts the outcome.
@@ -9,21 +10,16 @@ and the store pipeline only counts the outcome.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from scrapy.crawler import Crawler
 
 from archiver.budget import RAW_FLAGS, Budget
+from archiver.crawl import pool as shared_pool
 from archiver.crawl.keep import Destination, process_and_keep
-from archiver.process import process_record, warm_up
+from archiver.process import process_record
 from archiver.spiders.extensions import RunLedgerExtension, ledger_of
-
-
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 class ProcessPipeline:
@@ -38,19 +34,17 @@ class ProcessPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProcessPipeline:
-        jobs = crawler.settings.getint("ARCHIVER_JOBS", 0) or default_jobs()
-        return cls(crawler, jobs)
+        return cls(crawler, shared_pool.pool_size(crawler.settings.getint("ARCHIVER_JOBS", 0)))
 
     def open_spider(self, spider: Any = None) -> None:
-        if self.jobs > 1:
-            self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=warm_up)
-            self.pool.submit(int)   # start the processes now, while the first listings download
+        # The crawl process's one pool (archiver.crawl.pool), shared with the other sites'
+        # crawlers; the runner has usually started it already.
+        self.pool = shared_pool.acquire(self.jobs)
 
     def close_spider(self, spider: Any = None) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+            shared_pool.release()
 
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         raw = item["raw"]

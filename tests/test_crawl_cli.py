@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import socket
+import time
+from contextlib import ExitStack
 from pathlib import Path
 
-from archiver.testing.siteserver import SiteServer
+from archiver.testing.siteserver import RequestInfo, SiteServer
 from tests.crawlkit import FAST, cli, make_site, popen, rows, write_profile
 
 
@@ -38,6 +40,49 @@ def test_sites_check_and_crawl_all(tmp_path: Path) -> None:
     assert dict(rows(tmp_path / "a.db", "SELECT site, count(*) FROM articles GROUP BY site")) == \
         {"fixture": 3, "second": 3}
     assert " INFO " not in r.stderr  # off a TTY (cron): the table and summary, warnings only
+
+
+def _pool_processes(pid: int) -> int:
+    """The crawl process's page-processing pool: its children started by multiprocessing's
+    spawn (the resource tracker, its other child, is started another way)."""
+    children = " ".join(p.read_text() for p in Path(f"/proc/{pid}/task").glob("*/children"))
+    count = 0
+    for child in children.split():
+        try:
+            count += b"--multiprocessing-fork" in Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            pass   # ended meanwhile
+    return count
+
+
+def test_crawl_all_shares_one_page_processing_pool(tmp_path: Path) -> None:
+    """crawl --all runs every site's crawler in one process: one pool of --jobs processes for
+    all of them, not one per site (ten sites on eight cores were eighty processes)."""
+    root = tmp_path / "site"
+    expected = make_site(root, per_page=6, pages=2)
+
+    def slow(req: RequestInfo) -> tuple[int, dict[str, str], bytes]:
+        time.sleep(0.05)
+        return 200, {"Content-Type": "text/html"}, (root / req.path.lstrip("/")).read_bytes()
+
+    sites = ("fixture", "second", "third")
+    with ExitStack() as servers:
+        for site in sites:   # a server each: an article's URL is stored once, whatever the site
+            srv = servers.enter_context(SiteServer(root, routes=dict.fromkeys(expected["trs"], slow)))
+            write_profile(tmp_path / "sites", srv.base_url, site_id=site,
+                          sections=[("trs", "/trs/index.html", "")])
+        proc = popen("crawl", "--all", "--sites-dir", str(tmp_path / "sites"),
+                     "--db", str(tmp_path / "a.db"), *FAST, "-s", "ARCHIVER_JOBS=2")
+        seen, end = 0, time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < end:
+            seen = max(seen, _pool_processes(proc.pid))
+            time.sleep(0.02)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err[-2000:]
+    assert seen == 2
+    pages = len(expected["trs"])
+    assert dict(rows(tmp_path / "a.db", "SELECT site, count(*) FROM articles GROUP BY site")) == \
+        dict.fromkeys(sites, pages)
 
 
 BANNER = ("Scrapy 2.", "Versions:", "Overridden settings", "Enabled downloader middlewares",

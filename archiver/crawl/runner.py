@@ -116,6 +116,7 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
     """Run every profile's crawl in this process, check each run's health; return the
     table, the failures and the alarms (``on_alarm``: a shell command given each alarm as
     JSON on stdin)."""
+    from archiver.crawl import pool
     from archiver.crawl.crawler import project_settings, run_spiders
     from archiver.health.monitor import last_run_id
     from archiver.health.notify import run_hook
@@ -139,9 +140,12 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
             if writer.interrupt_stale_runs(profile.id):
                 log.warning("%s: an earlier run was interrupted; resuming its frontier", profile.id)
         writer.db.conn.close()
+        # The page-processing pool, started now: its processes load while Scrapy builds the
+        # crawlers, and every site's crawler uses the same one (archiver.crawl.pool).
         jobs = [("site", {"profile": p, "refresh": refresh, "backfill": backfill,
                           "max_pages": max_pages}) for p in profiles]
-        outcomes = run_spiders(jobs, settings, keep_items=False)
+        with pool.held(pool.pool_size(settings.getint("ARCHIVER_JOBS", 0))):
+            outcomes = run_spiders(jobs, settings, keep_items=False)
         checks = _check_health(db, profiles, before)
     elapsed = time.monotonic() - started
     statuses, summaries = {}, []

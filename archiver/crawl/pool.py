@@ -1,0 +1,84 @@
+"""The page-processing pool: one per crawl process, shared by every site's crawler.
+
+``archiver crawl --all`` runs every site's crawler together in one process; a pool per
+crawler would start ``--jobs`` processes per site (ten bundled profiles on an eight-core
+machine: eighty processes of ~100 MB each), and each process costs about a second of CPU to
+start (imports, the text model). So the process holds one pool, which each crawler's process
+pipeline uses while its spider runs, and which the crawl's runner starts before Scrapy has
+built its crawlers: the pool's processes load on a core the crawl's own start-up leaves idle,
+and are ready for the first article.
+
+No Scrapy here (the runner starts the pool before the crawl needs Scrapy's machinery).
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+
+from archiver.process import warm_up
+
+log = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+_size = 0
+_users = 0
+
+
+def pool_size(jobs: int) -> int:
+    """The pool's size for ARCHIVER_JOBS (``--jobs``): as asked, or 0 for one process per core
+    this process may run on."""
+    if jobs:
+        return jobs
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def acquire(jobs: int) -> ProcessPoolExecutor | None:
+    """The process's pool of ``jobs`` processes (started now if there is none), or None for
+    ``jobs`` <= 1 (pages are processed in the crawl's own process). Every acquire is matched
+    by a ``release``; the pool stops when its last user releases it."""
+    global _pool, _size, _users
+    if jobs <= 1:
+        return None
+    with _lock:
+        if _pool is None:
+            # Spawned, not forked: the crawl process runs a reactor and threads by now.
+            _pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=warm_up)
+            _size = jobs
+            # A spawned pool starts a process per submit while none is idle: start them all
+            # now, not on the first articles.
+            for _ in range(jobs):
+                _pool.submit(int)
+        elif _size != jobs:
+            log.info("the page-processing pool runs %d processes (asked for %d)", _size, jobs)
+        _users += 1
+        return _pool
+
+
+def release() -> None:
+    """A user is done with the pool: the last one stops it (its processes finish the pages
+    they hold, and anything not started is cancelled)."""
+    global _pool, _users
+    with _lock:
+        _users -= 1
+        if _users > 0 or _pool is None:
+            return
+        pool, _pool = _pool, None
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def held(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
+    """The pool, held for the duration of the block (the runner's hold, around its crawlers)."""
+    pool = acquire(jobs)
+    try:
+        yield pool
+    finally:
+        if pool is not None:
+            release()
