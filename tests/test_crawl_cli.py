@@ -1,13 +1,14 @@
 """CLI around crawling: sites [--check], crawl --all, argument errors."""
 from __future__ import annotations
 
+import signal
 import socket
 import time
 from contextlib import ExitStack
 from pathlib import Path
 
 from archiver.testing.siteserver import RequestInfo, SiteServer
-from tests.crawlkit import FAST, cli, make_site, popen, rows, write_profile
+from tests.crawlkit import FAST, cli, make_site, popen, rows, wait_for, write_profile
 
 
 def test_sites_lists_and_validates() -> None:
@@ -42,17 +43,57 @@ def test_sites_check_and_crawl_all(tmp_path: Path) -> None:
     assert " INFO " not in r.stderr  # off a TTY (cron): the table and summary, warnings only
 
 
-def _pool_processes(pid: int) -> int:
+def _pool_processes(pid: int) -> set[int]:
     """The crawl process's page-processing pool: its children started by multiprocessing's
     spawn (the resource tracker, its other child, is started another way)."""
     children = " ".join(p.read_text() for p in Path(f"/proc/{pid}/task").glob("*/children"))
-    count = 0
+    found = set()
     for child in children.split():
         try:
-            count += b"--multiprocessing-fork" in Path(f"/proc/{child}/cmdline").read_bytes()
+            if b"--multiprocessing-fork" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.add(int(child))
         except OSError:
             pass   # ended meanwhile
-    return count
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+
+def test_a_killed_crawl_leaves_no_pool_behind(tmp_path: Path) -> None:
+    """SIGKILL (the OOM killer, cron's timeout) gives the crawl no chance to stop its pool: the
+    pool's processes notice and exit, instead of waiting for work forever (~100 MB each)."""
+    root = tmp_path / "site"
+    expected = make_site(root, per_page=8, pages=4)
+
+    def slow(req: RequestInfo) -> tuple[int, dict[str, str], bytes]:
+        time.sleep(0.1)
+        return 200, {"Content-Type": "text/html"}, (root / req.path.lstrip("/")).read_bytes()
+
+    db = tmp_path / "a.db"
+    with SiteServer(root, routes=dict.fromkeys(expected["trs"], slow)) as srv:
+        write_profile(tmp_path / "sites", srv.base_url, sections=[("trs", "/trs/index.html", "")])
+        proc = popen("crawl", "fixture", "--sites-dir", str(tmp_path / "sites"), "--db", str(db),
+                     *FAST, "-s", "ARCHIVER_JOBS=2")
+        try:
+            assert wait_for(lambda: db.exists() and rows(
+                db, "SELECT count(*) FROM articles")[0][0] >= 2, timeout=60)
+            pool = _pool_processes(proc.pid)
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=10)
+        assert len(pool) == 2
+        assert wait_for(lambda: not any(_running(p) for p in pool), timeout=15)
+        # and the next run finishes the crawl
+        again = cli("crawl", "fixture", "--sites-dir", str(tmp_path / "sites"), "--db", str(db),
+                    *FAST, "-s", "ARCHIVER_JOBS=2")
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert rows(db, "SELECT count(*) FROM articles") == [(len(expected["trs"]),)]
+    assert rows(db, "PRAGMA integrity_check") == [("ok",)]
 
 
 def test_crawl_all_shares_one_page_processing_pool(tmp_path: Path) -> None:
@@ -75,7 +116,7 @@ def test_crawl_all_shares_one_page_processing_pool(tmp_path: Path) -> None:
                      "--db", str(tmp_path / "a.db"), *FAST, "-s", "ARCHIVER_JOBS=2")
         seen, end = 0, time.monotonic() + 120
         while proc.poll() is None and time.monotonic() < end:
-            seen = max(seen, _pool_processes(proc.pid))
+            seen = max(seen, len(_pool_processes(proc.pid)))
             time.sleep(0.02)
         _, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err[-2000:]

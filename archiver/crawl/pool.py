@@ -16,6 +16,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -28,6 +29,25 @@ _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _size = 0
 _users = 0
+
+
+def _start_process() -> None:
+    """Each pool process's start: watch the crawl process, then load the models."""
+    parent = os.getppid()
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), name="orphan-watch",
+                     daemon=True).start()
+    warm_up()
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    # A crawl killed outright (SIGKILL, the OOM killer, cron's timeout) never shuts its pool
+    # down, and a pool process waits for work forever: every killed run would leave its pool
+    # behind (~100 MB each). Python has no portable parent-death signal, so poll. A page the
+    # process was storing commits whole or not at all (one transaction with its frontier
+    # row), so the next run finds it stored or still pending.
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def pool_size(jobs: int) -> int:
@@ -49,7 +69,7 @@ def acquire(jobs: int) -> ProcessPoolExecutor | None:
         if _pool is None:
             # Spawned, not forked: the crawl process runs a reactor and threads by now.
             _pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=warm_up)
+                                        initializer=_start_process)
             _size = jobs
             # A spawned pool starts a process per submit while none is idle: start them all
             # now, not on the first articles.
