@@ -10,8 +10,9 @@ and the store pipeline only counts the outcome.
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
 
 from scrapy.crawler import Crawler
 
@@ -21,12 +22,24 @@ from archiver.crawl.keep import Destination, process_and_keep
 from archiver.process import process_record
 from archiver.spiders.extensions import RunLedgerExtension, ledger_of
 
+T = TypeVar("T")
+
+
+async def _in_pool(fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)`` in the pool. A page whose process died under it (the pool is started
+    again, archiver.crawl.pool) gets one more try; if it breaks the pool again, the error
+    drops the item and its request stays pending for the next run."""
+    try:
+        return await asyncio.wrap_future(shared_pool.submit(fn, *args))
+    except BrokenProcessPool:
+        return await asyncio.wrap_future(shared_pool.submit(fn, *args))
+
 
 class ProcessPipeline:
     def __init__(self, crawler: Crawler, jobs: int = 1) -> None:
         self.crawler = crawler
         self.jobs = jobs
-        self.pool: ProcessPoolExecutor | None = None
+        self.pooled = False   # pages go to the process's pool (archiver.crawl.pool)
         settings = crawler.settings
         # Per-page budget (archiver.budget): a hostile page is kept raw and the crawl moves on.
         self.budget = Budget.from_settings(settings.getfloat("ARCHIVER_PAGE_SECONDS", 5.0),
@@ -39,11 +52,11 @@ class ProcessPipeline:
     def open_spider(self, spider: Any = None) -> None:
         # The crawl process's one pool (archiver.crawl.pool), shared with the other sites'
         # crawlers; the runner has usually started it already.
-        self.pool = shared_pool.acquire(self.jobs)
+        self.pooled = shared_pool.acquire(self.jobs)
 
     def close_spider(self, spider: Any = None) -> None:
-        if self.pool is not None:
-            self.pool = None
+        if self.pooled:
+            self.pooled = False
             shared_pool.release()
 
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
@@ -54,12 +67,11 @@ class ProcessPipeline:
             # The crawl's profile, passed explicitly: its per-field selectors apply. A Redis
             # worker serves many runs: there the item carries its run's profile.
             profile = item["profile"] if "profile" in item else ledger_of(self.crawler).profile
-            if self.pool is not None and (to := self._destination(item)) is not None:
-                item.update(await asyncio.wrap_future(self.pool.submit(
-                    process_and_keep, raw, profile, self.budget, item.get("entry"), to)))
-            elif self.pool is not None:
-                item["article"] = await asyncio.wrap_future(
-                    self.pool.submit(process_record, raw, profile, self.budget))
+            if self.pooled and (to := self._destination(item)) is not None:
+                item.update(await _in_pool(process_and_keep, raw, profile, self.budget,
+                                           item.get("entry"), to))
+            elif self.pooled:
+                item["article"] = await _in_pool(process_record, raw, profile, self.budget)
             else:
                 item["article"] = process_record(raw, profile, self.budget)
             stats = self.crawler.stats

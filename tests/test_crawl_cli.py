@@ -1,6 +1,7 @@
 """CLI around crawling: sites [--check], crawl --all, argument errors."""
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import time
@@ -94,6 +95,32 @@ def test_a_killed_crawl_leaves_no_pool_behind(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr[-2000:]
     assert rows(db, "SELECT count(*) FROM articles") == [(len(expected["trs"]),)]
     assert rows(db, "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_a_pool_process_killed_mid_crawl_is_replaced(tmp_path: Path) -> None:
+    """The OOM killer takes a pool process: a broken pool would fail every later article of
+    the run; the pool is started again and the page it held is tried once more."""
+    root = tmp_path / "site"
+    expected = make_site(root, per_page=8, pages=4)
+
+    def slow(req: RequestInfo) -> tuple[int, dict[str, str], bytes]:
+        time.sleep(0.1)
+        return 200, {"Content-Type": "text/html"}, (root / req.path.lstrip("/")).read_bytes()
+
+    db = tmp_path / "a.db"
+    with SiteServer(root, routes=dict.fromkeys(expected["trs"], slow)) as srv:
+        write_profile(tmp_path / "sites", srv.base_url, sections=[("trs", "/trs/index.html", "")])
+        proc = popen("crawl", "fixture", "--sites-dir", str(tmp_path / "sites"), "--db", str(db),
+                     *FAST, "-s", "ARCHIVER_JOBS=2")
+        assert wait_for(lambda: db.exists() and rows(
+            db, "SELECT count(*) FROM articles")[0][0] >= 2, timeout=60)
+        os.kill(min(_pool_processes(proc.pid)), signal.SIGKILL)
+        _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err[-3000:]
+    assert "starting the pool again" in err
+    assert rows(db, "SELECT count(*), count(DISTINCT url) FROM articles") == \
+        [(len(expected["trs"]), len(expected["trs"]))]
+    assert rows(db, "SELECT status FROM runs") == [("ok",)]
 
 
 def test_crawl_all_shares_one_page_processing_pool(tmp_path: Path) -> None:

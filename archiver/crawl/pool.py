@@ -17,13 +17,16 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from archiver.process import warm_up
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
@@ -58,27 +61,54 @@ def pool_size(jobs: int) -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def acquire(jobs: int) -> ProcessPoolExecutor | None:
-    """The process's pool of ``jobs`` processes (started now if there is none), or None for
-    ``jobs`` <= 1 (pages are processed in the crawl's own process). Every acquire is matched
-    by a ``release``; the pool stops when its last user releases it."""
+def _start_pool(jobs: int) -> ProcessPoolExecutor:
+    # Spawned, not forked: the crawl process runs a reactor and threads by now.
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start_process)
+    # A spawned pool starts a process per submit while none is idle: start them all now,
+    # not on the first articles.
+    for _ in range(jobs):
+        pool.submit(int)
+    return pool
+
+
+def acquire(jobs: int) -> bool:
+    """Use the process's pool of ``jobs`` processes (started now if there is none); False for
+    ``jobs`` <= 1 (pages are processed in the crawl's own process). Every acquire that
+    returns True is matched by a ``release``; the pool stops when its last user releases it."""
     global _pool, _size, _users
     if jobs <= 1:
-        return None
+        return False
     with _lock:
         if _pool is None:
-            # Spawned, not forked: the crawl process runs a reactor and threads by now.
-            _pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_start_process)
-            _size = jobs
-            # A spawned pool starts a process per submit while none is idle: start them all
-            # now, not on the first articles.
-            for _ in range(jobs):
-                _pool.submit(int)
+            _pool, _size = _start_pool(jobs), jobs
         elif _size != jobs:
             log.info("the page-processing pool runs %d processes (asked for %d)", _size, jobs)
         _users += 1
-        return _pool
+        return True
+
+
+def submit(fn: Callable[..., T], *args: Any) -> Future[T]:
+    """Run ``fn(*args)`` in the pool (acquired by the caller). A pool whose process died (the
+    OOM killer, a crash in a C library) is broken for good: every later submit fails, and a
+    crawl would fail every article after it. So it is replaced by a new one, once per break."""
+    global _pool
+    with _lock:
+        pool = _pool
+    if pool is None:
+        raise RuntimeError("the page-processing pool is not running (acquire it first)")
+    try:
+        return pool.submit(fn, *args)
+    except BrokenProcessPool:
+        with _lock:
+            if _pool is pool:   # the first to see this break replaces the pool
+                log.warning("a page-processing process died; starting the pool again")
+                pool.shutdown(wait=False, cancel_futures=True)
+                _pool = _start_pool(_size)
+            pool = _pool
+        if pool is None:
+            raise
+        return pool.submit(fn, *args)
 
 
 def release() -> None:
@@ -94,11 +124,11 @@ def release() -> None:
 
 
 @contextmanager
-def held(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
+def held(jobs: int) -> Iterator[None]:
     """The pool, held for the duration of the block (the runner's hold, around its crawlers)."""
-    pool = acquire(jobs)
+    pooled = acquire(jobs)
     try:
-        yield pool
+        yield
     finally:
-        if pool is not None:
+        if pooled:
             release()
