@@ -2,10 +2,9 @@
 
 With ``ARCHIVER_JOBS`` > 1 the stages run in a pool of processes (spawned, so they share
 nothing with the reactor; one pool per crawl process, archiver.crawl.pool), and the
-download loop only waits for the result:
-one machine's cores are used and a slow page never holds up the downloads. In a local
-crawl that stores its pages, the pool process stores the article too (archiver.crawl.keep),
-and the store pipeline only counts the outcome.
+download loop only waits for the result: one machine's cores are used and a slow page never
+holds up the downloads. In a local crawl that stores its pages, the pool process stores the
+article too (archiver.crawl.keep), and the store pipeline only counts the outcome.
 """
 from __future__ import annotations
 

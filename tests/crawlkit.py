@@ -107,6 +107,15 @@ def make_site(root: Path, per_page: int = 4, pages: int = 3) -> dict[str, list[s
     return expected
 
 
+def slow(root: Path, seconds: float):  # type: ignore[no-untyped-def]
+    """A SiteServer route answering the saved file after ``seconds``: a crawl that runs long
+    enough to be watched or killed."""
+    def route(req: RequestInfo) -> tuple[int, dict[str, str], bytes]:
+        time.sleep(seconds)
+        return 200, {"Content-Type": "text/html"}, (root / req.path.lstrip("/")).read_bytes()
+    return route
+
+
 def hanweb_proxy(root: Path):  # type: ignore[no-untyped-def]
     """The dataproxy.jsp route: records startrecord..endrecord of the column, as XML."""
     def route(req: RequestInfo) -> tuple[int, dict[str, str], bytes]:

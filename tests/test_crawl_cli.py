@@ -8,8 +8,8 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
-from archiver.testing.siteserver import RequestInfo, SiteServer
-from tests.crawlkit import FAST, cli, make_site, popen, rows, wait_for, write_profile
+from archiver.testing.siteserver import SiteServer
+from tests.crawlkit import FAST, cli, make_site, popen, rows, slow, wait_for, write_profile
 
 
 def test_sites_lists_and_validates() -> None:
@@ -71,12 +71,8 @@ def test_a_killed_crawl_leaves_no_pool_behind(tmp_path: Path) -> None:
     root = tmp_path / "site"
     expected = make_site(root, per_page=8, pages=4)
 
-    def slow(req: RequestInfo) -> tuple[int, dict[str, str], bytes]:
-        time.sleep(0.1)
-        return 200, {"Content-Type": "text/html"}, (root / req.path.lstrip("/")).read_bytes()
-
     db = tmp_path / "a.db"
-    with SiteServer(root, routes=dict.fromkeys(expected["trs"], slow)) as srv:
+    with SiteServer(root, routes=dict.fromkeys(expected["trs"], slow(root, 0.1))) as srv:
         write_profile(tmp_path / "sites", srv.base_url, sections=[("trs", "/trs/index.html", "")])
         proc = popen("crawl", "fixture", "--sites-dir", str(tmp_path / "sites"), "--db", str(db),
                      *FAST, "-s", "ARCHIVER_JOBS=2")
@@ -103,12 +99,8 @@ def test_a_pool_process_killed_mid_crawl_is_replaced(tmp_path: Path) -> None:
     root = tmp_path / "site"
     expected = make_site(root, per_page=8, pages=4)
 
-    def slow(req: RequestInfo) -> tuple[int, dict[str, str], bytes]:
-        time.sleep(0.1)
-        return 200, {"Content-Type": "text/html"}, (root / req.path.lstrip("/")).read_bytes()
-
     db = tmp_path / "a.db"
-    with SiteServer(root, routes=dict.fromkeys(expected["trs"], slow)) as srv:
+    with SiteServer(root, routes=dict.fromkeys(expected["trs"], slow(root, 0.1))) as srv:
         write_profile(tmp_path / "sites", srv.base_url, sections=[("trs", "/trs/index.html", "")])
         proc = popen("crawl", "fixture", "--sites-dir", str(tmp_path / "sites"), "--db", str(db),
                      *FAST, "-s", "ARCHIVER_JOBS=2")
@@ -129,14 +121,11 @@ def test_crawl_all_shares_one_page_processing_pool(tmp_path: Path) -> None:
     root = tmp_path / "site"
     expected = make_site(root, per_page=6, pages=2)
 
-    def slow(req: RequestInfo) -> tuple[int, dict[str, str], bytes]:
-        time.sleep(0.05)
-        return 200, {"Content-Type": "text/html"}, (root / req.path.lstrip("/")).read_bytes()
-
     sites = ("fixture", "second", "third")
     with ExitStack() as servers:
         for site in sites:   # a server each: an article's URL is stored once, whatever the site
-            srv = servers.enter_context(SiteServer(root, routes=dict.fromkeys(expected["trs"], slow)))
+            routes = dict.fromkeys(expected["trs"], slow(root, 0.05))
+            srv = servers.enter_context(SiteServer(root, routes=routes))
             write_profile(tmp_path / "sites", srv.base_url, site_id=site,
                           sections=[("trs", "/trs/index.html", "")])
         proc = popen("crawl", "--all", "--sites-dir", str(tmp_path / "sites"),

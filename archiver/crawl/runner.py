@@ -140,10 +140,10 @@ def crawl_sites(profiles: list[Profile], db: str, *, refresh: bool = False,
             if writer.interrupt_stale_runs(profile.id):
                 log.warning("%s: an earlier run was interrupted; resuming its frontier", profile.id)
         writer.db.conn.close()
-        # The page-processing pool, started now: its processes load while Scrapy builds the
-        # crawlers, and every site's crawler uses the same one (archiver.crawl.pool).
         jobs = [("site", {"profile": p, "refresh": refresh, "backfill": backfill,
                           "max_pages": max_pages}) for p in profiles]
+        # The page-processing pool, started now: its processes load while Scrapy builds the
+        # crawlers, and every site's crawler uses the same one (archiver.crawl.pool).
         with pool.held(pool.pool_size(settings.getint("ARCHIVER_JOBS", 0))):
             outcomes = run_spiders(jobs, settings, keep_items=False)
         checks = _check_health(db, profiles, before)
