@@ -4,8 +4,10 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import subprocess
 import time
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from archiver.testing.siteserver import SiteServer
@@ -65,53 +67,52 @@ def _running(pid: int) -> bool:
         return False
 
 
-def test_a_killed_crawl_leaves_no_pool_behind(tmp_path: Path) -> None:
-    """SIGKILL (the OOM killer, cron's timeout) gives the crawl no chance to stop its pool: the
-    pool's processes notice and exit, instead of waiting for work forever (~100 MB each)."""
+@contextmanager
+def _pooled_crawl(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, Path, int, tuple[str, ...]]]:
+    """A crawl with a pool of two over a slow site, once it has stored two articles: the
+    process, its archive, how many articles the site has, and the command that ran it."""
     root = tmp_path / "site"
-    expected = make_site(root, per_page=8, pages=4)
-
+    articles = make_site(root, per_page=8, pages=4)["trs"]
     db = tmp_path / "a.db"
-    with SiteServer(root, routes=dict.fromkeys(expected["trs"], slow(root, 0.1))) as srv:
+    args = ("crawl", "fixture", "--sites-dir", str(tmp_path / "sites"), "--db", str(db), *FAST,
+            "-s", "ARCHIVER_JOBS=2")
+    with SiteServer(root, routes=dict.fromkeys(articles, slow(root, 0.1))) as srv:
         write_profile(tmp_path / "sites", srv.base_url, sections=[("trs", "/trs/index.html", "")])
-        proc = popen("crawl", "fixture", "--sites-dir", str(tmp_path / "sites"), "--db", str(db),
-                     *FAST, "-s", "ARCHIVER_JOBS=2")
+        proc = popen(*args)
         try:
             assert wait_for(lambda: db.exists() and rows(
                 db, "SELECT count(*) FROM articles")[0][0] >= 2, timeout=60)
-            pool = _pool_processes(proc.pid)
+            yield proc, db, len(articles), args
         finally:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait(timeout=10)
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate(timeout=10)
+
+
+def test_a_killed_crawl_leaves_no_pool_behind(tmp_path: Path) -> None:
+    """SIGKILL (the OOM killer, cron's timeout) gives the crawl no chance to stop its pool: the
+    pool's processes notice and exit, instead of waiting for work forever (~100 MB each)."""
+    with _pooled_crawl(tmp_path) as (proc, db, articles, args):
+        pool = _pool_processes(proc.pid)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
         assert len(pool) == 2
         assert wait_for(lambda: not any(_running(p) for p in pool), timeout=15)
-        # and the next run finishes the crawl
-        again = cli("crawl", "fixture", "--sites-dir", str(tmp_path / "sites"), "--db", str(db),
-                    *FAST, "-s", "ARCHIVER_JOBS=2")
+        again = cli(*args)   # and the next run finishes the crawl
     assert again.returncode == 0, again.stderr[-2000:]
-    assert rows(db, "SELECT count(*) FROM articles") == [(len(expected["trs"]),)]
+    assert rows(db, "SELECT count(*) FROM articles") == [(articles,)]
     assert rows(db, "PRAGMA integrity_check") == [("ok",)]
 
 
 def test_a_pool_process_killed_mid_crawl_is_replaced(tmp_path: Path) -> None:
     """The OOM killer takes a pool process: a broken pool would fail every later article of
     the run; the pool is started again and the page it held is tried once more."""
-    root = tmp_path / "site"
-    expected = make_site(root, per_page=8, pages=4)
-
-    db = tmp_path / "a.db"
-    with SiteServer(root, routes=dict.fromkeys(expected["trs"], slow(root, 0.1))) as srv:
-        write_profile(tmp_path / "sites", srv.base_url, sections=[("trs", "/trs/index.html", "")])
-        proc = popen("crawl", "fixture", "--sites-dir", str(tmp_path / "sites"), "--db", str(db),
-                     *FAST, "-s", "ARCHIVER_JOBS=2")
-        assert wait_for(lambda: db.exists() and rows(
-            db, "SELECT count(*) FROM articles")[0][0] >= 2, timeout=60)
+    with _pooled_crawl(tmp_path) as (proc, db, articles, _):
         os.kill(min(_pool_processes(proc.pid)), signal.SIGKILL)
         _, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err[-3000:]
     assert "starting the pool again" in err
-    assert rows(db, "SELECT count(*), count(DISTINCT url) FROM articles") == \
-        [(len(expected["trs"]), len(expected["trs"]))]
+    assert rows(db, "SELECT count(*), count(DISTINCT url) FROM articles") == [(articles, articles)]
     assert rows(db, "SELECT status FROM runs") == [("ok",)]
 
 
