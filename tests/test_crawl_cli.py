@@ -49,9 +49,14 @@ def test_sites_check_and_crawl_all(tmp_path: Path) -> None:
 def _pool_processes(pid: int) -> set[int]:
     """The crawl process's page-processing pool: its children started by multiprocessing's
     spawn (the resource tracker, its other child, is started another way)."""
-    children = " ".join(p.read_text() for p in Path(f"/proc/{pid}/task").glob("*/children"))
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            children += task.read_text().split()
+        except OSError:
+            pass   # a thread that ended meanwhile
     found = set()
-    for child in children.split():
+    for child in children:
         try:
             if b"--multiprocessing-fork" in Path(f"/proc/{child}/cmdline").read_bytes():
                 found.add(int(child))
