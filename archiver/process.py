@@ -124,16 +124,6 @@ def process_page(raw: RawPage, profile: Profile | None = None,
                    selectors=selectors, budget=budget)
 
 
-# -- the page-processing pool's side (pipelines/process.py) ------------------------------
-# Here, not beside the pool: a spawned pool process imports the module of the function it
-# is sent, and the pipeline's module imports Scrapy and Twisted, which cost each pool
-# process about 0.8 s of CPU to start, on the cores the crawl is using.
-
-def warm_up() -> None:
-    """Load the models once per pool process, before its first page."""
-    process_page(RawPage("http://warm.invalid/", "<html><body><p>预热</p></body></html>".encode()))
-
-
 def process_record(raw: RawPage, profile: Profile | None = None,
                    budget: Budget | None = None) -> dict[str, Any]:
     """process_page's Article as the plain dict a crawl item carries (what crosses the pipe)."""

@@ -18,6 +18,7 @@ from scrapy.crawler import Crawler
 from archiver.budget import RAW_FLAGS, Budget
 from archiver.crawl import pool as shared_pool
 from archiver.crawl.keep import Destination, process_and_keep
+from archiver.crawl.ledger import RunLedger
 from archiver.process import process_record
 from archiver.spiders.extensions import RunLedgerExtension, ledger_of
 
@@ -39,6 +40,7 @@ class ProcessPipeline:
         self.crawler = crawler
         self.jobs = jobs
         self.pooled = False   # pages go to the process's pool (archiver.crawl.pool)
+        self.ledger: RunLedger | None = None
         settings = crawler.settings
         # Per-page budget (archiver.budget): a hostile page is kept raw and the crawl moves on.
         self.budget = Budget.from_settings(settings.getfloat("ARCHIVER_PAGE_SECONDS", 5.0),
@@ -52,6 +54,10 @@ class ProcessPipeline:
         # The crawl process's one pool (archiver.crawl.pool), shared with the other sites'
         # crawlers; the runner has usually started it already.
         self.pooled = shared_pool.acquire(self.jobs)
+        # Looked up once, not per item. A Redis worker has no ledger of its own: its items
+        # carry their run's profile, and their records go to the stream.
+        if self.crawler.get_extension(RunLedgerExtension) is not None:
+            self.ledger = ledger_of(self.crawler)
 
     def close_spider(self, spider: Any = None) -> None:
         if self.pooled:
@@ -65,7 +71,8 @@ class ProcessPipeline:
         if raw.status == 200 and raw.body:
             # The crawl's profile, passed explicitly: its per-field selectors apply. A Redis
             # worker serves many runs: there the item carries its run's profile.
-            profile = item["profile"] if "profile" in item else ledger_of(self.crawler).profile
+            profile = item["profile"] if "profile" in item else (
+                self.ledger or ledger_of(self.crawler)).profile
             if self.pooled and (to := self._destination(item)) is not None:
                 item.update(await _in_pool(process_and_keep, raw, profile, self.budget,
                                            item.get("entry"), to))
@@ -89,9 +96,8 @@ class ProcessPipeline:
         store pipeline has opened its run and while the archive takes writes. None for a
         Redis worker (no ledger here: its records go to the stream) and a fetch that stores
         nothing (no run), where the pool only processes."""
-        if "profile" in item or self.crawler.get_extension(RunLedgerExtension) is None:
-            return None
-        ledger = ledger_of(self.crawler)
-        if ledger.run_id is None or ledger.storage_error is not None or not ledger.db_path:
+        ledger = self.ledger
+        if ("profile" in item or ledger is None or ledger.run_id is None
+                or ledger.storage_error is not None or not ledger.db_path):
             return None
         return Destination(ledger.db_path, ledger.site, ledger.run_id)

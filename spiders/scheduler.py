@@ -19,8 +19,7 @@ from typing import Any
 from scrapy import Request
 from scrapy.core.scheduler import Scheduler
 
-# About 2 KB a request (URL, headers, meta): a few MB at most.
-QUEUE_MEMORY = 1000
+from archiver.crawl.settings import ARCHIVER_QUEUE_MEMORY as QUEUE_MEMORY
 
 
 class SpillScheduler(Scheduler):

@@ -167,8 +167,9 @@ class RunLedger:
         """Open the ``runs`` row (the store pipeline does, so an unstored fetch has none)."""
         if self.run_id is None:
             self.run_id = self.writer.start_run(self.site, dict(self.plan.args))
-            # A run commits once per stored page from the download loop, which must not wait
-            # for the archive's fsyncs (archiver.store.checkpoint); finish() stops the thread.
+            # A run commits once per stored page (from the download loop, or from the pool's
+            # processes), and neither should wait for the archive's fsyncs: a thread does the
+            # checkpoints (archiver.store.checkpoint); finish() stops it.
             self.writer.checkpoint_in_background()
             if self._frontier is not None:
                 self._frontier.run_id = self.run_id

@@ -23,7 +23,8 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from archiver.process import warm_up
+from archiver.models import RawPage
+from archiver.process import process_page
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -40,6 +41,11 @@ def _start_process() -> None:
     threading.Thread(target=_exit_when_orphaned, args=(parent,), name="orphan-watch",
                      daemon=True).start()
     warm_up()
+
+
+def warm_up() -> None:
+    """Load the models once per pool process, before its first page."""
+    process_page(RawPage("http://warm.invalid/", "<html><body><p>预热</p></body></html>".encode()))
 
 
 def _exit_when_orphaned(parent: int) -> None:

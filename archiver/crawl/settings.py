@@ -89,7 +89,7 @@ ARCHIVER_JOBS = int(os.environ.get("ARCHIVER_JOBS", "0"))
 # (the run's JOBDIR, see crawl/runner.py), so a backfill's queue never fills the memory and
 # a small crawl never pays for serialising its requests (spiders/scheduler.py).
 SCHEDULER = "archiver.spiders.scheduler.SpillScheduler"
-ARCHIVER_QUEUE_MEMORY = 1000
+ARCHIVER_QUEUE_MEMORY = 1000   # about 2 KB a request (URL, headers, meta): a few MB at most
 
 # Outputs of one callback processed at once. Scrapy starts this many asyncio tasks for
 # every response, whatever it yields (the default 100 cost ~1.5 ms of CPU a response);

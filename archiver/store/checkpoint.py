@@ -2,9 +2,10 @@
 
 In WAL mode a commit only appends to the write-ahead log; copying the log into the
 archive file (a checkpoint, which fsyncs the file) is done by the COMMIT that takes the
-log past 1,000 pages. A crawl commits once per stored article from its download loop, so
-that loop stopped for an fsync every few hundred articles: ~0.4 ms of waiting per article
-on this project's machines (bench/crawl_bench.py). Here the writer's own connection never
+log past 1,000 pages. A crawl that stored from its download loop stopped that loop for an
+fsync every few hundred articles: ~0.4 ms of waiting per article on this project's machines
+(bench/crawl_bench.py). (Its page-processing pool stores the articles now, archiver.crawl.keep;
+the loop still commits listings and frontier rows.) Here the writer's own connection never
 checkpoints (``wal_autocheckpoint = 0``) and a thread does, every ``interval`` seconds, on
 a connection of its own (one thread per archive and process, whatever its writers). The
 checkpoints are PASSIVE: they copy what no reader still needs and never wait for the
