@@ -469,6 +469,31 @@ def test_source_and_author_written_by_script_and_empty_ones_are_null() -> None:
     assert extract(_scripted(empty), NO_DATE_URL).source is None
 
 
+@pytest.mark.parametrize(("below", "source"), [
+    pytest.param("<script>var ly=''; if(ly!=''){document.write(ly);}</script>", None, id="empty-write"),
+    pytest.param("<script>document.write(ly);</script>", None, id="unknown-write"),
+    pytest.param("<script>var ly='示例日报'; document.write(ly);</script>", "示例日报", id="known-write"),
+])
+def test_lone_label_whose_value_a_script_writes_never_takes_the_next_line(below: str, source: str | None) -> None:
+    """Rule empty-label-is-empty for a label alone in its block: a script right after it writes
+    the value there (empty here, or beyond reading), so the next block, a department's name
+    printed for another purpose, is not the 来源. A value the script does write is read even
+    with a rendered date line on the page."""
+    toolbar = (f"<div>发布时间：2021-05-10</div><div>来源：{below}</div>"
+               "<div class='dept'>示例市应急管理局</div>")
+    art = extract(_scripted(toolbar), NO_DATE_URL)
+    assert art.source == source
+    assert art.published_at == "2021-05-10"
+
+
+def test_lone_label_without_a_script_still_takes_the_next_line() -> None:
+    """Rule dangling-label stays for dt/dd and stacked cells: 来源： in one block, its value in
+    the next."""
+    toolbar = "<dl><dt>发布时间：</dt><dd>2021-05-10</dd><dt>来源：</dt><dd>示例市应急管理局</dd></dl>"
+    art = extract(_scripted(toolbar), NO_DATE_URL)
+    assert (art.source, art.published_at) == ("示例市应急管理局", "2021-05-10")
+
+
 @pytest.mark.parametrize(("code", "line"), [
     ("var a = '来源：'; a += \"示例\\u65e5报\"; document.write(a);", "来源：示例日报"),  # += and \u escapes
     ("var s='x2020-05-06'; document.write('日期：' + s.substr(1, 10));", "日期：2020-05-06"),

@@ -20,9 +20,9 @@ from archiver.extraction.article import Article
 from archiver.extraction.clean import TAIL_CUT, boiler_rule, is_widget_label, link_list_tail, prune
 from archiver.extraction.dates import find_dates
 from archiver.extraction.dom import BlockStats, Line, drop_keeping_tail, norm, parse, text_content, text_lines
-from archiver.extraction.metaline import PUBLISHER_LABELS, best_fields, doc_fields, is_meta_line
+from archiver.extraction.metaline import PUBLISHER_LABELS, best_fields, doc_fields, has_dangling, is_meta_line
 from archiver.extraction.pagekind import classify_content, classify_raw
-from archiver.extraction.scriptwrite import script_fields
+from archiver.extraction.scriptwrite import script_fields, written_labels
 from archiver.extraction.selectors import select, select_text
 from archiver.extraction.spam import is_spam, may_hold_spam
 from archiver.listings.html import page_base
@@ -307,13 +307,17 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
         # over lines (a 印发 notice's two-line heading), is heading, not text; a one-line repeat
         # is already left out by the edge cleaning
         body_lines = body_lines[found[1]:]
-    regions = [best_fields(header), best_fields(edge_meta), best_fields(after), best_fields(hidden)]
-    if not any("published_at" in best for best in regions):
+    labelled = (header, edge_meta, after, hidden)
+    # a label alone on its line takes the next line as its value, unless a script writes the
+    # value there (looked for only then: most pages have no lone label)
+    written = written_labels(root) if any(map(has_dangling, labelled)) else frozenset()
+    regions = [best_fields(part, written) for part in labelled]
+    if written or not any("published_at" in best for best in regions):
         # Rule script-written-label: with no labelled date line, a script that writes its value at
         # a label ("发布时间：<script>document.write(pubdata)</script>") shows the date there; its
         # lines rank after the rendered ones and before hidden text. Read only when no date line
-        # is (then about 0.2 ms a page, from the look for document.write; a page with a date
-        # line pays nothing)
+        # is, or a lone label has its value written by a script (then about 0.2 ms a page, from
+        # the look for document.write; other pages pay nothing)
         regions.insert(3, script_fields(root))
     documents = doc_fields(outside)
     published, date_rule = _date(root, meta, sel, regions, header, url, _card_date(documents))

@@ -137,25 +137,34 @@ def parse_line(text: str) -> list[Field]:
     return fields
 
 
-def best_fields(lines: list[str]) -> dict[str, Field]:
-    """Per field, the most specific label; among equals, the first line."""
+def best_fields(lines: list[str], written: frozenset[str] = frozenset()) -> dict[str, Field]:
+    """Per field, the most specific label; among equals, the first line. `written`: labels whose
+    value a script writes in place (join_dangling)."""
     best: dict[str, Field] = {}
-    for text in join_dangling(lines):
+    for text in join_dangling(lines, written):
         for f in parse_line(text):
             if f.field not in best or f.rank < best[f.field].rank:
                 best[f.field] = f
     return best
 
 
-def join_dangling(lines: list[str]) -> list[str]:
-    """Lines with a label alone joined to the value on the next line (dt/dd, stacked cells)."""
+def join_dangling(lines: list[str], written: frozenset[str] = frozenset()) -> list[str]:
+    """Lines with a label alone joined to the value on the next line (dt/dd, stacked cells).
+    A label in `written` is not alone: a script writes its value right after it (empty, or
+    unknown to us), so the next line is something else (Rule empty-label-is-empty)."""
     out: list[str] = []
     for i, text in enumerate(lines):
-        if out and _DANGLING.match(lines[i - 1]) and not LABEL_RE.match(text):
+        if out and (m := _DANGLING.match(lines[i - 1])) and not LABEL_RE.match(text) \
+                and label_of(m) not in written:
             out[-1] = f"{out[-1]}{text}"
         else:
             out.append(text)
     return out
+
+
+def has_dangling(lines: list[str]) -> bool:
+    """Some line is a label alone (join_dangling would join it to the next)."""
+    return any(_DANGLING.match(text) for text in lines)
 
 
 def is_meta_line(text: str) -> bool:

@@ -23,7 +23,14 @@ from dataclasses import replace
 from lxml import etree
 
 from archiver.extraction.dom import SKIP_TAGS, norm, tag_of
-from archiver.extraction.metaline import ENDING_LABEL, MAY_HOLD_LABEL, Field, best_fields, is_meta_line
+from archiver.extraction.metaline import (
+    ENDING_LABEL,
+    MAY_HOLD_LABEL,
+    Field,
+    best_fields,
+    is_meta_line,
+    label_of,
+)
 
 # One token per match, comments as "" (the group does not take part); a dotted name
 # ("document.write", "s.substring") is one token, and "==", "!=", "+=" are tokens of their own,
@@ -66,6 +73,19 @@ def script_lines(root: etree._Element) -> list[str]:
         if is_meta_line(line):  # a label before the script, or one the script writes first
             lines.append(line)
     return lines
+
+
+def written_labels(root: etree._Element) -> frozenset[str]:
+    """The labels ("来源") right before a script that writes: the page shows that script's
+    output as the label's value, whatever it is (empty, or beyond script_lines' reading), so
+    the line after the label is not its value."""
+    found: set[str] = set()
+    body = root.find("body")
+    for script in (body if body is not None else root).iter("script"):
+        if script.text and "document.write" in script.text \
+                and (m := ENDING_LABEL.search(_text_before(script))):
+            found.add(label_of(m))
+    return frozenset(found)
 
 
 def _label_before(script: etree._Element) -> str:
