@@ -68,9 +68,14 @@ def test_articletitle_with_appended_document_number_is_the_headline() -> None:
 
 # --- 2. empty labels are empty ------------------------------------------------------------
 
-def test_empty_source_label_before_print_is_null() -> None:
+@pytest.mark.parametrize("widgets", [
+    pytest.param("<span></span> 打印 关闭", id="plain"),
+    pytest.param(" 【<a href='javascript:window.print()'>打印</a>】【<a>关闭</a>】", id="bracketed"),
+    pytest.param("<span></span>[ 字体：大 中 小 ]", id="font-size-box"),
+])
+def test_empty_source_label_before_print_is_null(widgets: str) -> None:
     html = _page("", "<h1>关于做好2021年度重点工作的通知</h1>"
-                 "<div class='info'>发布时间：2021-05-10 来源：<span></span> 打印 关闭</div>"
+                 f"<div class='info'>发布时间：2021-05-10 来源：{widgets}</div>"
                  f"<div class='TRS_Editor'>{BODY}</div>")
     art = extract(html, URL)
     assert art.source is None

@@ -81,13 +81,15 @@ _WIDGET_WORDS = frozenset((*FIELD_LABELS["stop"], "打印本页", "关闭窗口"
                            "大", "中", "小", "默认", "扫一扫", "微信", "微博"))
 
 
+# the value's first word: brackets end it too ("来源：【打印】【关闭】" opens with 打印)
+_FIRST_WORD = re.compile(r"[^\s【】\[\]()（）:：]+")
 _GLUED_WIDGET = re.compile(r"(?:参与互动|我要评论|发表评论|我要分享|分享到|分享|打印本页|打印|收藏|纠错|关闭窗口|关闭|手机看|扫一扫)+$")
 
 
 def _clean(field: str, value: str) -> str:
     if field == "published_at":  # "2023-10-23  08:59": the date parser reads past double spaces
         return value.strip()[:_MAX_LEN[field]]
-    first = value.split(maxsplit=1)[0].strip("【】[]()（）:：") if value.strip() else ""
+    first = m.group() if (m := _FIRST_WORD.search(value)) else ""
     if first in _WIDGET_WORDS:
         return ""
     value = _CUT.split(value.strip(), maxsplit=1)[0].strip(" :：,，;；、【】[]()（）")
