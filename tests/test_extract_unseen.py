@@ -188,6 +188,22 @@ def test_content_source_meta_then_publisher_when_no_visible_source() -> None:
     assert without.doc_fields["发布机构"] == "示例市司法局"
 
 
+@pytest.mark.parametrize(("line", "source"), [
+    pytest.param("2021-05-10 09:30 示例市教育局", "示例市教育局", id="after-spaces"),
+    pytest.param("2021-05-10 09:30 | 示例市教育局 | 浏览 12 次", "示例市教育局", id="pipe-segment"),
+    pytest.param("2021年05月10日｜示例市教育局", "示例市教育局", id="full-width-pipe"),
+    pytest.param("2021-05-10 星期一", None, id="weekday-is-no-source"),
+    pytest.param("2021-05-10 | 示例市教育局召开全市教育工作会议暨2021年度表彰大会", None, id="long-segment-is-no-name"),
+])
+def test_unlabelled_source_printed_after_the_date(line: str, source: str | None) -> None:
+    """Portals print the source unlabelled after the date, on its own or as a pipe segment."""
+    html = _page("", f"<h1>关于做好2021年度重点工作的通知</h1><div class='info'>{line}</div>"
+                 f"<div class='TRS_Editor'>{BODY}</div>")
+    art = extract(html, URL)
+    assert art.source == source
+    assert art.published_at.startswith("2021-05-10")
+
+
 def test_undated_document_among_many_links_is_kept_and_flagged() -> None:
     nav = "".join(f"<li><a href='/a{i}.html'>关于开展第{i}批市场主体信用修复工作的通知公告</a></li>" for i in range(14))
     html = _page("", f"<ul class='nav'>{nav}</ul><h1>关于做好2021年度重点工作的通知</h1>"

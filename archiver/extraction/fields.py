@@ -50,8 +50,10 @@ _BYLINE_WRAP = re.compile(r"^[【\[（(]\s*|\s*(?:报道)?\s*[】\]）)]?$")
 Result = tuple[str, str] | None
 _DOC_DATE_LABEL = re.compile(
     r"(成文|实施|生效|施行|失效|废止|印发|发文|有效期至|截止)\s*(日\s*期|时\s*间)?\s*[:：]?\s*$")
+# the name ends the line, or its segment when pipes part the line ("2024-03-05 10:00 | 某某局 | 浏览 10 次")
 _DATE_THEN_NAME = re.compile(
-    r"^\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s+(?P<name>[\u4e00-\u9fffA-Za-z·]{2,12})$"
+    r"^\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"(?:\s+(?P<name>[\u4e00-\u9fffA-Za-z·]{2,12})$|\s*[|｜]\s*(?P<segment>[\u4e00-\u9fffA-Za-z·]{2,12})\s*(?:[|｜]|$))"
 )
 
 
@@ -218,11 +220,15 @@ def line_above_metaline(lines: Sequence[str]) -> Result:
     return None
 
 
+_WEEKDAY = ("星期", "周")
+
+
 def source_after_date(header: Sequence[str]) -> Result:
     """"2019年10月23日 09:05 环球网": portals print the source, unlabelled, after the date."""
     for line in header:
-        if (m := _DATE_THEN_NAME.match(line)) and not m["name"].startswith(("星期", "周")):
-            return m["name"], "header-after-date"
+        m = _DATE_THEN_NAME.match(line)
+        if m and not (name := m["name"] or m["segment"]).startswith(_WEEKDAY):
+            return name, "header-after-date"
     return None
 
 
