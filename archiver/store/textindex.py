@@ -12,6 +12,7 @@ indexed or queued, never half; search reads queued articles by substring meanwhi
 from __future__ import annotations
 
 import logging
+import operator
 
 from sqlite_utils import Database
 
@@ -35,7 +36,11 @@ def grams(text: str | None) -> str | None:
     two equal), about three times faster than cutting them in SQL."""
     if not text:
         return None
-    return " ".join(text[i:i + 2] for i in range(len(text)))
+    if len(text) < 2:
+        return text
+    # pairs through C-level map: a third faster than slicing windows in a generator; the last
+    # character is a window of its own, as substr() gives it in SQL
+    return " ".join(map(operator.add, text, text[1:])) + " " + text[-1]
 
 
 def unindexed(db: Database) -> int:
