@@ -191,6 +191,21 @@ def test_fast_path_proves_clean_text_clean() -> None:
     assert report == RepairReport(text=text, changed=False)
 
 
+@pytest.mark.parametrize("text", [
+    "皓月当空，馥郁芬芳", "皎洁的月光", "一只红尾鸲鸟", "金棕榈 前", "棕榈树下",
+])
+def test_rare_characters_of_the_marker_rows_are_no_sign_of_damage(text: str) -> None:
+    """皓 馥 皎 鸲 lead four-byte UTF-8 readings (CJK Extension B, which no page means) and
+    榈 before a space leaves a continuation byte where a character must start: real text,
+    so the fast path holds and no span search is paid."""
+    assert not suspicious(text)
+
+
+def test_an_emoji_read_as_gbk_is_still_a_sign_of_damage() -> None:
+    broken = "点赞😀支持".encode().decode("gbk", errors="replace")
+    assert suspicious(broken)
+
+
 def test_report_is_replayable() -> None:
     text = "来源：" + "朔州市融媒体中心".encode().decode("latin-1") + " 作者"
     report = repair(text)

@@ -122,14 +122,24 @@ def _confirmed(text: str, i: int, family: str) -> bool:
     one or by ASCII (why: 浏 in 浏览 and 鎮 in 鎮江 are real characters from the marker
     rows, but E4 AF C0 is no UTF-8, and 鎮江 reads as one rare character at most)."""
     raw = b"".join(_encode(ch, family) for ch in text[i : i + 3])
-    if len(raw) < 3 or raw[0] >= 0xF0:
+    if len(raw) < 3 or (raw[0] >= 0xF0 and len(raw) < 4):
         return True
+    if raw[0] >= 0xF0:
+        # four bytes: an emoji or pictograph read wrong (😀 as 馃榾) is worth a search; the rare
+        # characters that lead the others (皓 馥 皎 鸲: F0 A9...) would read as CJK Extension B
+        # or worse, which no page means, and sent 8 of 22 big clean pages into a search
+        try:
+            return "\U0001f000" <= raw[:4].decode("utf-8") <= "\U0001faff"
+        except UnicodeDecodeError:
+            return False
     try:
         if not _plausible_char(raw[:3].decode("utf-8")):
             return False
     except UnicodeDecodeError:
         return False
     rest = raw[3:6]
+    if rest and 0x80 <= rest[0] < 0xC2:  # a continuation byte where a character must start
+        return False
     if len(rest) < 3 or rest[0] < 0x80:
         return True
     try:
