@@ -158,6 +158,19 @@ def test_column_label_h3_above_the_headline_is_not_the_title() -> None:
     assert extract(html, URL).title == "关于做好2021年度重点工作的通知"
 
 
+def test_longer_sub_headline_under_the_headline_is_not_the_title() -> None:
+    """Two headings of one level, the second (centred, longer) right above the date line: it
+    is the first one's sub-headline, so sitting on the date line does not make it the title
+    (a <title> with the site name only gives no agreement either way)."""
+    html = _page("", "<div class='box'><h3><span>示例市街舞行业团工委成立</span></h3>"
+                 "<center><h3><span>“献礼百年·红遍京城”——全市首家街舞行业团工委成立</span></h3></center>"
+                 "<h4>来源：<span></span> 发布时间：<span>2021-05-10</span></h4>"
+                 f"<div class='content'>{BODY}</div></div>", title="示例青年网")
+    art = extract(html, URL)
+    assert art.title == "示例市街舞行业团工委成立"
+    assert art.subtitle == "“献礼百年·红遍京城”——全市首家街舞行业团工委成立"
+
+
 def test_headline_agreement_beats_a_lone_strong_heading() -> None:
     """<title> and the line above the date agree; an h1 with the column name does not."""
     html = _page("", "<h1>政务动态</h1><div class='art'><p class='big'>关于做好2021年度重点工作的通知</p>"

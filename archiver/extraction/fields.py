@@ -177,7 +177,10 @@ def headline(root: etree._Element, title_tag: str, order: dict[etree._Element, i
         points = _headline_score(el, text, title_tag, site_part, order, body_start)
         if best is None or points > best[0]:
             best = (points, text, el, tag_of(el) if tag_of(el).startswith("h") else "headline-class")
-    if above_date is not None and (best is None or above_date[1] is not best[2]):
+    # the line above the date may be the best heading's own sub-headline (a second, longer
+    # heading right under it): then it is no rival
+    if above_date is not None and (best is None or (above_date[1] is not best[2]
+                                                    and subtitle(best[2], best[1]) != above_date[0])):
         text, el = above_date
         # a plain block scores as a title-classed one (1 point), plus one for sitting on the date line
         points = _headline_score(el, text, title_tag, site_part, order, body_start) + 1
@@ -238,6 +241,13 @@ def title_from_tag(title_tag: str) -> Result:
     return (max(parts, key=len), "title-tag") if parts else None
 
 
+def _lone_heading(el: etree._Element, text: str) -> etree._Element:
+    """The heading that a wrapper holds alone (<center><h3>副题</h3></center>), else `el`."""
+    if len(el) == 1 and tag_of(el[0]) in ("h2", "h3", "h4") and norm(text_content(el[0])) == text:
+        return el[0]
+    return el
+
+
 def subtitle(title_el: etree._Element | None, title: str) -> str | None:
     """A short heading right after the headline (h2/h3 or a sub-title class)."""
     if title_el is None:
@@ -250,6 +260,7 @@ def subtitle(title_el: etree._Element | None, title: str) -> str | None:
             sib = sib.getnext()
             continue
         text = norm(text_content(sib))
+        sib = _lone_heading(sib, text)
         if text and (tag_of(sib) in ("h2", "h3", "h4") or _SUBTITLE_ATTR.search(sib.get("class") or "")):
             return text if 4 <= len(text) <= 80 and text != title and "：" not in text[:6] else None
         if text:
