@@ -223,14 +223,16 @@ def line_above_metaline(lines: Sequence[str]) -> Result:
     return None
 
 
-_WEEKDAY = ("星期", "周")
+# after the date but not a source: the weekday, and the IP location that platforms print
+# since 2022 ("2024年01月25日 18:03:35 来自内蒙古自治区")
+_NOT_A_SOURCE = ("星期", "周", "来自")
 
 
 def source_after_date(header: Sequence[str]) -> Result:
     """"2019年10月23日 09:05 环球网": portals print the source, unlabelled, after the date."""
     for line in header:
         m = _DATE_THEN_NAME.match(line)
-        if m and not (name := m["name"] or m["segment"]).startswith(_WEEKDAY):
+        if m and not (name := m["name"] or m["segment"]).startswith(_NOT_A_SOURCE):
             return name, "header-after-date"
     return None
 
