@@ -70,6 +70,10 @@ def test_spam_not_government_prose(line: str) -> None:
     ("摄影：张艳 编辑：苏芳", "staff_credits"),
     ("点击进入“文艺星青年”>>", "promo_link"),
     ("点击查看专题>>", "promo_link"),
+    ("返回首页 关闭页面", "print_close"),
+    ("【打印本文】【关闭本页】", "print_close"),
+    ("核发：admin 点击数：744 【收藏本页】", "counter"),
+    ("浏览次数：1024", "counter"),
 ])
 def test_chrome_lines_from_extract_real(line: str, rule: str) -> None:
     from archiver.extraction.clean import boiler_rule
@@ -82,6 +86,8 @@ def test_chrome_lines_from_extract_real(line: str, rule: str) -> None:
     "第【1】条",
     "点击进入系统后，按提示填写申报信息并提交。",
     "本站讯（职工通讯员 李琴雯 刘会）为深入推进党建与业务工作紧密结合",
+    "日期：2017-06-22 11:13:34 发布人：admin 浏览量：744",  # the metadata line: read for its date
+    "平台上线以来访问量超过100万人次，点击数持续增长。",
 ])
 def test_chrome_line_rules_spare_prose(line: str) -> None:
     from archiver.extraction.clean import boiler_rule

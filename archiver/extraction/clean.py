@@ -33,7 +33,12 @@ _CENTER = re.compile(r"text-align\s*:\s*center", re.I)
 BOILER_LINES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("font_size", re.compile(r"^【?\s*(字体|字号)\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中")),
     ("print_close",
-     re.compile(r"^(【?\s*(打印本页|打印|关闭窗口|关闭|返回顶部|返回首页|收藏|纠错)\s*】?\s*)+$")),
+     re.compile(r"^(【?\s*(打印本页|打印本文|打印此页|打印|关闭窗口|关闭页面|关闭本页|关闭|返回顶部|返回首页|返回列表"
+                r"|收藏本页|加入收藏|收藏|纠错)\s*】?\s*)+$")),
+    # a hit counter's line ("核发：admin 点击数：744 【收藏本页】"): a count after a colon is never
+    # prose. Not a line with a date: that is the metadata line, read for the date before it goes
+    ("counter", re.compile(r"^(?!.*\d{4}[-/年.]\d{1,2}).*"
+                           r"(点击数|点击率|点击量|浏览次数|浏览量|阅读量|阅读数|阅读次数|访问量|访问次数)\s*[:：]\s*\d+")),
     ("prev_next", re.compile(r"^(上一篇|下一篇|上一条|下一条)\s*[:：]?")),
     ("share", re.compile(r"^(分享到|分享|扫一扫|微信扫一扫|打开微信)")),
     ("editor", re.compile(r"^[【\[（(]?\s*(责任编辑|责编|编辑|审核|校对|监制)\s*[:：|｜]")),
