@@ -50,10 +50,13 @@ _BYLINE_WRAP = re.compile(r"^[【\[（(]\s*|\s*(?:报道)?\s*[】\]）)]?$")
 Result = tuple[str, str] | None
 _DOC_DATE_LABEL = re.compile(
     r"(成文|实施|生效|施行|失效|废止|印发|发文|有效期至|截止)\s*(日\s*期|时\s*间)?\s*[:：]?\s*$")
-# the name ends the line, or its segment when pipes part the line ("2024-03-05 10:00 | 某某局 | 浏览 10 次")
+# the name ends the line (an IP location may follow it: "09:52:19政能亮 来自北京市"), or its
+# segment when pipes part the line ("2024-03-05 10:00 | 某某局 | 浏览 10 次"); after a time the
+# name may be glued to it (no digit can start a name)
 _DATE_THEN_NAME = re.compile(
-    r"^\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?"
-    r"(?:\s+(?P<name>[\u4e00-\u9fffA-Za-z·]{2,12})$|\s*[|｜]\s*(?P<segment>[\u4e00-\u9fffA-Za-z·]{2,12})\s*(?:[|｜]|$))"
+    r"^\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?\s*|\s+|(?=\s*[|｜]))"
+    r"(?:(?P<name>[\u4e00-\u9fffA-Za-z·]{2,12})(?:\s+(?:来自|IP属地[:：]?\s*)[\u4e00-\u9fff]{2,8})?$"
+    r"|\s*[|｜]\s*(?P<segment>[\u4e00-\u9fffA-Za-z·]{2,12})\s*(?:[|｜]|$))"
 )
 
 
