@@ -74,6 +74,8 @@ def test_spam_not_government_prose(line: str) -> None:
     ("【打印本文】【关闭本页】", "print_close"),
     ("核发：admin 点击数：744 【收藏本页】", "counter"),
     ("浏览次数：1024", "counter"),
+    ("图为李博灏在瑞士日内瓦联合国欧洲总部的近影。", "caption"),
+    ("（上图为活动现场）", "caption"),
 ])
 def test_chrome_lines_from_extract_real(line: str, rule: str) -> None:
     from archiver.extraction.clean import boiler_rule

@@ -171,6 +171,23 @@ def test_longer_sub_headline_under_the_headline_is_not_the_title() -> None:
     assert art.subtitle == "“献礼百年·红遍京城”——全市首家街舞行业团工委成立"
 
 
+def test_reposted_document_keeps_its_own_centred_heading_in_the_body() -> None:
+    """A site reposts a notice under its own news headline: the centred block atop the text is
+    the document's name and 文号, not the headline again, so it stays as text; a centred
+    block that repeats the headline still leaves."""
+    doc = ("<p style='text-align:center'><strong>示例市人民政府办公室</strong></p>"
+           "<p style='text-align:center'><strong>关于进一步做好防汛工作的通知</strong></p>"
+           "<p style='text-align:center'>示政办明电〔2021〕3号</p>")
+    html = _page("", "<div class='tit'>市政府部署防汛：严防山洪地质灾害</div><div>发布时间：2021-05-10</div>"
+                 f"<div class='TRS_Editor'>{doc}{BODY}</div>")
+    art = extract(html, URL)
+    assert art.title == "市政府部署防汛：严防山洪地质灾害"
+    assert art.body.split("\n")[:3] == ["示例市人民政府办公室", "关于进一步做好防汛工作的通知", "示政办明电〔2021〕3号"]
+    again = _page("", "<div class='tit'>关于进一步做好防汛工作的通知</div><div>发布时间：2021-05-10</div>"
+                  f"<div class='TRS_Editor'>{doc}{BODY}</div>")
+    assert extract(again, URL).body.startswith(PARA)
+
+
 def test_headline_agreement_beats_a_lone_strong_heading() -> None:
     """<title> and the line above the date agree; an h1 with the column name does not."""
     html = _page("", "<h1>政务动态</h1><div class='art'><p class='big'>关于做好2021年度重点工作的通知</p>"

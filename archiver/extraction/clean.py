@@ -46,7 +46,7 @@ BOILER_LINES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("credit", re.compile(r"^[（(]?(本文来源|图片来源|视频来源|本文来自|来源于网络|本文原标题|原文标题)")),
     ("video_label", re.compile(r"^视频\s*[-—：:]")),
     ("caption", re.compile(
-        r"^▲|(摄|摄影|供图|资料图|图源网络|配图)\s*[)）]?$|[（(](视频截图|资料图片?|视觉中国|图片来源[^)）]*|[A-Z]{2,6})[)）]$"
+        r"^▲|^[（(]?[上下左右中]{0,2}图为|(摄|摄影|供图|资料图|图源网络|配图)\s*[)）]?$|[（(](视频截图|资料图片?|视觉中国|图片来源[^)）]*|[A-Z]{2,6})[)）]$"
     )),
     ("footer", re.compile(r"ICP备|公网安备|网站标识码|版权所有|Copyright|©", re.I)),
     ("correction", re.compile(r"^【\s*纠错\s*】")),
@@ -167,6 +167,14 @@ def _leading_centred(tree: etree._Element) -> list[etree._Element]:
     return out
 
 
+def _repeats(lines: list[str], title: str) -> bool:
+    """The lines say the title again, in part or in whole (half the character pairs of the
+    shorter one shared): a 引题/主题/副题 block around the headline."""
+    texts = ("".join("".join(lines).split()), "".join(title.split()))
+    pairs = [{t[i:i + 2] for i in range(len(t) - 1)} for t in texts]
+    return len(pairs[0] & pairs[1]) * 2 >= min(map(len, pairs))
+
+
 def _player_widgets(tree: etree._Element) -> list[etree._Element]:
     """Rule player-widget: a scripted video player saved with the page is a <video> without a
     source inside the player's skeleton, whose text is control labels (倍速, 高清, 00:00, 播放失败),
@@ -185,14 +193,21 @@ def _player_widgets(tree: etree._Element) -> list[etree._Element]:
     return found
 
 
-def prune(container: etree._Element) -> tuple[etree._Element, list[str], list[str]]:
+def prune(container: etree._Element, title: str | None = None) -> tuple[etree._Element, list[str], list[str]]:
     """A cleaned copy of the container, the hidden text removed (kept for metadata) and the
-    lines of the leading centred block removed (a repeated headline, kept to read it)."""
+    lines of the leading centred block removed (a repeated headline, kept to read it).
+
+    Rule reposted-document-heading: a centred block that does not repeat `title` (found
+    outside the body) is the heading of a document the page reposts under its own headline
+    (the State Council notice's name and 文号), and stays as text."""
     tree = copy.deepcopy(container)
     tree.tail = None
     hidden: list[str] = []
-    doomed: list[etree._Element] = _leading_centred(tree) + _player_widgets(tree)
-    heading = [line.text for el in doomed for line in text_lines(el)]
+    leading = _leading_centred(tree)
+    heading = [line.text for el in leading for line in text_lines(el)]
+    if title and heading and not _repeats(heading, title):
+        leading, heading = [], []
+    doomed: list[etree._Element] = leading + _player_widgets(tree)
     for el in tree.iter():
         tag = tag_of(el)
         if el is tree:

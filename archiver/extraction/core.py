@@ -372,7 +372,7 @@ def _body(choice: body_mod.Choice | None, title: str | None
           ) -> tuple[list[str], list[str], str | None, list[str], etree._Element | None, list[str]]:
     if choice is None:
         return [], [], None, [], None, []
-    tree, hidden, heading = prune(choice.element)
+    tree, hidden, heading = prune(choice.element, title)
     body_lines, edge_meta = _clean_lines([ln.text for ln in text_lines(tree)], title)
     body_lines = body_lines[:len(body_lines) - link_list_tail(body_lines, tree)]
     html = etree.tostring(tree, encoding="unicode", method="html")
