@@ -236,6 +236,21 @@ def test_unlabelled_source_printed_after_the_date(line: str, source: str | None)
     assert art.published_at.startswith("2021-05-10")
 
 
+@pytest.mark.parametrize(("header", "source"), [
+    pytest.param("<p>新华社</p><p>2021-05-10 18:13</p>", "新华社", id="agency-above-the-date"),
+    pytest.param("<div>示例党员网 <a>分享</a> <a>打印</a></div><div>发布时间：2021-05-10</div>", "示例党员网",
+                 id="site-under-the-headline-then-widgets"),
+    pytest.param("<div>发布时间：2021-05-10</div><ul class='bar'><li>微信</li><li>人人</li><li>开心网</li>"
+                 "<li>豆瓣</li></ul>", None, id="share-bar-network"),
+    pytest.param("<p>示例日报社记者 张三</p><p>2021-05-10</p>", None, id="reporter-byline"),
+])
+def test_outlet_named_alone_by_the_headline_or_date_is_the_source(header: str, source: str | None) -> None:
+    html = _page("", f"<h1>关于做好2021年度重点工作的通知</h1>{header}<div class='TRS_Editor'>{BODY}</div>")
+    art = extract(html, URL)
+    assert art.source == source
+    assert art.published_at.startswith("2021-05-10")
+
+
 def test_undated_document_among_many_links_is_kept_and_flagged() -> None:
     nav = "".join(f"<li><a href='/a{i}.html'>关于开展第{i}批市场主体信用修复工作的通知公告</a></li>" for i in range(14))
     html = _page("", f"<ul class='nav'>{nav}</ul><h1>关于做好2021年度重点工作的通知</h1>"

@@ -223,7 +223,7 @@ def _source(root: etree._Element, meta: dict[str, str], sel: Mapping[str, Sequen
                     for best in regions]
     if (found := _labelled("source", source_lines)) or (found := _strong_meta("source", meta, title)):
         return found
-    if found := fl.source_after_date(header):
+    if found := fl.source_after_date(header, title):
         return found
     if found := _labelled("source", regions):  # a labelled 发布机构/发布机关 line
         return found

@@ -23,7 +23,7 @@ from archiver.extraction.dom import (
     text_lines,
     text_longer,
 )
-from archiver.extraction.metaline import DOC_RE, Field, is_meta_line
+from archiver.extraction.metaline import DOC_RE, WIDGET_WORDS, Field, is_meta_line
 
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|–|-\s|\s-)\s*")
 # headline candidates: every heading, and these blocks when their class or id says title
@@ -226,17 +226,28 @@ def line_above_metaline(lines: Sequence[str]) -> Result:
     return None
 
 
+# a news agency, paper, broadcaster or site by the ending of its name
+_OUTLET_LINE = re.compile(r"^(?P<name>[\u4e00-\u9fff]{1,10}(?:社|网|报|电视台|电台|新闻|杂志))(?:\s|$)")
 # after the date but not a source: the weekday, and the IP location that platforms print
 # since 2022 ("2024年01月25日 18:03:35 来自内蒙古自治区")
 _NOT_A_SOURCE = ("星期", "周", "来自")
 
 
-def source_after_date(header: Sequence[str]) -> Result:
-    """"2019年10月23日 09:05 环球网": portals print the source, unlabelled, after the date."""
+def source_after_date(header: Sequence[str], title: str | None = None) -> Result:
+    """"2019年10月23日 09:05 环球网": portals print the source, unlabelled, after the date.
+    Rule outlet-line: or alone on a line right under the headline or next to the date line, a
+    news outlet's name ("新华社", "共产党员网"), only widgets after it (分享 打印); a share bar's
+    list (人人 开心网 豆瓣) sits apart from both."""
     for line in header:
         m = _DATE_THEN_NAME.match(line)
         if m and not (name := m["name"] or m["segment"]).startswith(_NOT_A_SOURCE):
             return name, "header-after-date"
+    for i, line in enumerate(header):
+        near = [header[k] for k in (i - 1, i + 1) if 0 <= k < len(header)]
+        if line != title and (m := _OUTLET_LINE.match(line)) \
+                and any(text == title or find_dates(text) for text in near) \
+                and all(word.strip("【】[]") in WIDGET_WORDS for word in line[m.end("name"):].split()):
+            return m["name"], "header-outlet"
     return None
 
 

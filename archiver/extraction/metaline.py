@@ -77,7 +77,7 @@ class Field:
 
 # Rule empty-label: "来源：<span></span> 打印 关闭" renders as "来源： 打印 关闭"; a value that
 # opens with a page widget's word is an empty label, never a source named 打印
-_WIDGET_WORDS = frozenset((*FIELD_LABELS["stop"], "打印本页", "关闭窗口", "收藏", "纠错", "返回", "返回顶部",
+WIDGET_WORDS = frozenset((*FIELD_LABELS["stop"], "打印本页", "关闭窗口", "收藏", "纠错", "返回", "返回顶部",
                            "大", "中", "小", "默认", "扫一扫", "微信", "微博"))
 
 
@@ -90,7 +90,7 @@ def _clean(field: str, value: str) -> str:
     if field == "published_at":  # "2023-10-23  08:59": the date parser reads past double spaces
         return value.strip()[:_MAX_LEN[field]]
     first = m.group() if (m := _FIRST_WORD.search(value)) else ""
-    if first in _WIDGET_WORDS:
+    if first in WIDGET_WORDS:
         return ""
     value = _CUT.split(value.strip(), maxsplit=1)[0].strip(" :：,，;；、【】[]()（）")
     value = value.split(" ", 1)[0] if field == "source" else value  # "新华社 举报": widget text follows
