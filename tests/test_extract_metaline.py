@@ -14,12 +14,13 @@ LINES = [
     ("日期：2021-04-29  来源： ", {"published_at": "2021-04-29"}),
     ("时间：2019-09-25 作者：网络整理 阅读： 1644", {"published_at": "2019-09-25", "author": "网络整理"}),
     ("发布时间：2023-10-23 08:59 浏览次数： 信息来源： 市府办", {"published_at": "2023-10-23 08:59", "source": "市府办"}),
-    ("2019-12-10 07:57:40 来源： 新华网", {"source": "新华网"}),
+    # a date right before the first label is the line's date (rule date-before-label)
+    ("2019-12-10 07:57:40 来源： 新华网", {"published_at": "2019-12-10 07:57:40", "source": "新华网"}),
     ("来源于：东区办事处", {"source": "东区办事处"}),
     ("稿源：省消保委秘书处", {"source": "省消保委秘书处"}),
     ("文章来源：市卫健委　作者：张三　责任编辑：李四", {"source": "市卫健委", "author": "张三", "editor": "李四"}),
     ("【责任编辑:张樵苏】", {"editor": "张樵苏"}),
-    ("2020-02-29 18:34:31 来源: 新华社 举报", {"source": "新华社"}),
+    ("2020-02-29 18:34:31 来源: 新华社 举报", {"published_at": "2020-02-29 18:34:31", "source": "新华社"}),
     ("发表于2014-08-24 21:30| 1164次阅读| 来源CSDN| 0 条评论| 作者魏星",
      {"published_at": "2014-08-24 21:30", "source": "CSDN", "author": "魏星"}),
     ("发布机构：某某市人民政府办公室", {"source": "某某市人民政府办公室"}),
@@ -83,6 +84,18 @@ def test_extract_metaline_on_page(line: str, iso: str, source: str) -> None:
     assert art.source == source
     assert art.title == "全市召开经济工作推进会议"
     assert art.provenance["published_at"].startswith(("metaline:", "header-date"))
+
+
+def test_date_line_inside_the_text_box_is_metadata_not_text() -> None:
+    """Headline, unlabelled date then 来源, and the text in one box: the date line sits at the
+    body's top edge, where only metadata lines are taken out and read."""
+    html = ("<html><head><title>某某网</title></head><body><div class='nav'><a href='/'>首页</a></div>"
+            "<div class='textL'><h1>全市召开经济工作推进会议</h1>"
+            "<div class='info'>2014-11-12 10:40:36 来源：新疆福彩 字号：<strong>T</strong> | <strong>T</strong></div>"
+            f"<p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div></body></html>")
+    art = extract(html, "http://example.com/s?id=1")
+    assert (art.published_at, art.source) == ("2014-11-12T10:40:36+08:00", "新疆福彩")
+    assert art.body.startswith(PARA)
 
 
 def test_extract_month_day_time_takes_year_from_meta() -> None:

@@ -62,6 +62,8 @@ DOC_RE = re.compile(r"(?<![\u4e00-\u9fff])(?P<label>" + _spaced(sorted(DOC_LABEL
 
 # "发表于2014-08-24 21:30| 1164次阅读| 来源CSDN| 作者魏星": pipe-separated, labels without colons
 _SEGMENT_RE = re.compile(r"^(?P<label>" + _spaced(_ALL) + r")\s*[:：]?\s*(?P<value>.+)$")
+# a date (and time) that opens a metadata line before its first label
+_DATE_PREFIX = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*")
 _CUT = re.compile(r"\s{2,}|\s*[|｜]\s*|[】\])）]$")
 _MAX_LEN = {"source": 30, "author": 24, "editor": 24, "published_at": 40}
 
@@ -121,13 +123,17 @@ def _glued(text: str, matches: list[re.Match[str]]) -> list[re.Match[str]]:
 
 
 def parse_line(text: str) -> list[Field]:
-    """All labelled fields on one line; values end where the next label starts."""
+    """All labelled fields on one line; values end where the next label starts. Rule
+    date-before-label: a date that opens the line right before the first label
+    ("2014-11-12 10:40:36 来源：新疆福彩") is the line's date, ranked after every date label."""
     matches = list(LABEL_RE.finditer(text))
     if matches:
         matches = _glued(text, matches)
     if not matches and ("|" in text or "｜" in text):
         return _segments(text)
     fields: list[Field] = []
+    if matches and (m := _DATE_PREFIX.match(text)) and m.end() == matches[0].start():
+        fields.append(Field("published_at", "日期", m.group().strip(), len(FIELD_LABELS["published_at"])))
     for i, m in enumerate(matches):
         label = label_of(m)
         field = _LABEL_FIELD[label]
@@ -170,9 +176,14 @@ def has_dangling(lines: list[str]) -> bool:
 
 
 def is_meta_line(text: str) -> bool:
-    """A short line that starts with a label: a byline/metadata line, not body text."""
+    """A short line that starts with a label, or with a date right before one: a
+    byline/metadata line, not body text."""
     text = text.lstrip("【[（( ")
-    return len(text) <= 80 and bool(LABEL_RE.match(text) or (_SEGMENT_RE.match(text) and "|" in text[:8]))
+    if len(text) > 80:
+        return False
+    if (m := _DATE_PREFIX.match(text)) and LABEL_RE.match(text, m.end()):
+        return True
+    return bool(LABEL_RE.match(text) or (_SEGMENT_RE.match(text) and "|" in text[:8]))
 
 
 def doc_fields(lines: list[str]) -> dict[str, str]:
