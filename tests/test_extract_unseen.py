@@ -223,6 +223,8 @@ def test_content_source_meta_then_publisher_when_no_visible_source() -> None:
     pytest.param("2021-05-10 09:30 | 示例市教育局 | 浏览 12 次", "示例市教育局", id="pipe-segment"),
     pytest.param("2021年05月10日｜示例市教育局", "示例市教育局", id="full-width-pipe"),
     pytest.param("2021-05-10 星期一", None, id="weekday-is-no-source"),
+    pytest.param("2021年05月10日 <span></span> <span onclick='window.print()'>打印本页</span>", None,
+                 id="print-widget-is-no-source"),
     pytest.param("2021年05月10日 09:30:12 来自内蒙古自治区", None, id="ip-location-is-no-source"),
     pytest.param("2021-05-10 09:52:19示例日报 来自北京市", "示例日报", id="glued-to-the-time-then-ip-location"),
     pytest.param("2021-05-10 | 示例市教育局召开全市教育工作会议暨2021年度表彰大会", None, id="long-segment-is-no-name"),

@@ -240,7 +240,8 @@ def source_after_date(header: Sequence[str], title: str | None = None) -> Result
     list (人人 开心网 豆瓣) sits apart from both."""
     for line in header:
         m = _DATE_THEN_NAME.match(line)
-        if m and not (name := m["name"] or m["segment"]).startswith(_NOT_A_SOURCE):
+        name = (m["name"] or m["segment"]) if m else ""
+        if name and not name.startswith(_NOT_A_SOURCE) and name not in WIDGET_WORDS:
             return name, "header-after-date"
     for i, line in enumerate(header):
         near = [header[k] for k in (i - 1, i + 1) if 0 <= k < len(header)]
