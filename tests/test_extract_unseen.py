@@ -38,6 +38,15 @@ def test_pubdate_agreeing_with_visible_date_keeps_its_time() -> None:
     assert extract(html, URL).published_at == "2021-05-10T09:30:00+08:00"
 
 
+def test_visible_time_beats_a_pubdate_minutes_later() -> None:
+    """The same day, both with a time: the page shows 07:33, the meta (regenerated) says 07:43."""
+    html = _page('<meta name="pubDate" content="2021-05-10 07:43:25">',
+                 "<h1>关于做好2021年度重点工作的通知</h1><div>发布日期：2021-05-10 07:33:25</div>"
+                 f"<div class='TRS_Editor'>{BODY}</div>")
+    art = extract(html, URL)
+    assert (art.published_at, art.provenance["published_at"]) == ("2021-05-10T07:33:25+08:00", "metaline:发布日期")
+
+
 def test_document_card_generation_date_beats_regenerated_pubdate() -> None:
     """信息公开 pages whose only visible date is 生成日期 (or 发文日期): that one wins over PubDate."""
     card = ("<table class='xxgk'><tr><td>索引号：</td><td>11000/2021-00012</td><td>发布机构：</td><td>示例市司法局</td></tr>"

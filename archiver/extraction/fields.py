@@ -316,8 +316,9 @@ def resolve_date(meta: dict[str, str], fields: Sequence[dict[str, Field]],
     Rule visible-date-over-pubdate: PubDate and its kin are often the page's generation time
     (batch regeneration, an attachment added later); when a visible, labelled publication date
     (发布日期/发布时间 …, else the document card's 发布日期/生成日期/发文日期) names another day,
-    the visible one wins. A date a script writes at such a label (scriptwrite) is what the browser
-    shows there: it is a labelled line like the others (rule "script:发布时间"), and wins likewise."""
+    the visible one wins, and so does a visible time of day that differs from the meta's. A date
+    a script writes at such a label (scriptwrite) is what the browser shows there: it is a
+    labelled line like the others (rule "script:发布时间"), and wins likewise."""
     year = meta_tags.year_hint(meta)
     tagged = meta_tags.pick(meta, "published_at")
     strong = date_from(*tagged, year) if tagged else None
@@ -327,7 +328,10 @@ def resolve_date(meta: dict[str, str], fields: Sequence[dict[str, Field]],
     card = date_from(doc_date[0], f"doc-table:{doc_date[1]}", year) if doc_date else None
     visible = [dated for label, dated in read if label in PUBLISHED_LABELS]
     visible = visible or ([card] if card else [])
-    if strong and visible and visible[0][0].iso[:10] != strong[0].iso[:10]:
+    # another day, or the same day at another time that both show (a regeneration minutes later)
+    shown = visible[0][0] if visible else None
+    if strong and shown and (shown.iso[:10] != strong[0].iso[:10]
+                             or (shown.has_time and strong[0].has_time and shown.iso != strong[0].iso)):
         strong = None
     candidates = [c for c in (strong, *labelled, card) if c]
     if hit := _header_date(header, year):
