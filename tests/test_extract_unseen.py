@@ -150,6 +150,26 @@ def test_penalty_table_document_is_an_article() -> None:
     assert "电热水壶" in (art.body or "")
 
 
+def test_word_pasted_penalty_list_is_the_whole_table() -> None:
+    """A 权力清单-style list pasted from Word: every cell's text wrapped in <p><span>, one
+    cell long enough to look like a layout cell. The body is the table, row by row, and the
+    date line above it stays in the header."""
+    long = "对直接负责的主管人员和其他直接责任人员处二百元以上一千元以下罚款；" * 9
+    rows = [("扰乱单位秩序", "《治安管理处罚法》第23条第1款第1项", "处警告或者200元以下罚款"),
+            ("扰乱公共场所秩序", "《治安管理处罚法》第23条第1款第2项", "处警告或者200元以下罚款"),
+            ("妨碍交通工具正常行驶", "《治安管理处罚法》第23条第1款第4项", "处警告或者200元以下罚款"),
+            ("金融机构安全防范设施未经验收投入使用", "《金融机构营业场所和金库安全防范设施建设许可实施办法》", long),
+            ("非法携带枪支、弹药", "《治安管理处罚法》第32条", "处五日以下拘留或者五百元以下罚款")]
+    body = "".join(f"<tr><td><p><span>{i}.</span></p></td>" + "".join(f"<td><p><span>{c}</span></p></td>" for c in row)
+                   + "</tr>" for i, row in enumerate(rows, 1))
+    html = _page("", "<div class='detail_tit'>公安局处罚</div><div class='a2'>发布时间：2014-04-29 17:47</div>"
+                 f"<div class='con' id='content'><table>{body}</table></div>", title="行政处罚公开-示例门户网站")
+    art = extract(html, URL)
+    lines = (art.body or "").split("\n")
+    assert len(lines) == 5 and lines[0].startswith("1. 扰乱单位秩序") and "非法携带枪支" in lines[4]
+    assert art.published_at == "2014-04-29T17:47:00+08:00"
+
+
 def test_listing_with_headline_and_date_but_no_body_is_still_a_listing() -> None:
     nav = "".join(f"<li><a href='/a{i}.html'>关于开展第{i}批市场主体信用修复工作的通知公告</a>"
                   f"<span>2021-05-{i + 1:02d}</span></li>" for i in range(20))

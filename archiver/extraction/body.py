@@ -51,6 +51,7 @@ MEDIA_TAGS = ("img", "video", "embed", "object", "iframe", "source")
 # the site footer; a short article ending in a copyright line stays well below it
 _FOOTER_SHARE = 1 / 3
 _RUNNERS_UP = 4
+_DATA_ROWS = 4
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ def by_density(root: etree._Element, stats: BlockStats | None = None) -> Choice 
         stats = BlockStats()
         text_lines(root, stats=stats)
     score: dict[etree._Element, float] = {}
+    tables: dict[etree._Element, bool] = {}
     for el, own in stats.own.items():
         text = own - stats.link.get(el, 0)
         if text < 10:
@@ -119,6 +121,12 @@ def by_density(root: etree._Element, stats: BlockStats | None = None) -> Choice 
         if tag in ("td", "th") and is_data_cell(el):
             table = _table_of(holder)
             holder = table if table is not None else holder
+        elif holder is not None and tag_of(holder) in ("td", "th") and is_data_cell(holder):
+            # the same for a cell of short paragraphs (Word-pasted tables wrap every cell's
+            # text in <p><span>), in a table of rows rather than a layout's few cells
+            table = _table_of(holder)
+            if table is not None and _is_row_table(table, tables):
+                holder = table
         if holder is None:
             continue
         score[holder] = score.get(holder, 0.0) + text
@@ -139,6 +147,19 @@ def by_density(root: etree._Element, stats: BlockStats | None = None) -> Choice 
                      if not _is_footer(el, stats)), best)
     climbed = _climb(best, stats)
     return Choice(climbed, "density" if climbed is best else "density+siblings")
+
+
+def _is_row_table(table: etree._Element, seen: dict[etree._Element, bool]) -> bool:
+    """A table of data rows: at least _DATA_ROWS rows of two or more cells (a layout table
+    has a few rows, its cells side by side); remembered per table in `seen`."""
+    if table not in seen:
+        rows = 0
+        for row in table.iter("tr"):
+            rows += sum(1 for cell in row if tag_of(cell) in ("td", "th")) >= 2
+            if rows >= _DATA_ROWS:
+                break
+        seen[table] = rows >= _DATA_ROWS
+    return seen[table]
 
 
 def _is_footer(el: etree._Element, stats: BlockStats) -> bool:
