@@ -105,6 +105,16 @@ def test_extract_month_day_time_takes_year_from_meta() -> None:
     assert art.published_at == "2019-09-30T22:46:00+08:00"
 
 
+@pytest.mark.parametrize(("url", "iso"), [
+    ("http://www.example.gov.cn/zxzx/tzgg/201703/1490838146368.html", "2017-03-30"),  # year-month folder
+    ("http://www.example.gov.cn/xw/201703/t20170331_1.html", "2017-03-30"),  # the URL's date gives the year
+    ("http://example.com/s?id=1", None),  # no year anywhere: no date
+])
+def test_labelled_month_and_day_take_the_year_from_the_url(url: str, iso: str | None) -> None:
+    html = PAGE.format(title="全市召开经济工作推进会议", line="来源：市教育厅 发布时间： 03-30 点击量：35", para=PARA)
+    assert extract(html, url).published_at == iso
+
+
 def test_extract_url_date_is_last_resort() -> None:
     html = PAGE.format(title="全市召开经济工作推进会议", line="", para=PARA)
     art = extract(html, "http://www.example.gov.cn/xw/202205/t20220520_1.html")

@@ -115,6 +115,19 @@ def parse_date(text: str, year_hint: int | None = None) -> DateHit | None:
     return hits[0] if hits else None
 
 
+# a year-month folder (/tzgg/201703/): the year, and no day
+_URL_YEAR_MONTH = re.compile(r"/(?P<y>(?:19|20)\d{2})(?:0[1-9]|1[0-2])/")
+
+
+def year_from_url(url: str) -> int | None:
+    """The year the URL's path dates the page to, from a full date or a year-month folder:
+    lets a page's "发布时间： 03-30" become a full date when no meta gives the year."""
+    if hit := date_from_url(url):
+        return int(hit.iso[:4])
+    m = _URL_YEAR_MONTH.search(url)
+    return int(m["y"]) if m else None
+
+
 def date_from_url(url: str) -> DateHit | None:
     """A date in the URL path (./202205/t20220520_1.html, /art/2020/2/26/, /20200911/)."""
     for name, pattern in URL_PATTERNS.items():

@@ -12,7 +12,7 @@ from itertools import pairwise
 from lxml import etree
 
 from archiver.extraction import meta as meta_tags
-from archiver.extraction.dates import DateHit, date_from_url, find_dates, parse_date
+from archiver.extraction.dates import DateHit, date_from_url, find_dates, parse_date, year_from_url
 from archiver.extraction.dom import (
     BLOCK_TAGS,
     SKIP_TAGS,
@@ -226,6 +226,8 @@ def line_above_metaline(lines: Sequence[str]) -> Result:
     return None
 
 
+# a labelled value that is a month and day alone: "03-30", "3月30日"
+_MONTH_DAY = re.compile(r"\s*(?P<m>0?[1-9]|1[0-2])\s*[-/.月]\s*(?P<d>0?[1-9]|[12]\d|3[01])\s*日?\s*$")
 # a news agency, paper, broadcaster or site by the ending of its name
 _OUTLET_LINE = re.compile(r"^(?P<name>[\u4e00-\u9fff]{1,10}(?:社|网|报|电视台|电台|新闻|杂志))(?:\s|$)")
 # after the date but not a source: the weekday, and the IP location that platforms print
@@ -287,7 +289,11 @@ def subtitle(title_el: etree._Element | None, title: str) -> str | None:
 
 
 def date_from(value: str, rule: str, year: int | None) -> tuple[DateHit, str] | None:
+    """The date a labelled value or a meta tag gives. A value that is a month and day alone
+    ("发布时间： 03-30") is read with the year from elsewhere (a meta tag, the URL's folder)."""
     hit = parse_date(value, year)
+    if hit is None and year is not None and (m := _MONTH_DAY.match(value)):
+        hit = DateHit("%04d-%02d-%02d" % (year, int(m["m"]), int(m["d"])), "md", False)
     return (hit, rule) if hit else None
 
 
@@ -319,7 +325,7 @@ def resolve_date(meta: dict[str, str], fields: Sequence[dict[str, Field]],
     the visible one wins, and so does a visible time of day that differs from the meta's. A date
     a script writes at such a label (scriptwrite) is what the browser shows there: it is a
     labelled line like the others (rule "script:发布时间"), and wins likewise."""
-    year = meta_tags.year_hint(meta)
+    year = meta_tags.year_hint(meta) or year_from_url(url)
     tagged = meta_tags.pick(meta, "published_at")
     strong = date_from(*tagged, year) if tagged else None
     read = [(f.label, dated) for f in (best.get("published_at") for best in fields) if f
