@@ -76,6 +76,8 @@ def test_spam_not_government_prose(line: str) -> None:
     ("浏览次数：1024", "counter"),
     ("图为李博灏在瑞士日内瓦联合国欧洲总部的近影。", "caption"),
     ("（上图为活动现场）", "caption"),
+    ("本网站所刊登的通知、公告、文件等稿件，版权均属示例省教育厅网站所有", "footer"),
+    ("主办单位：示例省教育厅承办单位：示例省教育信息化管理中心", "footer"),
 ])
 def test_chrome_lines_from_extract_real(line: str, rule: str) -> None:
     from archiver.extraction.clean import boiler_rule
@@ -90,6 +92,7 @@ def test_chrome_lines_from_extract_real(line: str, rule: str) -> None:
     "本站讯（职工通讯员 李琴雯 刘会）为深入推进党建与业务工作紧密结合",
     "日期：2017-06-22 11:13:34 发布人：admin 浏览量：744",  # the metadata line: read for its date
     "平台上线以来访问量超过100万人次，点击数持续增长。",
+    "本次活动的主办单位为市文化和旅游局。",
 ])
 def test_chrome_line_rules_spare_prose(line: str) -> None:
     from archiver.extraction.clean import boiler_rule

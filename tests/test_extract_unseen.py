@@ -170,6 +170,21 @@ def test_word_pasted_penalty_list_is_the_whole_table() -> None:
     assert art.published_at == "2014-04-29T17:47:00+08:00"
 
 
+def test_notice_of_scanned_pages_never_takes_the_footer_as_its_text() -> None:
+    """A notice published as scanned page images and two download links: its text is the two
+    link lines; the footer's copyright notice (版权均属…所有, 主办单位：…) is never the body."""
+    scans = "".join(f"<p style='text-align:center'><img src='/u/2021/p{i}.jpg'></p>" for i in range(4))
+    links = "<p><a href='/u/tz.pdf'>1.通知原文下载</a></p><p><a href='/u/fj.docx'>2.通知附件下载</a></p>"
+    footer = ("<div class='foot'><p>本网站所刊登的示例省教育厅通知、公告、文件等以及其他未注明信息来源的稿件，"
+              "版权均属示例省教育厅网站所有</p><p>未经示例省教育信息化管理中心书面协议授权，不得转载、链接或以其他方式复制发表</p>"
+              "<p>主办单位：示例省教育厅承办单位：示例省教育信息化管理中心技术支持：示例教育科技有限公司</p></div>")
+    html = _page("", "<div class='textCon'><h1></h1><h3>关于开展教育云应用项目申报的通知</h3>"
+                 f"<p>来源：示例省教育厅 发布时间：2021-05-10 点击量：35</p>{scans}{links}</div>{footer}")
+    art = extract(html, URL)
+    assert art.body == "1.通知原文下载\n2.通知附件下载"
+    assert [a["ext"] for a in art.attachments] == ["pdf", "docx"]
+
+
 def test_listing_with_headline_and_date_but_no_body_is_still_a_listing() -> None:
     nav = "".join(f"<li><a href='/a{i}.html'>关于开展第{i}批市场主体信用修复工作的通知公告</a>"
                   f"<span>2021-05-{i + 1:02d}</span></li>" for i in range(20))

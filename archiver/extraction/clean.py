@@ -48,7 +48,8 @@ BOILER_LINES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("caption", re.compile(
         r"^▲|^[（(]?[上下左右中]{0,2}图为|(摄|摄影|供图|资料图|图源网络|配图)\s*[)）]?$|[（(](视频截图|资料图片?|视觉中国|图片来源[^)）]*|[A-Z]{2,6})[)）]$"
     )),
-    ("footer", re.compile(r"ICP备|公网安备|网站标识码|版权所有|Copyright|©", re.I)),
+    ("footer", re.compile(r"ICP备|公网安备|网站标识码|版权所有|版权均?(?:属|归)[^，。]{0,30}所有"
+                          r"|^主办单位\s*[:：]|Copyright|©", re.I)),
     ("correction", re.compile(r"^【\s*纠错\s*】")),
     # a page switcher of a multi-page article: 【1】【2】【3】 or [1] [2] (people.com.cn, TRS)
     ("pager", re.compile(r"^([【\[]\s*\d{1,3}\s*[】\]]\s*){2,}$")),
