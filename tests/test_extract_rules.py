@@ -91,6 +91,7 @@ def test_chrome_lines_from_extract_real(line: str, rule: str) -> None:
     "点击进入系统后，按提示填写申报信息并提交。",
     "本站讯（职工通讯员 李琴雯 刘会）为深入推进党建与业务工作紧密结合",
     "日期：2017-06-22 11:13:34 发布人：admin 浏览量：744",  # the metadata line: read for its date
+    "来源：示例省教育厅 发布时间： 03-30 点击量：35",  # and for its source, even without a year
     "平台上线以来访问量超过100万人次，点击数持续增长。",
     "本次活动的主办单位为市文化和旅游局。",
 ])

@@ -183,6 +183,8 @@ def test_notice_of_scanned_pages_never_takes_the_footer_as_its_text() -> None:
     art = extract(html, URL)
     assert art.body == "1.通知原文下载\n2.通知附件下载"
     assert [a["ext"] for a in art.attachments] == ["pdf", "docx"]
+    # the metadata line at the box's top edge is read, its hit counter notwithstanding
+    assert (art.published_at, art.source) == ("2021-05-10", "示例省教育厅")
 
 
 def test_listing_with_headline_and_date_but_no_body_is_still_a_listing() -> None:

@@ -36,8 +36,8 @@ BOILER_LINES: tuple[tuple[str, re.Pattern[str]], ...] = (
      re.compile(r"^(【?\s*(打印本页|打印本文|打印此页|打印|关闭窗口|关闭页面|关闭本页|关闭|返回顶部|返回首页|返回列表"
                 r"|收藏本页|加入收藏|收藏|纠错)\s*】?\s*)+$")),
     # a hit counter's line ("核发：admin 点击数：744 【收藏本页】"): a count after a colon is never
-    # prose. Not a line with a date: that is the metadata line, read for the date before it goes
-    ("counter", re.compile(r"^(?!.*\d{4}[-/年.]\d{1,2}).*"
+    # prose. Not a line with a date, a 来源 or an author: that is the metadata line, read before it goes
+    ("counter", re.compile(r"^(?!.*(?:\d{4}[-/年.]\d{1,2}|(?:来\s*源|时\s*间|日\s*期|作\s*者)\s*[:：])).*"
                            r"(点击数|点击率|点击量|浏览次数|浏览量|阅读量|阅读数|阅读次数|访问量|访问次数)\s*[:：]\s*\d+")),
     ("prev_next", re.compile(r"^(上一篇|下一篇|上一条|下一条)\s*[:：]?")),
     ("share", re.compile(r"^(分享到|分享|扫一扫|微信扫一扫|打开微信)")),
