@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from archiver.extraction.dates import PATTERNS
+
 FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "published_at": ("发布时间", "发布日期", "发表时间", "发表于", "发稿时间", "更新时间", "上传时间", "时间", "日期"),
     "source": ("信息来源", "文章来源", "新闻来源", "稿件来源", "来源于", "来源", "稿源", "出处", "发布机构", "发布机关",
@@ -62,8 +64,6 @@ DOC_RE = re.compile(r"(?<![\u4e00-\u9fff])(?P<label>" + _spaced(sorted(DOC_LABEL
 
 # "发表于2014-08-24 21:30| 1164次阅读| 来源CSDN| 作者魏星": pipe-separated, labels without colons
 _SEGMENT_RE = re.compile(r"^(?P<label>" + _spaced(_ALL) + r")\s*[:：]?\s*(?P<value>.+)$")
-# a date (and time) that opens a metadata line before its first label
-_DATE_PREFIX = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*")
 _CUT = re.compile(r"\s{2,}|\s*[|｜]\s*|[】\])）]$")
 _MAX_LEN = {"source": 30, "author": 24, "editor": 24, "published_at": 40}
 
@@ -132,8 +132,8 @@ def parse_line(text: str) -> list[Field]:
     if not matches and ("|" in text or "｜" in text):
         return _segments(text)
     fields: list[Field] = []
-    if matches and (m := _DATE_PREFIX.match(text)) and m.end() == matches[0].start():
-        fields.append(Field("published_at", "日期", m.group().strip(), len(FIELD_LABELS["published_at"])))
+    if matches and (end := _date_prefix_end(text)) and end == matches[0].start():
+        fields.append(Field("published_at", "日期", text[:end].strip(), len(FIELD_LABELS["published_at"])))
     for i, m in enumerate(matches):
         label = label_of(m)
         field = _LABEL_FIELD[label]
@@ -175,13 +175,19 @@ def has_dangling(lines: list[str]) -> bool:
     return any(_DANGLING.match(text) for text in lines)
 
 
+def _date_prefix_end(text: str) -> int:
+    """Where a date (and time) that opens `text` ends, spaces after it included; 0 if none."""
+    m = PATTERNS["ymd"].match(text)
+    return len(text) - len(text[m.end():].lstrip()) if m else 0
+
+
 def is_meta_line(text: str) -> bool:
     """A short line that starts with a label, or with a date right before one: a
     byline/metadata line, not body text."""
     text = text.lstrip("【[（( ")
     if len(text) > 80:
         return False
-    if (m := _DATE_PREFIX.match(text)) and LABEL_RE.match(text, m.end()):
+    if (end := _date_prefix_end(text)) and LABEL_RE.match(text, end):
         return True
     return bool(LABEL_RE.match(text) or (_SEGMENT_RE.match(text) and "|" in text[:8]))
 
