@@ -58,14 +58,11 @@ def script_lines(root: etree._Element) -> list[str]:
     """Labelled lines as the scripts at labels write them ("发布时间：2017年07月10日"). Scripts in
     hidden elements are already gone from the tree (core drops hidden subtrees first)."""
     lines: list[str] = []
-    body = root.find("body")  # a script in <head> sits at no label
-    for script in (body if body is not None else root).iter("script"):
-        code = script.text
-        if not code or "document.write" not in code:  # most scripts: one substring test each
-            continue
+    for script, code in _writing_scripts(root):
         # tokenising costs about 0.15 ms per 1,000 characters: only with a label before the script
         # or in it (most scripts that write are share buttons, clocks, counters and ad loaders)
-        if not (label := _label_before(script)) and not MAY_HOLD_LABEL.search(code):
+        label = m.group() if (m := _label_before(script)) else ""
+        if not label and not MAY_HOLD_LABEL.search(code):
             continue
         if not (written := _shown(_written(code))):  # nothing known, or an empty value
             continue
@@ -79,18 +76,22 @@ def written_labels(root: etree._Element) -> frozenset[str]:
     """The labels ("来源") right before a script that writes: the page shows that script's
     output as the label's value, whatever it is (empty, or beyond script_lines' reading), so
     the line after the label is not its value."""
-    found: set[str] = set()
+    return frozenset(label_of(m) for script, _ in _writing_scripts(root) if (m := _label_before(script)))
+
+
+def _writing_scripts(root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
+    """The inline scripts in <body> that call document.write, with their code (a script in
+    <head> sits at no label)."""
     body = root.find("body")
     for script in (body if body is not None else root).iter("script"):
-        if script.text and "document.write" in script.text \
-                and (m := ENDING_LABEL.search(_text_before(script))):
-            found.add(label_of(m))
-    return frozenset(found)
+        code = script.text
+        if code and "document.write" in code:  # most scripts: one substring test each
+            yield script, code
 
 
-def _label_before(script: etree._Element) -> str:
-    """The label that the visible text just before `script` ends with ("发布时间："), or ""."""
-    return m.group() if (m := ENDING_LABEL.search(_text_before(script))) else ""
+def _label_before(script: etree._Element) -> re.Match[str] | None:
+    """The label that the visible text just before `script` ends with ("发布时间："), if any."""
+    return ENDING_LABEL.search(_text_before(script))
 
 
 def _text_before(el: etree._Element) -> str:
