@@ -115,6 +115,17 @@ def parse_date(text: str, year_hint: int | None = None) -> DateHit | None:
     return hits[0] if hits else None
 
 
+# a value that is a month and day alone: "03-30", "3月30日"
+_MONTH_DAY = re.compile(r"\s*(?P<m>0?[1-9]|1[0-2])\s*[-/.月]\s*(?P<d>0?[1-9]|[12]\d|3[01])\s*日?\s*$")
+
+
+def month_day(value: str, year: int) -> DateHit | None:
+    """`value` when it is a month and day alone ("03-30"), dated in `year`. Only for a labelled
+    value (发布时间： 03-30): in running text a bare "03-30" may be anything."""
+    m = _MONTH_DAY.match(value)
+    return DateHit("%04d-%02d-%02d" % (year, int(m["m"]), int(m["d"])), "md", False) if m else None
+
+
 # a year-month folder (/tzgg/201703/): the year, and no day
 _URL_YEAR_MONTH = re.compile(r"/(?P<y>(?:19|20)\d{2})(?:0[1-9]|1[0-2])/")
 

@@ -12,7 +12,7 @@ from itertools import pairwise
 from lxml import etree
 
 from archiver.extraction import meta as meta_tags
-from archiver.extraction.dates import DateHit, date_from_url, find_dates, parse_date, year_from_url
+from archiver.extraction.dates import DateHit, date_from_url, find_dates, month_day, parse_date, year_from_url
 from archiver.extraction.dom import (
     BLOCK_TAGS,
     SKIP_TAGS,
@@ -226,8 +226,6 @@ def line_above_metaline(lines: Sequence[str]) -> Result:
     return None
 
 
-# a labelled value that is a month and day alone: "03-30", "3月30日"
-_MONTH_DAY = re.compile(r"\s*(?P<m>0?[1-9]|1[0-2])\s*[-/.月]\s*(?P<d>0?[1-9]|[12]\d|3[01])\s*日?\s*$")
 # a news agency, paper, broadcaster or site by the ending of its name
 _OUTLET_LINE = re.compile(r"^(?P<name>[\u4e00-\u9fff]{1,10}(?:社|网|报|电视台|电台|新闻|杂志))(?:\s|$)")
 # after the date but not a source: the weekday, and the IP location that platforms print
@@ -246,10 +244,11 @@ def source_after_date(header: Sequence[str], title: str | None = None) -> Result
         if name and not name.startswith(_NOT_A_SOURCE) and name not in WIDGET_WORDS:
             return name, "header-after-date"
     for i, line in enumerate(header):
-        near = [header[k] for k in (i - 1, i + 1) if 0 <= k < len(header)]
-        if line != title and (m := _OUTLET_LINE.match(line)) \
-                and any(text == title or find_dates(text) for text in near) \
-                and all(word.strip("【】[]") in WIDGET_WORDS for word in line[m.end("name"):].split()):
+        if line == title or not (m := _OUTLET_LINE.match(line)) \
+                or not all(word.strip("【】[]") in WIDGET_WORDS for word in line[m.end("name"):].split()):
+            continue
+        near = (header[k] for k in (i - 1, i + 1) if 0 <= k < len(header))
+        if any(text == title or find_dates(text) for text in near):
             return m["name"], "header-outlet"
     return None
 
@@ -291,9 +290,7 @@ def subtitle(title_el: etree._Element | None, title: str) -> str | None:
 def date_from(value: str, rule: str, year: int | None) -> tuple[DateHit, str] | None:
     """The date a labelled value or a meta tag gives. A value that is a month and day alone
     ("发布时间： 03-30") is read with the year from elsewhere (a meta tag, the URL's folder)."""
-    hit = parse_date(value, year)
-    if hit is None and year is not None and (m := _MONTH_DAY.match(value)):
-        hit = DateHit("%04d-%02d-%02d" % (year, int(m["m"]), int(m["d"])), "md", False)
+    hit = parse_date(value, year) or (month_day(value, year) if year is not None else None)
     return (hit, rule) if hit else None
 
 
