@@ -95,10 +95,12 @@ def tag_of(el: etree._Element) -> str:
 def hides(style: str) -> bool:
     """A style that hides its element (HIDDEN_STYLE)."""
     # Word-pasted paragraphs carry styles of hundreds of characters, where the case-blind
-    # regex tries every position; both of its branches hold "none" or "dden", and no character
-    # but an ASCII letter matches n, o, e or d case-blind (checked over all of Unicode)
+    # regex tries every position, and most of them say "none" (border:none). Its branches
+    # hold "none" and "play", or "dden", and no character but an ASCII letter matches
+    # n, o, e, d, p, l, a or y case-blind (checked over all of Unicode; i and s have
+    # non-ASCII matches, so "display" itself is not looked for)
     low = style.lower()
-    return ("none" in low or "dden" in low) and HIDDEN_STYLE.search(style) is not None
+    return (("none" in low and "play" in low) or "dden" in low) and HIDDEN_STYLE.search(style) is not None
 
 
 def is_hidden(el: etree._Element) -> bool:
@@ -108,7 +110,13 @@ def is_hidden(el: etree._Element) -> bool:
         ("style" in names and hides(el.get("style")))
         or "hidden" in names
         or ("aria-hidden" in names and el.get("aria-hidden") in _ARIA_TRUE)
-        or ("class" in names and not HIDDEN_CLASSES.isdisjoint(el.get("class").split())))
+        or ("class" in names and _hiding_class(el.get("class"))))
+
+
+def _hiding_class(classes: str) -> bool:
+    # every hiding class holds one of these stems: most class lists are never split
+    return ("hid" in classes or "d-none" in classes or "sr-only" in classes) and \
+        not HIDDEN_CLASSES.isdisjoint(classes.split())
 
 
 def drop_keeping_tail(el: etree._Element) -> None:
