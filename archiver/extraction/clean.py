@@ -113,29 +113,35 @@ _CAPTION_RAW_MAX = 2000
 _LINK_RUN = 3
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _PHOTO_CREDIT = re.compile(r"(摄|摄影|供图|图片来源.*)\s*[)）]?$")
+_CREDIT_WORDS = ("摄", "供图", "图片来源")  # one of them is in every line _PHOTO_CREDIT finds
 
 
-def _has_img(el: etree._Element | None) -> bool:
-    """`el` is an image or holds one (iter() includes `el` itself, in C; find(".//img") ran
-    ElementPath in Python for every paragraph of a body)."""
-    return el is not None and bool(tag_of(el)) and next(el.iter("img"), None) is not None
+def _img_holders(tree: etree._Element) -> set[etree._Element]:
+    """The elements of `tree` that are an image or hold one, found upwards from the few images:
+    asking each paragraph of a body for an image below it walked its subtree again."""
+    holders: set[etree._Element] = set()
+    for img in tree.iter("img"):
+        holders.add(img)
+        holders.update(img.iterancestors())
+    return holders
 
 
 def _centred(el: etree._Element) -> bool:
     return bool(_CENTER.search(el.get("style") or "")) or (el.get("align") or "").lower() == "center"
 
 
-def _is_caption(el: etree._Element) -> bool:
-    """A short line under (or with) a picture that is not a sentence, or a photo credit (…摄)."""
-    tag = tag_of(el)
+def _is_caption(el: etree._Element, tag: str, img_holders: set[etree._Element]) -> bool:
+    """A short line under (or with) a picture that is not a sentence, or a photo credit (…摄).
+    `img_holders` is _img_holders() of the tree `el` is in."""
     if tag not in ("p", "div", "span", "font", "figcaption"):
         return False
     if tag == "figcaption":
         return True
+    by_picture = el in img_holders or el.getprevious() in img_holders
     # a wrapper holding the whole article is rejected on its text's length; the text comes
     # from one C call (reading itertext() piece by piece in Python was most of this test)
     raw = text_content(el)
-    if len(raw) > _CAPTION_RAW_MAX:
+    if len(raw) > _CAPTION_RAW_MAX or not (by_picture or any(w in raw for w in _CREDIT_WORDS)):
         return False
     # the norm of a prefix is a prefix of the norm
     text = norm(raw[:_CAPTION_PREFIX])
@@ -149,9 +155,7 @@ def _is_caption(el: etree._Element) -> bool:
     if len(text) > 50 or text.endswith(("。", "！", "？", "；", "：", ":")):
         return False
     # Rule file-icon-link: a file-type icon beside a link to a document is an attachment line
-    if any(names_a_file(a) for a in el.iter("a")):
-        return False
-    return _has_img(el.getprevious()) or _has_img(el)
+    return by_picture and not any(names_a_file(a) for a in el.iter("a"))
 
 
 def _leading_centred(tree: etree._Element) -> list[etree._Element]:
@@ -209,6 +213,7 @@ def prune(container: etree._Element, title: str | None = None) -> tuple[etree._E
     if title and heading and not _repeats(heading, title):
         leading, heading = [], []
     doomed: list[etree._Element] = leading + _player_widgets(tree)
+    img_holders = _img_holders(tree)
     for el in tree.iter():
         tag = tag_of(el)
         if el is tree:
@@ -222,7 +227,7 @@ def prune(container: etree._Element, title: str | None = None) -> tuple[etree._E
             doomed.append(el)
         elif BOILER_ATTR.search((el.get("class") or "") + " " + (el.get("id") or "")):
             doomed.append(el)
-        elif _is_caption(el):
+        elif _is_caption(el, tag, img_holders):
             doomed.append(el)
     for el in doomed:
         if el.getparent() is not None:  # an ancestor may already be gone; dropping it is harmless

@@ -86,9 +86,12 @@ def _clean_lines(lines: list[str], title: str | None) -> tuple[list[str], list[s
     kept: list[str] = []
     edge_meta: list[str] = []
     n = len(lines)
+    # a spam line holds a strong term: one look over the whole body spares most bodies the
+    # per-line test (its phrase split and contact regex ran on every line)
+    spam_possible = may_hold_spam("\n".join(lines))
     for i, line in enumerate(lines):
         at_edge = i < _EDGE_HEAD or i >= n - _EDGE_TAIL
-        if is_spam(line) or boiler_rule(line):
+        if (spam_possible and is_spam(line)) or boiler_rule(line):
             continue
         if at_edge and is_meta_line(line):
             edge_meta.append(line)
