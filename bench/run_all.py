@@ -15,12 +15,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PARTS = REPO / "docs" / "benchmarks"
-ORDER = ["encoding", "repair", "tradpinyin", "extraction", "crawl", "scale", "writer", "search"]
+ORDER = ["encoding", "repair", "tradpinyin", "extraction", "extraction-stages", "crawl", "scale", "writer",
+         "search"]
 COMMANDS = {
     "encoding": ["bench/encoding_bench.py", "--write", "docs/benchmarks/encoding.md"],
     "repair": ["bench/repair_bench.py", "--write", "docs/benchmarks/repair.md"],
     "tradpinyin": ["bench/tradpinyin_bench.py", "--write", "docs/benchmarks/tradpinyin.md"],
     "extraction": ["bench/extraction_eval.py", "--out", "docs/benchmarks/extraction.md"],
+    "extraction-stages": ["bench/extraction_stages.py", "--out", "docs/benchmarks/extraction-stages.md"],
     "crawl": ["bench/crawl_bench.py"],
     "scale": ["bench/scale_bench.py"],
     "writer": ["bench/writer_bench.py"],
