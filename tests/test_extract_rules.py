@@ -159,6 +159,21 @@ def test_every_boiler_rule_is_anchored_or_has_needles() -> None:
     assert {name for name, _ in BOILER_LINES} == _ANCHORED | set(_NEEDLES)
 
 
+@pytest.mark.parametrize(("title", "title_tag"), [
+    ("家国情怀我校师生", "家国情怀 我校师生_某某大学"), ("标题", "标 题 一 标 题"), ("a.b", "a . b axb"),
+    ("标题", "无关的站名"), ("我校 师生", "我校\u3000师生 - 新闻网"), ("", "标题"), ("标 题", "标题_站"),
+    ("报告", "报\n告 报 告"), ("(A)", "( A ) 站"),
+])
+def test_title_spacing_agrees_with_its_regex_form(title: str, title_tag: str) -> None:
+    """spaced_as_title_tag finds the spread-out headline as re.search of "c1\\s*c2…" did."""
+    import re
+
+    from archiver.extraction.fields import spaced_as_title_tag
+    found = re.search(r"\s*".join(map(re.escape, "".join(title.split()))), title_tag) if title else None
+    want = found.group() if found and found.group().count(" ") > title.count(" ") else title
+    assert spaced_as_title_tag(title, title_tag) == want
+
+
 def test_norm_collapses_every_space_kind() -> None:
     import re
 

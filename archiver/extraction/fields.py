@@ -98,10 +98,31 @@ def spaced_as_title_tag(title: str, title_tag: str) -> str:
     added: a title whose <title> has fewer spaces keeps the headline's."""
     if not title or not title_tag:
         return title
-    found = re.search(r"\s*".join(map(re.escape, "".join(title.split()))), title_tag)
-    if found is None or found.group().count(" ") <= title.count(" "):
+    found = _spread_in(title_tag, "".join(title.split()))
+    if found is None or found.count(" ") <= title.count(" "):
         return title
-    return found.group()
+    return found
+
+
+def _spread_in(text: str, chars: str) -> str | None:
+    """The first span of `text` that spells `chars` (no whitespace in them) with any whitespace
+    between them: re.search of "c1\\s*c2\\s*…" without building that regex, whose compiling
+    was most of a page's title work (a new pattern per headline)."""
+    at = text.find(chars[0]) if chars else -1
+    while at != -1:
+        # the whitespace runs are taken whole: the next character is not whitespace, so giving
+        # one back never lets it match (the regex's \s is str.isspace())
+        end = at
+        for ch in chars:
+            while end < len(text) and text[end].isspace():
+                end += 1
+            if end == len(text) or text[end] != ch:
+                break
+            end += 1
+        else:
+            return text[at:end]
+        at = text.find(chars[0], at + 1)
+    return None
 
 
 def join_lines(first: str, second: str) -> str:
