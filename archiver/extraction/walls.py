@@ -180,14 +180,15 @@ class Shape:
         return self.few_links and self.text_len <= THIN_TEXT
 
 
-# An element's content up to its first closing tag, read as runs between "<" with nothing to give
-# back: the same match as a lazy ".*?" before the closing tag, without trying the closing tag at
-# every character (why: a page's inline CSS of 100 000 characters took ~3 ms under ".*?")
+# An element's content up to its first closing tag (here and in _ANCHOR), read as runs between "<"
+# with nothing to give back: the same match as a lazy ".*?" before the closing tag, without
+# trying the closing tag at every character (why: a page's inline CSS of 100 000 characters took
+# ~3 ms under ".*?")
 _DROP = re.compile(r"<!--.*?-->|<(style|noscript|template|textarea|select)\b"
                    r"[^<]*+(?:<(?!/\1\s*>)[^<]*+)*+</\1\s*>", re.S | re.I)
 _SCRIPT = re.compile(r"<script\b[^>]*>([^<]*+(?:<(?!/script\s*>)[^<]*+)*+)</script\s*>", re.S | re.I)
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.S | re.I)
-_ANCHOR = re.compile(r"<a\b([^>]*)>(.*?)</a\s*>", re.S | re.I)
+_ANCHOR = re.compile(r"<a\b([^>]*)>([^<]*+(?:<(?!/a\s*>)[^<]*+)*+)</a\s*>", re.S | re.I)
 _HREF = re.compile(r"""href\s*=\s*["']?\s*([^"'\s>]*)""", re.I)
 _BREAK = re.compile(r"<(?:br|/p|/div|/li|/h[1-6]|/tr|/td|/th|/dt|/dd|/section|/article|/header|"
                     r"/footer|/span|/ul|/ol|/table|/form|p|div|li|h[1-6]|tr)\b[^>]*>", re.I)
