@@ -169,7 +169,9 @@ class Shape:
     @cached_property
     def plain(self) -> tuple[str, ...]:
         """Visible text lines outside links."""
-        return tuple(_lines(_ANCHOR.sub("\n", self.body)))
+        outside, anchors = _ANCHOR.subn("\n", self.body)
+        # without an anchor they are `lines`, already read when the page had few links
+        return tuple(_lines(outside)) if anchors else self.lines
 
     @property
     def text_len(self) -> int:
