@@ -67,6 +67,10 @@ def single_families() -> dict[str, frozenset[str]]:
     return {ch: frozenset(fams) for ch, fams in table.items()}
 
 
+# What follows the "(" of a toned syllable after a hanzi: 運(yùn)
+_TONED_AFTER_PAREN = f"[a-zü]*[{TONE_MARKS}][a-zü]*\\)"
+
+
 @lru_cache(maxsize=1)
 def marker_regex() -> re.Pattern[str]:
     """Every branch starts with a character of first_regex() (lookbehinds keep it so)."""
@@ -75,38 +79,43 @@ def marker_regex() -> re.Pattern[str]:
         f"(?P<single>[{_class(set(single_families()))}])",
         f"(?P<gbk>[\ue000-\uf8ff]|[{_class(latin_lead_gbk_chars())}]{{3}})",
         f"(?P<latin>[\u0080-\u009f]|[{LATIN_FIRST}][{LATIN_NEXT}])",
-        f"(?P<pinyin>(?<=[\u4e00-\u9fff?])\\([a-zü]*[{TONE_MARKS}][a-zü]*\\))",
+        f"(?P<pinyin>(?<=[\u4e00-\u9fff?])\\({_TONED_AFTER_PAREN})",
         r"(?P<entity>&(?:#[0-9]|#[xX][0-9a-fA-F]|[A-Za-z][A-Za-z0-9]{1,31};))",
     ]
     return re.compile("|".join(branches))
 
 
-@lru_cache(maxsize=8)
-def first_regex(ascii_leads: str = "(?&") -> re.Pattern[str]:
+@lru_cache(maxsize=4)  # first_regex() and first_regex(True) are separate keys
+def first_regex(entities: bool = True) -> re.Pattern[str]:
     """One character class holding the first character of every marker (why: a single
     class scans 50 KB in well under a millisecond; the alternation takes ~10 ms).
-    `ascii_leads`: which of "(", "?" and "&" may start a marker in this text (scan leaves out
-    those a whole-text test rules out: on HTML source each one stops the scan thousands of times)."""
-    chars = set(single_families()) | latin_lead_gbk_chars() | set("\ufffd锟嚙") | set(ascii_leads)
-    return re.compile(f"[{_class(chars)}\ue000-\uf8ff\u0080-\u009f{LATIN_FIRST}]")
+    A lead that starts a marker only with given characters around it ("(" of 運(yùn), "??",
+    a 盲赂忙 triple) is checked in the same pass by lookarounds after the class, which keep
+    the class as the pattern's prefix for the fast scan (why: "(" and "?" fill HTML source,
+    and 女 路 平 品 are such leads too, ~900 stops on a clean 50 KB page; each stop was a
+    round trip through Python, and a whole-text test per lead cost as much as the scan).
+    `entities`: "&" may start a marker (scan leaves it out when a whole-text test rules
+    entities out: which ones count depends on the whole text, see _entity_lead)."""
+    triple = latin_lead_gbk_chars()
+    others = set(single_families()) | set("\ufffd锟嚙") | set("(?&" if entities else "(?")
+    ranges = re.compile(f"[{_RANGES}]")
+    # only where the gbk branch's [..]{3} is the one branch they can start
+    only_triple = _class({ch for ch in triple - others if not ranges.match(ch)})
+    checked = (f"(?<=[{only_triple}])(?=[{_class(triple)}]{{2}})",
+               "(?<=\\?)(?=\\?)",
+               f"(?<=[\u4e00-\u9fff?]\\()(?={_TONED_AFTER_PAREN})",
+               f"(?<![{only_triple}?(])")
+    return re.compile(f"[{_class(others | triple)}{_RANGES}](?:{'|'.join(checked)})")
 
 
-_TONED_GROUP = re.compile(f"[{TONE_MARKS}][a-zü]*\\)")
+_RANGES = f"\ue000-\uf8ff\u0080-\u009f{LATIN_FIRST}"
 _ENTITY = re.compile(r"&(?:#[0-9]|#[xX][0-9a-fA-F]|[A-Za-z][A-Za-z0-9]{1,31};)")
 
 
-def _ascii_leads(text: str, markup: bool) -> str:
-    """"(" only if some toned "(pinyin)" group exists, "?" only if "??" does, "&" only if an
-    entity does (in HTML source only one escaped a level too many, "&amp;amp;")."""
-    # a membership test per tone mark (C string search) rules most pages out 4× faster than the regex
-    toned = any(mark in text for mark in TONE_MARKS) and _TONED_GROUP.search(text)
-    leads = "(" if toned else ""
-    leads += "?" if "??" in text else ""
-    if markup:
-        leads += "&" if EXTRA_LAYER.search(text) else ""
-    else:
-        leads += "&" if _ENTITY.search(text) else ""
-    return leads
+def _entity_lead(text: str, markup: bool) -> bool:
+    """"&" may start a marker: some entity exists (in HTML source, only when one is escaped a
+    level too many, "&amp;amp;": then every entity of the page is looked at)."""
+    return bool((EXTRA_LAYER if markup else _ENTITY).search(text))
 
 
 def _plausible_char(ch: str) -> bool:
@@ -164,7 +173,7 @@ def scan(text: str, markup: bool = False) -> list[Mark]:
     """Confirmed markers: (start, end, families of damage they point to). With `markup`
     (HTML source) an entity is a marker only when escaped once too often."""
     marks: list[Mark] = []
-    first, full = first_regex(_ascii_leads(text, markup)), marker_regex()
+    first, full = first_regex(_entity_lead(text, markup)), marker_regex()
     pos = 0
     while (hit := first.search(text, pos)) is not None:
         pos = hit.start() + 1
