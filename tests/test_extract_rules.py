@@ -208,3 +208,37 @@ def test_article_signs(text: str, signed: bool) -> None:
     the labels and a regex for the meta tags."""
     from archiver.extraction.walls import article_signs
     assert article_signs(text) is signed
+
+
+def test_page_walk_lines_of_a_plainly_pruned_body_are_its_own_walk() -> None:
+    """core._body takes the body's lines from the page walk when prune removed only comments
+    and skipped elements outside cells and the container renders alone: on every real page
+    where that holds, a walk of the pruned copy gives the same lines."""
+    import itertools
+    from pathlib import Path
+
+    from archiver.encoding.decoder import decode
+    from archiver.extraction import body as body_mod
+    from archiver.extraction.clean import prune
+    from archiver.extraction.core import _end, _rendered_alone
+    from archiver.extraction.dom import BlockStats, drop_keeping_tail, parse, text_lines
+    from archiver.testing.goldens import load_all
+
+    checked = 0
+    for page in load_all(Path(__file__).parent / "fixtures"):
+        root = parse(decode(page.raw, "text/html", "http://example.gov.cn/").text)
+        order = dict(zip(root.iter(), itertools.count()))
+        stats, hidden = BlockStats(), []
+        lines = text_lines(root, order, stats=stats, hidden_out=hidden)
+        for el in hidden:
+            drop_keeping_tail(el)
+        choice = body_mod.choose(root, None, stats)
+        if choice is None:
+            continue
+        tree, _, _, same_lines = prune(choice.element)
+        if not (same_lines and _rendered_alone(choice.element)):
+            continue
+        start, end = order[choice.element], _end(order, choice.element)
+        assert [ln.text for ln in lines if start <= ln.order <= end] == [ln.text for ln in text_lines(tree)], page.pid
+        checked += 1
+    assert checked >= 80, checked

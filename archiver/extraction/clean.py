@@ -209,9 +209,13 @@ def _player_widgets(tree: etree._Element) -> list[etree._Element]:
     return found
 
 
-def prune(container: etree._Element, title: str | None = None) -> tuple[etree._Element, list[str], list[str]]:
-    """A cleaned copy of the container, the hidden text removed (kept for metadata) and the
-    lines of the leading centred block removed (a repeated headline, kept to read it).
+def prune(container: etree._Element, title: str | None = None
+          ) -> tuple[etree._Element, list[str], list[str], bool]:
+    """A cleaned copy of the container, the hidden text removed (kept for metadata), the
+    lines of the leading centred block removed (a repeated headline, kept to read it), and
+    whether the copy renders the same lines as the container: only comments, and scripts or
+    other skipped elements outside table cells, were removed (the line rendering never reads
+    them; a cell's data test does, through its text).
 
     Rule reposted-document-heading: a centred block that does not repeat `title` (found
     outside the body) is the heading of a document the page reposts under its own headline
@@ -224,6 +228,7 @@ def prune(container: etree._Element, title: str | None = None) -> tuple[etree._E
     if title and heading and not _repeats(heading, title):
         leading, heading = [], []
     doomed: list[etree._Element] = leading + _player_widgets(tree)
+    same_lines = not doomed
     img_holders = _img_holders(tree)
     for el in tree.iter():
         tag = tag_of(el)
@@ -231,19 +236,22 @@ def prune(container: etree._Element, title: str | None = None) -> tuple[etree._E
             continue
         if not tag:
             doomed.append(el)  # comments, processing instructions
-        elif tag in SKIP_TAGS:
+            continue
+        if tag in SKIP_TAGS:
             doomed.append(el)
-        elif is_hidden(el):
+            same_lines = same_lines and next(el.iterancestors("td", "th"), None) is None
+            continue
+        if is_hidden(el):
             hidden.append(norm(" ".join(el.itertext())))
-            doomed.append(el)
-        elif BOILER_ATTR.search((el.get("class") or "") + " " + (el.get("id") or "")):
-            doomed.append(el)
-        elif _is_caption(el, tag, img_holders):
-            doomed.append(el)
+        elif not (BOILER_ATTR.search((el.get("class") or "") + " " + (el.get("id") or ""))
+                  or _is_caption(el, tag, img_holders)):
+            continue
+        doomed.append(el)
+        same_lines = False  # its text was rendered
     for el in doomed:
         if el.getparent() is not None:  # an ancestor may already be gone; dropping it is harmless
             drop_keeping_tail(el)
-    return tree, [h for h in hidden if h], heading
+    return tree, [h for h in hidden if h], heading, same_lines
 
 
 def link_list_tail(lines: list[str], tree: etree._Element) -> int:

@@ -19,7 +19,19 @@ from archiver.extraction import attachments as att, body as body_mod, fields as 
 from archiver.extraction.article import Article
 from archiver.extraction.clean import TAIL_CUT, boiler_rule, is_widget_label, link_list_tail, prune
 from archiver.extraction.dates import find_dates
-from archiver.extraction.dom import BlockStats, Line, drop_keeping_tail, norm, parse, text_content, text_lines
+from archiver.extraction.dom import (
+    BLOCK_TAGS,
+    BlockStats,
+    Line,
+    drop_keeping_tail,
+    is_data_cell,
+    is_hidden,
+    norm,
+    parse,
+    tag_of,
+    text_content,
+    text_lines,
+)
 from archiver.extraction.metaline import PUBLISHER_LABELS, best_fields, doc_fields, has_dangling, is_meta_line
 from archiver.extraction.pagekind import classify_content, classify_raw
 from archiver.extraction.scriptwrite import script_fields, written_labels
@@ -106,12 +118,13 @@ def _clean_lines(lines: list[str], title: str | None) -> tuple[list[str], list[s
     return kept, edge_meta
 
 
-def _regions(lines: list[Line], order: dict[etree._Element, int], container: etree._Element | None,
+def _regions(lines: list[Line], order: dict[etree._Element, int], span: tuple[int, int] | None,
              title_el: etree._Element | None) -> tuple[list[str], list[str], list[str]]:
-    """(header lines between headline and body, lines after the body, all lines outside it)."""
-    if container is None:
+    """(header lines between headline and body, lines after the body, all lines outside it);
+    `span` is the body's first and last element in document order."""
+    if span is None:
         return [], [], [ln.text for ln in lines]
-    start, end = order.get(container, 0), _end(order, container)
+    start, end = span
     # from the headline's parent: a line's order is where its first text sits, often a wrapper
     anchor = title_el.getparent() if title_el is not None else None
     low = order.get(anchor, -1) if anchor is not None and order.get(anchor, -1) < start else -1
@@ -296,8 +309,10 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
     title, title_rule, title_el = _title(root, meta, sel, order, choice, lines, elements, tag_title)
     if title and title_el is not None and title_rule and not title_rule.startswith(("meta:", "selector")):
         title = fl.spaced_as_title_tag(title, tag_title)
-    header, after, outside = _regions(lines, order, choice.element if choice else None, title_el)
-    body_lines, edge_meta, body_html, hidden, body_tree, heading = _body(choice, title)
+    # the body's first and last element in document order, for the regions around it
+    span = (order.get(choice.element, 0), _end(order, choice.element)) if choice else None
+    header, after, outside = _regions(lines, order, span, title_el)
+    body_lines, edge_meta, body_html, hidden, body_tree, heading = _body(choice, title, lines, span)
     if title_el is None and title:
         # Rule headline-in-body: with no headline outside it, the body's first lines may be the
         # headline (公报 items: three centred lines); they are the title as shown, and not text
@@ -365,21 +380,36 @@ def _from_tree(root: etree._Element, text: str, url: str, sel: Mapping[str, Sequ
         **base, title=title, subtitle=subtitle, published_at=published, **values,
         body="\n".join(body_lines) or None, body_html=body_html,
         images=att.images(body_tree, base_url) if body_tree is not None else [],
-        attachments=att.attachments(anchors + _after_anchors(root, order, choice), base_url),
+        attachments=att.attachments(anchors + _after_anchors(root, order, span), base_url),
         doc_fields=documents, flags=flags, spam=spam,
         provenance={k: v for k, v in prov.items() if v} | ({"subtitle": "next-heading"} if subtitle else {}),
     )
 
 
-def _body(choice: body_mod.Choice | None, title: str | None
+def _body(choice: body_mod.Choice | None, title: str | None, lines: list[Line],
+          span: tuple[int, int] | None
           ) -> tuple[list[str], list[str], str | None, list[str], etree._Element | None, list[str]]:
-    if choice is None:
+    if choice is None or span is None:
         return [], [], None, [], None, []
-    tree, hidden, heading = prune(choice.element, title)
-    body_lines, edge_meta = _clean_lines([ln.text for ln in text_lines(tree)], title)
+    tree, hidden, heading, same_lines = prune(choice.element, title)
+    if same_lines and _rendered_alone(choice.element):
+        # the page walk's lines of the container are the pruned copy's lines: a second walk
+        # of the body (a sixth of a big page's extraction) would render them again
+        texts = [ln.text for ln in lines if span[0] <= ln.order <= span[1]]
+    else:
+        texts = [ln.text for ln in text_lines(tree)]
+    body_lines, edge_meta = _clean_lines(texts, title)
     body_lines = body_lines[:len(body_lines) - link_list_tail(body_lines, tree)]
     html = etree.tostring(tree, encoding="unicode", method="html")
     return body_lines, edge_meta, html, hidden, tree, heading
+
+
+def _rendered_alone(el: etree._Element) -> bool:
+    """The page walk rendered `el`'s lines as a walk from `el` renders them: a block, so lines
+    broke at its edges; not a table cell, nor inside a data cell (whose text runs on as one
+    line); not hidden (a walk from a hidden element renders nothing)."""
+    return (tag_of(el) in BLOCK_TAGS and not is_hidden(el)
+            and not any(is_data_cell(cell) for cell in el.iterancestors("td", "th")))
 
 
 def _dated_headline(lines: list[Line], title_order: int, body_order: int) -> bool:
@@ -411,11 +441,11 @@ def _title_links(root: etree._Element) -> int:
 
 
 def _after_anchors(root: etree._Element, order: dict[etree._Element, int],
-                   choice: body_mod.Choice | None) -> list[etree._Element]:
-    """Links just after the body: attachment lists often sit below the content container."""
-    if choice is None:
+                   span: tuple[int, int] | None) -> list[etree._Element]:
+    """Links just after the body (`span`): attachment lists often sit below the content container."""
+    if span is None:
         return []
-    end = _end(order, choice.element)
+    end = span[1]
     return [a for a in root.iter("a") if end < order.get(a, 0) <= end + 300]
 
 
