@@ -81,15 +81,14 @@ SCAN = 256_000
 def article_signs(text: str) -> bool:
     """The page's first SCAN characters carry an article's own marks (PubDate, 发布时间：, 来源：)."""
     head = text[:SCAN]
-    if _ARTICLE_META.search(head):
-        return True
+    # the labels first: their memchr search costs a tenth of the meta regex's walk from "<" to "<"
     for word, label in _ARTICLE_LABELS.items():
         at = head.find(word[1], 1)
         while at != -1:
             if head[at - 1] == word[0] and label.match(head, at - 1):
                 return True
             at = head.find(word[1], at + 1)
-    return False
+    return bool(_ARTICLE_META.search(head))
 
 
 @dataclass(frozen=True)

@@ -49,11 +49,17 @@ def repair_spans(text: str, marks: list[Mark], deadline: Deadline | None = None
     windows around the markers left outside them. Returns the text, the changes and the
     number of characters known lost in spans left as they were (a restored span's U+FFFD
     are counted by the loss stage)."""
-    lossy = _dropped(text, marks)
+    # Entities, losses and pinyin are no reading's: a line or a window that holds only those
+    # is never re-read (why: HTML source with &nbsp; left a thousand marks of them to walk)
+    readable = [m for m in marks if m[2] & ALL_FAMILIES]
+    if not readable:
+        return text, [], 0
+    lossy = _dropped(text, readable)
     held = sorted((f.start, f.end) for f in lossy)
     if held:
         marks = [m for m in marks if not _held(m[0], m[1], held)]
-    cands = [c for c in whole_lines(text, marks) if not _held(c.start, c.end, held)]
+        readable = [m for m in readable if not _held(m[0], m[1], held)]
+    cands = [c for c in whole_lines(text, readable) if not _held(c.start, c.end, held)]
     if cands:
         starts = [c.start for c in cands]  # disjoint and sorted: bisect, not a scan per mark
         marks = [m for m in marks if not _inside(m[0], starts, cands)]

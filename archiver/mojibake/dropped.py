@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from archiver.mojibake.charsets import SINGLE_BYTE, decode_strict, encode_run
+from archiver.mojibake.charsets import SINGLE_BYTE, decode_strict, encode, encode_run
 from archiver.mojibake.report import Change
 from archiver.mojibake.spans import NBSP_AS_SPACE, NBSP_STRIPPED, runs
 from archiver.mojibake.utf8short import read_lenient, signature
@@ -107,8 +107,8 @@ def _read_whole_elsewhere(text: str) -> list[tuple[int, int]]:
         if codec == "latin":
             continue
         for s, e in runs(text, codec):
-            enc = encode_run(text[s:e], codec)
-            decoded = decode_strict(enc[0], "utf-8") if enc is not None else None
+            enc = encode(text[s:e], codec)
+            decoded = decode_strict(enc, "utf-8") if enc is not None else None
             # Chinese, not a chance pair ("œï" reads as the one character ϕ)
             if decoded is not None and sum(map(is_han, decoded)) >= 2:
                 spans.append((s, e))

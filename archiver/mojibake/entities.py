@@ -16,7 +16,8 @@ from archiver.mojibake.report import Change
 REFERENCE = r"#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};"
 ENTITY = re.compile(rf"&(?:amp;)*(?:{REFERENCE})|&(?:amp;)+")
 # In HTML source, escaping beyond the one level markup needs: "&amp;ldquo;", "&amp;amp;".
-EXTRA_LAYER = re.compile(rf"&amp;(?:amp;|{REFERENCE})")
+_BEYOND_ONE = rf"amp;(?:amp;|{REFERENCE})"  # after the "&"
+EXTRA_LAYER = re.compile("&" + _BEYOND_ONE)
 MAX_ROUNDS = 5  # escaping more than five times is not something pages do
 
 
@@ -53,7 +54,9 @@ def unescape_entities(text: str) -> tuple[str, list[Change]]:
     return "".join(out) + text[pos:], changes
 
 
-_MARKUP_LAYERS = re.compile(rf"&((?:amp;)+)({REFERENCE})?")
+# Only escaping beyond one level matches: a plain "&amp;" of a URL's query string is no match
+# at all (why: pages hold hundreds of them, each a round through the loop below)
+_MARKUP_LAYERS = re.compile(rf"&(?={_BEYOND_ONE})((?:amp;)+)({REFERENCE})?")
 
 
 def unescape_extra_layers(markup: str) -> tuple[str, list[Change]]:

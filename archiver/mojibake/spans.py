@@ -15,7 +15,14 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from itertools import accumulate, pairwise
 
-from archiver.mojibake.charsets import SINGLE_BYTE, decode_strict, encodable, encode_run, single_byte_run
+from archiver.mojibake.charsets import (
+    SINGLE_BYTE,
+    decode_strict,
+    encodable,
+    encode,
+    encode_run,
+    single_byte_run,
+)
 from archiver.mojibake.markers import first_regex, scan
 from archiver.mojibake.report import Change
 from archiver.mojibake.utf8short import utf8_shaped
@@ -79,7 +86,7 @@ def runs(text: str, codec: str) -> list[tuple[int, int]]:
     """Maximal stretches of `text` that `codec` can encode and that hold non-ASCII."""
     if codec in SINGLE_BYTE:
         return [m.span() for m in single_byte_run(codec).finditer(text) if not m.group().isascii()]
-    if encode_run(text, codec) is not None:
+    if encode(text, codec) is not None:
         return [] if text.isascii() else [(0, len(text))]
     out, start = [], None
     for i, ch in enumerate(text):
@@ -164,13 +171,12 @@ def chains(text: str, reading: Reading) -> list[tuple[int, int, list[Unit]]]:
 
 def _exact(before: str, after: str, reading: Reading) -> bool:
     """Round trip: `after` under the true codec gives the very bytes `before` showed."""
-    shown = encode_run(before, reading.encoder)
+    shown = encode(before, reading.encoder)
     if reading.decoder == "utf-8":
         real = after.encode("utf-8", errors="surrogatepass")
     else:
-        enc = encode_run(after, reading.decoder)
-        real = enc[0] if enc else b""
-    return shown is not None and shown[0] == real
+        real = encode(after, reading.decoder) or b""
+    return shown is not None and shown == real
 
 
 def run_candidates(text: str, base: int, reading: Reading, model: Model, depth: int) -> list[Candidate]:

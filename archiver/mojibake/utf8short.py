@@ -5,7 +5,7 @@ that shape without importing the reading built on top of it.
 """
 from __future__ import annotations
 
-from archiver.mojibake.charsets import encode_run
+from archiver.mojibake.charsets import encode
 
 # the bytes cp1252 leaves undefined: a decoder run with errors="ignore" drops them
 DROPPED_BYTES = frozenset(b"\x81\x8d\x8f\x90\x9d")
@@ -18,11 +18,11 @@ def _need(lead: int) -> int:
 def utf8_shaped(text: str) -> bool:
     """`text`, re-encoded as cp1252, is UTF-8 of Chinese short of some bytes (see signature).
     GBK or Big5 read as cp1252 mostly leads with B0–F7 and is not held to this."""
-    enc = encode_run(text, "latin") if not text.isascii() else None
+    enc = encode(text, "latin") if not text.isascii() else None
     if enc is None:
         return False
-    read = read_lenient(enc[0])
-    return read is not None and signature(enc[0], read[1], read[2])
+    read = read_lenient(enc)
+    return read is not None and signature(enc, read[1], read[2])
 
 
 def read_lenient(raw: bytes) -> tuple[str, int, int] | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from archiver.mojibake.charsets import decode_strict, encode_run
+from archiver.mojibake.charsets import decode_strict, encode
 from archiver.mojibake.markers import Mark, scan
 from archiver.mojibake.spans import FAMILY, READINGS, Candidate, Reading, _margin, _plausible
 from archiver.textmodel.hanzi import Model, load, score
@@ -74,16 +74,16 @@ def _reread(line: str, reading: Reading) -> tuple[str | None, bool]:
     standing for bytes that are gone: what survives is restored, the rest stays U+FFFD and
     is counted lost by the next stage (never exact, never guessed)."""
     if "\ufffd" not in line:
-        enc = encode_run(line, reading.encoder)
-        return (decode_strict(enc[0], reading.decoder) if enc is not None else None), True
+        enc = encode(line, reading.encoder)
+        return (decode_strict(enc, reading.decoder) if enc is not None else None), True
     if reading.decoder != "utf-8":
         return None, False
     pieces = []
     for part in line.split("\ufffd"):
-        enc = encode_run(part, reading.encoder)
+        enc = encode(part, reading.encoder)
         if enc is None:
             return None, False
-        pieces.append(enc[0])
+        pieces.append(enc)
     # 0xFF is never UTF-8, so each replacement stays one; the lead bytes it left behind
     # decode to a second U+FFFD beside it: one loss, one mark
     return _FFFD_RUN.sub("\ufffd", b"\xff".join(pieces).decode("utf-8", errors="replace")), False
