@@ -275,7 +275,7 @@ def boiler_rule(line: str) -> str | None:
     if len(line) > 120:
         return None
     low = line.lower()
-    # one search for every needle and one match of every anchored rule let most lines through
+    # one search for every needle and one match of every anchored rule settle most lines
     needled = _ANY_NEEDLE.search(low) is not None
     anchored = _ANY_ANCHORED.match(line) is not None
     if not (needled or anchored or _UNGATED):
