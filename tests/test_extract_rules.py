@@ -220,8 +220,8 @@ def test_page_walk_lines_of_a_plainly_pruned_body_are_its_own_walk() -> None:
     from archiver.encoding.decoder import decode
     from archiver.extraction import body as body_mod
     from archiver.extraction.clean import prune
-    from archiver.extraction.core import _end, _rendered_alone
-    from archiver.extraction.dom import BlockStats, drop_keeping_tail, parse, text_lines
+    from archiver.extraction.core import _end
+    from archiver.extraction.dom import BlockStats, drop_keeping_tail, parse, renders_alone, text_lines
     from archiver.testing.goldens import load_all
 
     checked = 0
@@ -236,7 +236,7 @@ def test_page_walk_lines_of_a_plainly_pruned_body_are_its_own_walk() -> None:
         if choice is None:
             continue
         tree, _, _, same_lines = prune(choice.element)
-        if not (same_lines and _rendered_alone(choice.element)):
+        if not (same_lines and renders_alone(choice.element)):
             continue
         start, end = order[choice.element], _end(order, choice.element)
         assert [ln.text for ln in lines if start <= ln.order <= end] == [ln.text for ln in text_lines(tree)], page.pid

@@ -20,15 +20,12 @@ from archiver.extraction.article import Article
 from archiver.extraction.clean import TAIL_CUT, boiler_rule, is_widget_label, link_list_tail, prune
 from archiver.extraction.dates import find_dates
 from archiver.extraction.dom import (
-    BLOCK_TAGS,
     BlockStats,
     Line,
     drop_keeping_tail,
-    is_data_cell,
-    is_hidden,
     norm,
     parse,
-    tag_of,
+    renders_alone,
     text_content,
     text_lines,
 )
@@ -392,7 +389,7 @@ def _body(choice: body_mod.Choice | None, title: str | None, lines: list[Line],
     if choice is None or span is None:
         return [], [], None, [], None, []
     tree, hidden, heading, same_lines = prune(choice.element, title)
-    if same_lines and _rendered_alone(choice.element):
+    if same_lines and renders_alone(choice.element):
         # the page walk's lines of the container are the pruned copy's lines: a second walk
         # of the body (a sixth of a big page's extraction) would render them again
         texts = [ln.text for ln in lines if span[0] <= ln.order <= span[1]]
@@ -402,14 +399,6 @@ def _body(choice: body_mod.Choice | None, title: str | None, lines: list[Line],
     body_lines = body_lines[:len(body_lines) - link_list_tail(body_lines, tree)]
     html = etree.tostring(tree, encoding="unicode", method="html")
     return body_lines, edge_meta, html, hidden, tree, heading
-
-
-def _rendered_alone(el: etree._Element) -> bool:
-    """The page walk rendered `el`'s lines as a walk from `el` renders them: a block, so lines
-    broke at its edges; not a table cell, nor inside a data cell (whose text runs on as one
-    line); not hidden (a walk from a hidden element renders nothing)."""
-    return (tag_of(el) in BLOCK_TAGS and not is_hidden(el)
-            and not any(is_data_cell(cell) for cell in el.iterancestors("td", "th")))
 
 
 def _dated_headline(lines: list[Line], title_order: int, body_order: int) -> bool:

@@ -292,6 +292,14 @@ def text_lines(root: etree._Element, order: dict[etree._Element, int] | None = N
     return lines
 
 
+def renders_alone(el: etree._Element) -> bool:
+    """text_lines over a page rendered `el`'s lines as text_lines from `el` renders them: `el`
+    is a block, so lines broke at its edges; not a table cell, nor inside a data cell (whose
+    text runs on as one line); not hidden (from a hidden root, nothing is rendered)."""
+    return (tag_of(el) in BLOCK_TAGS and not is_hidden(el)
+            and not any(is_data_cell(cell) for cell in el.iterancestors("td", "th")))
+
+
 def _flush(lines: list[Line], buf: list[str], start: int, hidden_depth: int) -> tuple[int, list[str]]:
     if text := norm("".join(buf)):  # indentation between blocks norms to nothing
         lines.append(Line(text, start, hidden_depth > 0))
